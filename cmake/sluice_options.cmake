@@ -1,0 +1,24 @@
+# Warnings and sanitizers applied to every Sluice target through sluice_target_defaults().
+
+add_library(sluice_compile_options INTERFACE)
+target_compile_options(sluice_compile_options INTERFACE -Wall -Wextra -Wno-missing-field-initializers)
+if(SLUICE_WERROR)
+  target_compile_options(sluice_compile_options INTERFACE -Werror)
+endif()
+if(SLUICE_SANITIZE)
+  target_compile_options(sluice_compile_options INTERFACE
+    -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer)
+  target_link_options(sluice_compile_options INTERFACE -fsanitize=address,undefined)
+endif()
+
+# Declares a module library from every .cc file in the calling folder (no per-file
+# bookkeeping), with sources including from the src/ root: #include "avro/schema.h".
+function(sluice_module name)
+  cmake_parse_arguments(ARG "" "" "DEPS;PRIVATE_DEPS" ${ARGN})
+  file(GLOB sources CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/*.cc
+       ${CMAKE_CURRENT_SOURCE_DIR}/internal/*.cc)
+  add_library(sluice_${name} STATIC ${sources})
+  target_include_directories(sluice_${name} PUBLIC ${PROJECT_SOURCE_DIR}/src)
+  target_link_libraries(sluice_${name} PUBLIC ${ARG_DEPS} PRIVATE sluice_compile_options ${ARG_PRIVATE_DEPS})
+  add_library(sluice::${name} ALIAS sluice_${name})
+endfunction()

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Installs every Debian package Sluice needs to build, test and benchmark.
+#
+# Idempotent and quick when everything is present: it asks dpkg first and only
+# runs apt-get (update, then install) for what is missing. Run as root (or with
+# sudo available) on Debian 12.
+set -euo pipefail
+
+packages=(
+  # toolchain
+  build-essential cmake ninja-build ccache pkg-config git clang libclang-rt-14-dev
+  # libraries
+  libfmt-dev libcli11-dev libexpected-dev nlohmann-json3-dev libsimdjson-dev
+  libzstd-dev libsnappy-dev libbz2-dev liblzma-dev zlib1g-dev libssl-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+  # peers used by interop tests and benchmarks
+  python3 python3-avro python3-snappy python3-zstandard avro-bin libavro-dev
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+  [[ "$status" == "install ok installed" ]] || missing+=("$p")
+done
+
+if ((${#missing[@]} == 0)); then
+  echo "install-deps: all ${#packages[@]} packages present"
+  exit 0
+fi
+
+SUDO=""
+if [[ $(id -u) -ne 0 ]]; then SUDO="sudo"; fi
+echo "install-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"

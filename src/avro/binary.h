@@ -1,0 +1,66 @@
+// Avro binary encoding of generic values.
+//
+//   BinaryReader in(bytes);
+//   while (!in.at_end()) {
+//     SLUICE_ASSIGN_OR_RETURN(Value v, decode_binary(schema->root(), in, arena));
+//   }
+//   std::vector<std::uint8_t> out;
+//   SLUICE_TRY(encode_binary(schema->root(), v, out));
+//
+// Decoding never reads past the input, never allocates more than the limits allow
+// and reports the byte offset of the first bad byte. Strings, bytes and fixed in the
+// result point into the input (zero copy).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "avro/arena.h"
+#include "avro/limits.h"
+#include "avro/schema.h"
+#include "avro/value.h"
+#include "base/result.h"
+
+namespace sluice::avro {
+
+// A cursor over a byte buffer. offset() is relative to the start of the buffer the
+// reader was made from (plus `base_offset`, so errors can name a file offset).
+class BinaryReader {
+ public:
+  explicit BinaryReader(std::span<const std::uint8_t> bytes, std::uint64_t base_offset = 0)
+      : begin_(bytes.data()), pos_(bytes.data()), end_(bytes.data() + bytes.size()),
+        base_offset_(base_offset) {}
+
+  const std::uint8_t* pos() const { return pos_; }
+  const std::uint8_t* end() const { return end_; }
+  std::size_t remaining() const { return static_cast<std::size_t>(end_ - pos_); }
+  bool at_end() const { return pos_ == end_; }
+  std::uint64_t offset() const { return base_offset_ + static_cast<std::uint64_t>(pos_ - begin_); }
+  void advance(std::size_t n) { pos_ += n; }
+  void set_pos(const std::uint8_t* pos) { pos_ = pos; }
+
+ private:
+  const std::uint8_t* begin_;
+  const std::uint8_t* pos_;
+  const std::uint8_t* end_;
+  std::uint64_t base_offset_;
+};
+
+// Decodes one datum of `schema` at the reader's position and advances past it.
+// Fails with kTruncated/kInvalidData/kLimitExceeded naming the field path and byte
+// offset; on failure the reader's position is unspecified.
+Result<Value> decode_binary(const Node& schema, BinaryReader& in, Arena& arena,
+                            const DecodeLimits& limits = {});
+
+// Skips one datum of `schema` without materialising it (uses block byte sizes of
+// arrays and maps when the writer gave them). Same failures as decode_binary.
+Status skip_binary(const Node& schema, BinaryReader& in, const DecodeLimits& limits = {});
+
+// Appends the binary encoding of `value` (which must be an instance of `schema`;
+// for a union schema, `value.branch()` selects the branch) to `out`. Fails with
+// kInvalidData naming the field path when the value does not match the schema.
+Status encode_binary(const Node& schema, const Value& value, std::vector<std::uint8_t>& out);
+
+}  // namespace sluice::avro
