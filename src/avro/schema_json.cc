@@ -1,0 +1,201 @@
+// Schema::to_json: the full schema (doc, aliases, defaults, order, logical types and
+// custom properties) as compact JSON. Named types are defined where they first appear
+// and referenced by name afterwards; a "namespace" attribute is written only where it
+// differs from the enclosing one, so parse(to_json(s)) gives the same fullnames.
+#include <set>
+#include <string>
+#include <string_view>
+
+#include "avro/schema.h"
+
+namespace sluice::avro {
+namespace {
+
+void append_string(std::string& out, std::string_view s) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  out += '"';
+  for (char c : s) {
+    auto u = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (u < 0x20) {
+      switch (c) {
+        case '\b': out += "\\b"; break;
+        case '\f': out += "\\f"; break;
+        case '\n': out += "\\n"; break;
+        case '\r': out += "\\r"; break;
+        case '\t': out += "\\t"; break;
+        default:
+          out += "\\u00";
+          out += kHex[u >> 4];
+          out += kHex[u & 0xF];
+      }
+    } else {
+      out += c;
+    }
+  }
+  out += '"';
+}
+
+void append_key(std::string& out, std::string_view key) {
+  out += ',';
+  append_string(out, key);
+  out += ':';
+}
+
+void append_string_array(std::string& out, const std::vector<std::string>& items) {
+  out += '[';
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (i > 0) out += ',';
+    append_string(out, items[i]);
+  }
+  out += ']';
+}
+
+void append_properties(std::string& out, const std::vector<Property>& props) {
+  for (const Property& p : props) {
+    append_key(out, p.name);
+    out += p.json;
+  }
+}
+
+class JsonWriter {
+ public:
+  explicit JsonWriter(std::string& out) : out_(out) {}
+
+  void write(const Node& node, const std::string& space) {
+    if (is_named(node.type)) {
+      write_named(node, space);
+      return;
+    }
+    if (node.type == Type::kUnion) {
+      out_ += '[';
+      for (std::size_t i = 0; i < node.branches.size(); ++i) {
+        if (i > 0) out_ += ',';
+        write(*node.branches[i], space);
+      }
+      out_ += ']';
+      return;
+    }
+    bool bare = is_primitive(node.type) && node.logical == LogicalType::kNone &&
+                node.doc.empty() && node.properties.empty();
+    if (bare) {
+      append_string(out_, type_name(node.type));
+      return;
+    }
+    out_ += R"({"type":)";
+    append_string(out_, type_name(node.type));
+    if (node.type == Type::kArray) {
+      append_key(out_, "items");
+      write(*node.items, space);
+    } else if (node.type == Type::kMap) {
+      append_key(out_, "values");
+      write(*node.values, space);
+    }
+    write_common(node);
+    out_ += '}';
+  }
+
+ private:
+  // logicalType (when valid; an invalid one is among the properties), doc, properties.
+  void write_common(const Node& node) {
+    if (node.logical != LogicalType::kNone) {
+      append_key(out_, "logicalType");
+      append_string(out_, node.logical_name);
+      if (node.logical == LogicalType::kDecimal) {
+        append_key(out_, "precision");
+        out_ += std::to_string(node.precision);
+        append_key(out_, "scale");
+        out_ += std::to_string(node.scale);
+      }
+    }
+    if (!node.doc.empty() && !is_named(node.type)) {
+      append_key(out_, "doc");
+      append_string(out_, node.doc);
+    }
+    append_properties(out_, node.properties);
+  }
+
+  void write_named(const Node& node, const std::string& space) {
+    if (!seen_.insert(node.fullname).second) {
+      append_string(out_, node.space == space ? node.name : node.fullname);
+      return;
+    }
+    out_ += R"({"type":)";
+    append_string(out_, type_name(node.type));
+    append_key(out_, "name");
+    append_string(out_, node.name);
+    if (node.space != space) {
+      append_key(out_, "namespace");
+      append_string(out_, node.space);
+    }
+    if (!node.doc.empty()) {
+      append_key(out_, "doc");
+      append_string(out_, node.doc);
+    }
+    if (!node.aliases.empty()) {
+      append_key(out_, "aliases");
+      append_string_array(out_, node.aliases);
+    }
+    if (node.type == Type::kRecord) {
+      append_key(out_, "fields");
+      out_ += '[';
+      for (std::size_t i = 0; i < node.fields.size(); ++i) {
+        if (i > 0) out_ += ',';
+        write_field(node.fields[i], node.space);
+      }
+      out_ += ']';
+    } else if (node.type == Type::kEnum) {
+      append_key(out_, "symbols");
+      append_string_array(out_, node.symbols);
+      if (node.enum_default) {
+        append_key(out_, "default");
+        append_string(out_, *node.enum_default);
+      }
+    } else {
+      append_key(out_, "size");
+      out_ += std::to_string(node.fixed_size);
+    }
+    write_common(node);
+    out_ += '}';
+  }
+
+  void write_field(const Field& f, const std::string& space) {
+    out_ += R"({"name":)";
+    append_string(out_, f.name);
+    append_key(out_, "type");
+    write(*f.type, space);
+    if (!f.doc.empty()) {
+      append_key(out_, "doc");
+      append_string(out_, f.doc);
+    }
+    if (f.default_json) {
+      append_key(out_, "default");
+      out_ += *f.default_json;
+    }
+    if (f.order != SortOrder::kAscending) {
+      append_key(out_, "order");
+      append_string(out_, f.order == SortOrder::kDescending ? "descending" : "ignore");
+    }
+    if (!f.aliases.empty()) {
+      append_key(out_, "aliases");
+      append_string_array(out_, f.aliases);
+    }
+    append_properties(out_, f.properties);
+    out_ += '}';
+  }
+
+  std::string& out_;
+  std::set<std::string, std::less<>> seen_;
+};
+
+}  // namespace
+
+std::string Schema::to_json() const {
+  std::string out;
+  JsonWriter(out).write(root(), "");
+  return out;
+}
+
+}  // namespace sluice::avro
