@@ -1,0 +1,799 @@
+// Binary encoding of generic values: decode (the hot path), skip and encode.
+//
+// Decoding is a recursive switch over schema Nodes. Each step takes the input
+// position and returns the new one, or nullptr on failure, so the position lives in
+// a register and no Result is built per primitive. The first failure records an
+// Error in the context (cold path) and every enclosing record, array or map adds its
+// path segment while the stack unwinds.
+#include "avro/binary.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cstring>
+#include <limits>
+#include <optional>
+#include <string>
+
+#include "avro/internal/binary_writer.h"
+#include "avro/internal/varint.h"
+
+namespace sluice::avro {
+namespace {
+
+using Byte = std::uint8_t;
+
+// ---------------------------------------------------------------------------
+// Shared by decode and skip.
+
+struct Context {
+  const Byte* end;
+  const DecodeLimits& limits;
+  BinaryReader& reader;  // for offsets in errors
+  std::size_t depth = 0;
+  std::optional<Error> error;
+
+  // Records the first failure: `at` is the first byte of the offending item.
+  [[gnu::cold, gnu::noinline]] const Byte* fail(ErrorCode code, const Byte* at,
+                                                std::string message) {
+    if (!error) {
+      reader.set_pos(at);
+      error.emplace(code, std::move(message));
+      error->at_offset(reader.offset());
+    }
+    return nullptr;
+  }
+
+  // Path segments added while unwinding: innermost first.
+  [[gnu::cold, gnu::noinline]] const Byte* in_field(const Node& record, std::size_t i) {
+    if (error) error->in(record.fields[i].name);
+    return nullptr;
+  }
+  [[gnu::cold, gnu::noinline]] const Byte* in_item(std::size_t i) {
+    if (error) error->in(fmt::format("[{}]", i));
+    return nullptr;
+  }
+  [[gnu::cold, gnu::noinline]] const Byte* in_key(std::string_view key) {
+    if (error) error->in(fmt::format("[{}]", key));
+    return nullptr;
+  }
+};
+
+[[gnu::cold, gnu::noinline]] const Byte* read_varint_slow(Context& ctx, const Byte* p,
+                                                          std::uint64_t& out, const char* what) {
+  const Byte* start = p;
+  std::uint64_t result = 0;
+  for (int shift = 0; shift < 70; shift += 7) {
+    if (p >= ctx.end) {
+      return ctx.fail(ErrorCode::kTruncated, start,
+                      fmt::format("input ends inside the varint of {}", what));
+    }
+    Byte b = *p++;
+    result |= static_cast<std::uint64_t>(b & 0x7F) << shift;
+    if ((b & 0x80) == 0) {
+      out = result;
+      return p;
+    }
+  }
+  return ctx.fail(ErrorCode::kInvalidData, start,
+                  fmt::format("varint of {} is longer than 10 bytes", what));
+}
+
+// Reads a raw (not yet zig-zag decoded) varint.
+inline const Byte* read_varint(Context& ctx, const Byte* p, std::uint64_t& out, const char* what) {
+  if (p < ctx.end && *p < 0x80) [[likely]] {
+    out = *p;
+    return p + 1;
+  }
+  if (ctx.end - p >= 10) {
+    // Unrolled without bounds checks: ten bytes are available.
+    std::uint64_t result = *p & 0x7F;
+    for (int i = 1; i < 10; ++i) {
+      Byte b = p[i];
+      result |= static_cast<std::uint64_t>(b & 0x7F) << (7 * i);
+      if ((b & 0x80) == 0) {
+        out = result;
+        return p + i + 1;
+      }
+    }
+    return ctx.fail(ErrorCode::kInvalidData, p,
+                    fmt::format("varint of {} is longer than 10 bytes", what));
+  }
+  return read_varint_slow(ctx, p, out, what);
+}
+
+inline const Byte* read_long(Context& ctx, const Byte* p, std::int64_t& out, const char* what) {
+  std::uint64_t raw = 0;
+  p = read_varint(ctx, p, raw, what);
+  out = internal::zigzag_decode(raw);
+  return p;
+}
+
+inline const Byte* read_int(Context& ctx, const Byte* p, std::int32_t& out, const char* what) {
+  std::uint64_t raw = 0;
+  const Byte* next = read_varint(ctx, p, raw, what);
+  if (next == nullptr) return nullptr;
+  std::int64_t v = internal::zigzag_decode(raw);
+  if (v < std::numeric_limits<std::int32_t>::min() ||
+      v > std::numeric_limits<std::int32_t>::max()) [[unlikely]] {
+    return ctx.fail(ErrorCode::kInvalidData, p,
+                    fmt::format("{} value {} is out of the 32-bit int range", what, v));
+  }
+  out = static_cast<std::int32_t>(v);
+  return next;
+}
+
+// Reads the length of a string/bytes value and checks it against the input and limits.
+inline const Byte* read_length(Context& ctx, const Byte* p, std::size_t& out, Type type) {
+  std::int64_t len;
+  const Byte* next = read_long(ctx, p, len, type == Type::kString ? "string length" : "bytes length");
+  if (next == nullptr) return nullptr;
+  if (static_cast<std::uint64_t>(len) <= static_cast<std::uint64_t>(ctx.end - next)) [[likely]] {
+    if (static_cast<std::uint64_t>(len) > ctx.limits.max_bytes_length) [[unlikely]] {
+      return ctx.fail(ErrorCode::kLimitExceeded, p,
+                      fmt::format("{} length {} exceeds the limit max_bytes_length={}",
+                                  type_name(type), len, ctx.limits.max_bytes_length));
+    }
+    out = static_cast<std::size_t>(len);
+    return next;
+  }
+  if (len < 0) {
+    return ctx.fail(ErrorCode::kInvalidData, p,
+                    fmt::format("negative {} length {}", type_name(type), len));
+  }
+  if (static_cast<std::uint64_t>(len) > ctx.limits.max_bytes_length) {
+    return ctx.fail(ErrorCode::kLimitExceeded, p,
+                    fmt::format("{} length {} exceeds the limit max_bytes_length={}",
+                                type_name(type), len, ctx.limits.max_bytes_length));
+  }
+  return ctx.fail(ErrorCode::kTruncated, p,
+                  fmt::format("{} length {} exceeds the {} bytes left", type_name(type), len,
+                              ctx.end - next));
+}
+
+// A lower bound of the encoded size of one datum of `node` (0 only when a datum can
+// be empty). Used to bound collection counts by the bytes left before allocating.
+std::size_t min_encoded_size(const Node& node, int depth = 0) {
+  switch (node.type) {
+    case Type::kNull: return 0;
+    case Type::kFloat: return 4;
+    case Type::kDouble: return 8;
+    case Type::kFixed: return node.fixed_size;
+    case Type::kRecord: {
+      if (depth > 2) return 0;  // a lower bound is enough; keep the cost bounded
+      std::size_t sum = 0;
+      for (const Field& f : node.fields) sum += min_encoded_size(*f.type, depth + 1);
+      return sum;
+    }
+    default: return 1;  // boolean, int, long, bytes, string, enum, array, map, union
+  }
+}
+
+// The exact encoded size of every datum of `node` when it is the same for all
+// (null, boolean, float, double, fixed, and records of those), else -1.
+std::int64_t fixed_encoded_size(const Node& node, int depth = 0) {
+  switch (node.type) {
+    case Type::kNull: return 0;
+    case Type::kBoolean: return 1;
+    case Type::kFloat: return 4;
+    case Type::kDouble: return 8;
+    case Type::kFixed: return static_cast<std::int64_t>(node.fixed_size);
+    case Type::kRecord: {
+      if (depth > 4) return -1;
+      std::int64_t sum = 0;
+      for (const Field& f : node.fields) {
+        std::int64_t s = fixed_encoded_size(*f.type, depth + 1);
+        if (s < 0) return -1;
+        sum += s;
+      }
+      return sum;
+    }
+    default: return -1;
+  }
+}
+
+// One block header of an array or map. `count` is the number of items (0 ends the
+// collection); `block_end` is set when the writer gave the block's byte size.
+struct BlockHeader {
+  std::size_t count = 0;
+  const Byte* block_end = nullptr;
+};
+
+// Reads a block header and checks its count against the limits and the input:
+// `total` items were read before; `min_size` is the least encoded size of an item.
+inline const Byte* read_block_header(Context& ctx, const Byte* p, BlockHeader& header,
+                                     std::size_t total, std::size_t min_size, Type type) {
+  const Byte* start = p;
+  std::int64_t count;
+  p = read_long(ctx, p, count, type == Type::kArray ? "array block count" : "map block count");
+  if (p == nullptr) return nullptr;
+  header.block_end = nullptr;
+  if (count == 0) {
+    header.count = 0;
+    return p;
+  }
+  if (count < 0) {
+    if (count == std::numeric_limits<std::int64_t>::min()) {
+      return ctx.fail(ErrorCode::kInvalidData, start,
+                      fmt::format("{} block count {} is invalid", type_name(type), count));
+    }
+    count = -count;
+    const Byte* size_at = p;
+    std::int64_t byte_size;
+    p = read_long(ctx, p, byte_size, "block byte size");
+    if (p == nullptr) return nullptr;
+    if (byte_size < 0) {
+      return ctx.fail(ErrorCode::kInvalidData, size_at,
+                      fmt::format("negative {} block byte size {}", type_name(type), byte_size));
+    }
+    if (static_cast<std::uint64_t>(byte_size) > static_cast<std::uint64_t>(ctx.end - p)) {
+      return ctx.fail(ErrorCode::kTruncated, size_at,
+                      fmt::format("{} block byte size {} exceeds the {} bytes left",
+                                  type_name(type), byte_size, ctx.end - p));
+    }
+    header.block_end = p + byte_size;
+  }
+  auto n = static_cast<std::uint64_t>(count);
+  if (n > ctx.limits.max_collection_items || total > ctx.limits.max_collection_items - n) {
+    return ctx.fail(ErrorCode::kLimitExceeded, start,
+                    fmt::format("{} of {} items exceeds the limit max_collection_items={}",
+                                type_name(type), total + n, ctx.limits.max_collection_items));
+  }
+  if (min_size != 0) {
+    const Byte* limit = header.block_end != nullptr ? header.block_end : ctx.end;
+    auto left = static_cast<std::uint64_t>(limit - p);
+    if (n > left / min_size) {
+      if (header.block_end != nullptr) {
+        return ctx.fail(ErrorCode::kInvalidData, start,
+                        fmt::format("{} block of {} items cannot fit in its {} bytes",
+                                    type_name(type), n, left));
+      }
+      return ctx.fail(ErrorCode::kTruncated, start,
+                      fmt::format("{} block of {} items needs at least {} bytes but {} are left",
+                                  type_name(type), n, n * min_size, left));
+    }
+  }
+  header.count = static_cast<std::size_t>(n);
+  return p;
+}
+
+[[gnu::cold, gnu::noinline]] const Byte* block_size_mismatch(Context& ctx, const Byte* p,
+                                                             const BlockHeader& header,
+                                                             const Byte* items_begin, Type type) {
+  return ctx.fail(ErrorCode::kInvalidData, items_begin,
+                  fmt::format("{} block byte size {} does not match the {} bytes its items use",
+                              type_name(type), header.block_end - items_begin, p - items_begin));
+}
+
+[[gnu::cold, gnu::noinline]] const Byte* too_deep(Context& ctx, const Byte* p) {
+  return ctx.fail(ErrorCode::kLimitExceeded, p,
+                  fmt::format("datum nests deeper than the limit max_depth={}",
+                              ctx.limits.max_depth));
+}
+
+struct DepthGuard {
+  explicit DepthGuard(Context& c) : ctx(c) { ++ctx.depth; }
+  ~DepthGuard() { --ctx.depth; }
+  Context& ctx;
+};
+
+// ---------------------------------------------------------------------------
+// Decode.
+
+struct Decoder {
+  Context ctx;
+  Arena& arena;
+
+  const Byte* decode(const Node& node, const Byte* p, Value& out);
+  const Byte* decode_array(const Node& node, const Byte* p, Value& out);
+  const Byte* decode_map(const Node& node, const Byte* p, Value& out);
+};
+
+const Byte* Decoder::decode(const Node& node, const Byte* p, Value& out) {
+  switch (node.type) {
+    case Type::kNull:
+      out = Value::null(&node);
+      return p;
+    case Type::kBoolean: {
+      if (p >= ctx.end) [[unlikely]] {
+        return ctx.fail(ErrorCode::kTruncated, p, "input ends before a boolean");
+      }
+      if (*p > 1) [[unlikely]] {
+        return ctx.fail(ErrorCode::kInvalidData, p,
+                        fmt::format("boolean byte {} is neither 0 nor 1", *p));
+      }
+      out = Value::boolean(&node, *p != 0);
+      return p + 1;
+    }
+    case Type::kInt: {
+      std::int32_t v = 0;
+      p = read_int(ctx, p, v, "int");
+      out = Value::int32(&node, v);
+      return p;
+    }
+    case Type::kLong: {
+      std::int64_t v = 0;
+      p = read_long(ctx, p, v, "long");
+      out = Value::int64(&node, v);
+      return p;
+    }
+    case Type::kFloat: {
+      if (ctx.end - p < 4) [[unlikely]] {
+        return ctx.fail(ErrorCode::kTruncated, p,
+                        fmt::format("float needs 4 bytes but {} are left", ctx.end - p));
+      }
+      float v;
+      std::memcpy(&v, p, 4);  // little-endian hosts only (x86_64, aarch64)
+      out = Value::float32(&node, v);
+      return p + 4;
+    }
+    case Type::kDouble: {
+      if (ctx.end - p < 8) [[unlikely]] {
+        return ctx.fail(ErrorCode::kTruncated, p,
+                        fmt::format("double needs 8 bytes but {} are left", ctx.end - p));
+      }
+      double v;
+      std::memcpy(&v, p, 8);
+      out = Value::float64(&node, v);
+      return p + 8;
+    }
+    case Type::kBytes:
+    case Type::kString: {
+      std::size_t len;
+      p = read_length(ctx, p, len, node.type);
+      if (p == nullptr) return nullptr;
+      out = Value::text(&node, {reinterpret_cast<const char*>(p), len});
+      return p + len;
+    }
+    case Type::kFixed: {
+      std::size_t n = node.fixed_size;
+      if (static_cast<std::size_t>(ctx.end - p) < n) [[unlikely]] {
+        return ctx.fail(ErrorCode::kTruncated, p,
+                        fmt::format("fixed {} needs {} bytes but {} are left", node.fullname, n,
+                                    ctx.end - p));
+      }
+      out = Value::text(&node, {reinterpret_cast<const char*>(p), n});
+      return p + n;
+    }
+    case Type::kEnum: {
+      std::int32_t index;
+      const Byte* next = read_int(ctx, p, index, "enum index");
+      if (next == nullptr) return nullptr;
+      if (index < 0 || static_cast<std::size_t>(index) >= node.symbols.size()) [[unlikely]] {
+        return ctx.fail(ErrorCode::kInvalidData, p,
+                        fmt::format("enum {} index {} is out of range (it has {} symbols)",
+                                    node.fullname, index, node.symbols.size()));
+      }
+      out = Value::enumeration(&node, index);
+      return next;
+    }
+    case Type::kRecord: {
+      if (ctx.depth >= ctx.limits.max_depth) [[unlikely]] return too_deep(ctx, p);
+      DepthGuard guard(ctx);
+      std::size_t n = node.fields.size();
+      Value* children = arena.allocate_array<Value>(n);
+      for (std::size_t i = 0; i < n; ++i) {
+        p = decode(*node.fields[i].type, p, children[i]);
+        if (p == nullptr) [[unlikely]] return ctx.in_field(node, i);
+      }
+      out = Value::with_children(&node, children, n);
+      return p;
+    }
+    case Type::kArray: return decode_array(node, p, out);
+    case Type::kMap: return decode_map(node, p, out);
+    case Type::kUnion: {
+      std::int64_t index;
+      const Byte* next = read_long(ctx, p, index, "union branch index");
+      if (next == nullptr) return nullptr;
+      if (static_cast<std::uint64_t>(index) >= node.branches.size()) [[unlikely]] {
+        return ctx.fail(ErrorCode::kInvalidData, p,
+                        fmt::format("union branch index {} is out of range (the union has {} "
+                                    "branches)",
+                                    index, node.branches.size()));
+      }
+      if (ctx.depth >= ctx.limits.max_depth) [[unlikely]] return too_deep(ctx, p);
+      DepthGuard guard(ctx);
+      next = decode(*node.branches[static_cast<std::size_t>(index)], next, out);
+      if (next != nullptr) out.in_branch(static_cast<int>(index));
+      return next;
+    }
+  }
+  return ctx.fail(ErrorCode::kInternal, p, "unknown schema node type");
+}
+
+const Byte* Decoder::decode_array(const Node& node, const Byte* p, Value& out) {
+  if (ctx.depth >= ctx.limits.max_depth) [[unlikely]] return too_deep(ctx, p);
+  DepthGuard guard(ctx);
+  const Node& items_node = *node.items;
+  const std::size_t min_size = min_encoded_size(items_node);
+  Value* items = nullptr;
+  std::size_t total = 0;
+  std::size_t capacity = 0;
+  for (;;) {
+    BlockHeader header;
+    p = read_block_header(ctx, p, header, total, min_size, Type::kArray);
+    if (p == nullptr) return nullptr;
+    if (header.count == 0) break;
+    std::size_t need = total + header.count;
+    if (need > capacity) {
+      // Later blocks grow the array; the bound check above covers `need`, and
+      // doubling is clamped by the same bounds so a hostile count cannot inflate it.
+      std::size_t grow = std::max(need, capacity * 2);
+      std::size_t bound = ctx.limits.max_collection_items;
+      if (min_size != 0) bound = std::min(bound, total + static_cast<std::size_t>(ctx.end - p) / min_size);
+      grow = std::max(need, std::min(grow, bound));
+      Value* bigger = arena.allocate_array<Value>(grow);
+      if (total != 0) std::memcpy(static_cast<void*>(bigger), items, total * sizeof(Value));
+      items = bigger;
+      capacity = grow;
+    }
+    const Byte* items_begin = p;
+    for (std::size_t i = total; i < need; ++i) {
+      p = decode(items_node, p, items[i]);
+      if (p == nullptr) [[unlikely]] return ctx.in_item(i);
+    }
+    total = need;
+    if (header.block_end != nullptr && p != header.block_end) [[unlikely]] {
+      block_size_mismatch(ctx, p, header, items_begin, Type::kArray);
+      return ctx.in_item(total - 1);
+    }
+  }
+  out = Value::with_children(&node, items, total);
+  return p;
+}
+
+const Byte* Decoder::decode_map(const Node& node, const Byte* p, Value& out) {
+  if (ctx.depth >= ctx.limits.max_depth) [[unlikely]] return too_deep(ctx, p);
+  DepthGuard guard(ctx);
+  const Node& values_node = *node.values;
+  const std::size_t min_size = 1 + min_encoded_size(values_node);
+  MapEntry* entries = nullptr;
+  std::size_t total = 0;
+  std::size_t capacity = 0;
+  for (;;) {
+    BlockHeader header;
+    p = read_block_header(ctx, p, header, total, min_size, Type::kMap);
+    if (p == nullptr) return nullptr;
+    if (header.count == 0) break;
+    std::size_t need = total + header.count;
+    if (need > capacity) {
+      std::size_t grow = std::max(need, capacity * 2);
+      std::size_t bound = std::min(ctx.limits.max_collection_items,
+                                   total + static_cast<std::size_t>(ctx.end - p) / min_size);
+      grow = std::max(need, std::min(grow, bound));
+      MapEntry* bigger = arena.allocate_array<MapEntry>(grow);
+      if (total != 0) std::memcpy(static_cast<void*>(bigger), entries, total * sizeof(MapEntry));
+      entries = bigger;
+      capacity = grow;
+    }
+    const Byte* items_begin = p;
+    for (std::size_t i = total; i < need; ++i) {
+      MapEntry& entry = entries[i];
+      std::size_t len;
+      p = read_length(ctx, p, len, Type::kString);
+      if (p == nullptr) [[unlikely]] return ctx.in_item(i);
+      // Construct in place: the arena memory is uninitialised.
+      new (&entry) MapEntry{std::string_view(reinterpret_cast<const char*>(p), len), Value()};
+      p += len;
+      p = decode(values_node, p, entry.value);
+      if (p == nullptr) [[unlikely]] return ctx.in_key(entry.key);
+    }
+    total = need;
+    if (header.block_end != nullptr && p != header.block_end) [[unlikely]] {
+      return block_size_mismatch(ctx, p, header, items_begin, Type::kMap);
+    }
+  }
+  out = Value::with_entries(&node, entries, total);
+  return p;
+}
+
+// ---------------------------------------------------------------------------
+// Skip.
+
+struct Skipper {
+  Context ctx;
+
+  const Byte* skip(const Node& node, const Byte* p);
+  const Byte* skip_collection(const Node& node, const Byte* p);
+};
+
+const Byte* Skipper::skip(const Node& node, const Byte* p) {
+  switch (node.type) {
+    case Type::kNull: return p;
+    case Type::kBoolean:
+    case Type::kFloat:
+    case Type::kDouble:
+    case Type::kFixed: {
+      std::size_t n = node.type == Type::kBoolean ? 1
+                      : node.type == Type::kFloat ? 4
+                      : node.type == Type::kDouble ? 8
+                                                   : node.fixed_size;
+      if (static_cast<std::size_t>(ctx.end - p) < n) [[unlikely]] {
+        return ctx.fail(ErrorCode::kTruncated, p,
+                        fmt::format("{} needs {} bytes but {} are left", type_name(node.type), n,
+                                    ctx.end - p));
+      }
+      if (node.type == Type::kBoolean && *p > 1) [[unlikely]] {
+        return ctx.fail(ErrorCode::kInvalidData, p,
+                        fmt::format("boolean byte {} is neither 0 nor 1", *p));
+      }
+      return p + n;
+    }
+    case Type::kInt: {
+      std::int32_t v = 0;
+      return read_int(ctx, p, v, "int");
+    }
+    case Type::kLong: {
+      std::int64_t v = 0;
+      return read_long(ctx, p, v, "long");
+    }
+    case Type::kBytes:
+    case Type::kString: {
+      std::size_t len;
+      p = read_length(ctx, p, len, node.type);
+      return p == nullptr ? nullptr : p + len;
+    }
+    case Type::kEnum: {
+      std::int32_t index;
+      const Byte* next = read_int(ctx, p, index, "enum index");
+      if (next == nullptr) return nullptr;
+      if (index < 0 || static_cast<std::size_t>(index) >= node.symbols.size()) [[unlikely]] {
+        return ctx.fail(ErrorCode::kInvalidData, p,
+                        fmt::format("enum {} index {} is out of range (it has {} symbols)",
+                                    node.fullname, index, node.symbols.size()));
+      }
+      return next;
+    }
+    case Type::kRecord: {
+      if (ctx.depth >= ctx.limits.max_depth) [[unlikely]] return too_deep(ctx, p);
+      DepthGuard guard(ctx);
+      for (std::size_t i = 0; i < node.fields.size(); ++i) {
+        p = skip(*node.fields[i].type, p);
+        if (p == nullptr) [[unlikely]] return ctx.in_field(node, i);
+      }
+      return p;
+    }
+    case Type::kArray:
+    case Type::kMap: return skip_collection(node, p);
+    case Type::kUnion: {
+      std::int64_t index;
+      const Byte* next = read_long(ctx, p, index, "union branch index");
+      if (next == nullptr) return nullptr;
+      if (static_cast<std::uint64_t>(index) >= node.branches.size()) [[unlikely]] {
+        return ctx.fail(ErrorCode::kInvalidData, p,
+                        fmt::format("union branch index {} is out of range (the union has {} "
+                                    "branches)",
+                                    index, node.branches.size()));
+      }
+      if (ctx.depth >= ctx.limits.max_depth) [[unlikely]] return too_deep(ctx, p);
+      DepthGuard guard(ctx);
+      return skip(*node.branches[static_cast<std::size_t>(index)], next);
+    }
+  }
+  return ctx.fail(ErrorCode::kInternal, p, "unknown schema node type");
+}
+
+const Byte* Skipper::skip_collection(const Node& node, const Byte* p) {
+  if (ctx.depth >= ctx.limits.max_depth) [[unlikely]] return too_deep(ctx, p);
+  DepthGuard guard(ctx);
+  const bool is_map = node.type == Type::kMap;
+  const Node& item = is_map ? *node.values : *node.items;
+  const std::size_t min_size = (is_map ? 1 : 0) + min_encoded_size(item);
+  const std::int64_t width = is_map ? -1 : fixed_encoded_size(item);
+  std::size_t total = 0;
+  for (;;) {
+    BlockHeader header;
+    p = read_block_header(ctx, p, header, total, min_size, node.type);
+    if (p == nullptr) return nullptr;
+    if (header.count == 0) return p;
+    if (header.block_end != nullptr) {
+      // The writer told us the block's size: jump over it.
+      p = header.block_end;
+    } else if (width >= 0) {
+      // Bounded by read_block_header: count * width <= bytes left.
+      p += header.count * static_cast<std::size_t>(width);
+    } else {
+      for (std::size_t i = 0; i < header.count; ++i) {
+        if (is_map) {
+          std::size_t len;
+          p = read_length(ctx, p, len, Type::kString);
+          if (p == nullptr) [[unlikely]] return ctx.in_item(total + i);
+          std::string_view key(reinterpret_cast<const char*>(p), len);
+          p = skip(item, p + len);
+          if (p == nullptr) [[unlikely]] return ctx.in_key(key);
+        } else {
+          p = skip(item, p);
+          if (p == nullptr) [[unlikely]] return ctx.in_item(total + i);
+        }
+      }
+    }
+    total += header.count;
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Encode.
+
+[[gnu::cold, gnu::noinline]] Error mismatch(const Node& node, const Value& value) {
+  return Error(ErrorCode::kInvalidData,
+               fmt::format("expected a value of type {}{}{}, got {}", type_name(node.type),
+                           node.fullname.empty() ? "" : " ", node.fullname,
+                           type_name(value.type())));
+}
+
+// Index of the branch of `node` (a union) that `value` is an instance of, or -1.
+int union_branch_of(const Node& node, const Value& value) {
+  int branch = value.branch();
+  if (branch >= 0) {
+    if (static_cast<std::size_t>(branch) >= node.branches.size()) return -1;
+    return branch;
+  }
+  // No branch recorded: the branch whose node is the value's, else the first of the
+  // same type (same fullname for named types).
+  for (std::size_t i = 0; i < node.branches.size(); ++i) {
+    if (node.branches[i] == value.node()) return static_cast<int>(i);
+  }
+  for (std::size_t i = 0; i < node.branches.size(); ++i) {
+    const Node* b = node.branches[i];
+    if (b->type != value.type()) continue;
+    if (is_named(b->type) && value.node() != nullptr && value.node()->fullname != b->fullname) {
+      continue;
+    }
+    return static_cast<int>(i);
+  }
+  return -1;
+}
+
+struct Encoder {
+  internal::BinaryWriter out;
+  std::optional<Error> error;
+
+  [[gnu::cold, gnu::noinline]] bool fail(Error e) {
+    error.emplace(std::move(e));
+    return false;
+  }
+  [[gnu::cold, gnu::noinline]] bool in(std::string segment) {
+    error->in(segment);
+    return false;
+  }
+
+  bool encode(const Node& node, const Value& value);
+};
+
+bool Encoder::encode(const Node& node, const Value& value) {
+  if (node.type == Type::kUnion) {
+    int branch = union_branch_of(node, value);
+    if (branch < 0) [[unlikely]] {
+      if (value.branch() >= 0) {
+        return fail(Error(ErrorCode::kInvalidData,
+                          fmt::format("union branch {} is out of range (the union has {} "
+                                      "branches)",
+                                      value.branch(), node.branches.size())));
+      }
+      return fail(Error(ErrorCode::kInvalidData,
+                        fmt::format("no branch of the union matches a value of type {}",
+                                    type_name(value.type()))));
+    }
+    out.write_long(branch);
+    return encode(*node.branches[static_cast<std::size_t>(branch)], value);
+  }
+  if (value.type() != node.type) [[unlikely]] return fail(mismatch(node, value));
+  switch (node.type) {
+    case Type::kNull: return true;
+    case Type::kBoolean: out.write_byte(value.as_bool() ? 1 : 0); return true;
+    case Type::kInt: out.write_long(value.as_int()); return true;
+    case Type::kLong: out.write_long(value.as_long()); return true;
+    case Type::kFloat: {
+      float v = value.as_float();
+      out.write_raw(&v, 4);
+      return true;
+    }
+    case Type::kDouble: {
+      double v = value.as_double();
+      out.write_raw(&v, 8);
+      return true;
+    }
+    case Type::kBytes:
+    case Type::kString: {
+      std::string_view s = value.as_string();
+      out.write_long_and_raw(static_cast<std::int64_t>(s.size()), s.data(), s.size());
+      return true;
+    }
+    case Type::kFixed: {
+      std::string_view s = value.as_string();
+      if (s.size() != node.fixed_size) [[unlikely]] {
+        return fail(Error(ErrorCode::kInvalidData,
+                          fmt::format("fixed {} needs {} bytes, the value has {}", node.fullname,
+                                      node.fixed_size, s.size())));
+      }
+      out.write_raw(s.data(), s.size());
+      return true;
+    }
+    case Type::kEnum: {
+      int index = value.enum_index();
+      if (index < 0 || static_cast<std::size_t>(index) >= node.symbols.size()) [[unlikely]] {
+        return fail(Error(ErrorCode::kInvalidData,
+                          fmt::format("enum {} index {} is out of range (it has {} symbols)",
+                                      node.fullname, index, node.symbols.size())));
+      }
+      out.write_long(index);
+      return true;
+    }
+    case Type::kRecord: {
+      std::size_t n = node.fields.size();
+      if (value.size() != n) [[unlikely]] {
+        return fail(Error(ErrorCode::kInvalidData,
+                          fmt::format("record {} has {} fields, the value has {}", node.fullname,
+                                      n, value.size())));
+      }
+      for (std::size_t i = 0; i < n; ++i) {
+        if (!encode(*node.fields[i].type, value[i])) [[unlikely]] {
+          return in(node.fields[i].name);
+        }
+      }
+      return true;
+    }
+    case Type::kArray: {
+      std::size_t n = value.size();
+      if (n != 0) {
+        out.write_long(static_cast<std::int64_t>(n));
+        const Node& items = *node.items;
+        for (std::size_t i = 0; i < n; ++i) {
+          if (!encode(items, value[i])) [[unlikely]] return in(fmt::format("[{}]", i));
+        }
+      }
+      out.write_byte(0);
+      return true;
+    }
+    case Type::kMap: {
+      auto entries = value.entries();
+      if (!entries.empty()) {
+        out.write_long(static_cast<std::int64_t>(entries.size()));
+        const Node& values = *node.values;
+        for (const MapEntry& e : entries) {
+          out.write_long_and_raw(static_cast<std::int64_t>(e.key.size()), e.key.data(),
+                                 e.key.size());
+          if (!encode(values, e.value)) [[unlikely]] return in(fmt::format("[{}]", e.key));
+        }
+      }
+      out.write_byte(0);
+      return true;
+    }
+    case Type::kUnion: break;  // handled above
+  }
+  return fail(Error(ErrorCode::kInternal, "unknown schema node type"));
+}
+
+}  // namespace
+
+Result<Value> decode_binary(const Node& schema, BinaryReader& in, Arena& arena,
+                            const DecodeLimits& limits) {
+  Decoder d{Context{in.end(), limits, in}, arena};
+  Value out;
+  const Byte* p = d.decode(schema, in.pos(), out);
+  if (p == nullptr) [[unlikely]] return fail(std::move(*d.ctx.error));
+  in.set_pos(p);
+  return out;
+}
+
+Status skip_binary(const Node& schema, BinaryReader& in, const DecodeLimits& limits) {
+  Skipper s{Context{in.end(), limits, in}};
+  const Byte* p = s.skip(schema, in.pos());
+  if (p == nullptr) [[unlikely]] return fail(std::move(*s.ctx.error));
+  in.set_pos(p);
+  return ok_status();
+}
+
+Status encode_binary(const Node& schema, const Value& value, std::vector<std::uint8_t>& out) {
+  std::size_t before = out.size();
+  Encoder e{internal::BinaryWriter(out), std::nullopt};
+  bool ok = e.encode(schema, value);
+  e.out.finish();
+  if (!ok) [[unlikely]] {
+    out.resize(before);  // leave `out` as it was
+    return fail(std::move(*e.error));
+  }
+  return ok_status();
+}
+
+}  // namespace sluice::avro
