@@ -375,7 +375,9 @@ class Compiler {
     return s;
   }
 
-  std::uint32_t resolve_direct(const Node& w, const Node& r, const std::string& path) {
+  std::uint32_t resolve_direct(const Node& w, const Node& r, const std::string& where) {
+    // A named type at the root of the reader is called by its name in paths.
+    const std::string& path = where.empty() && is_named(r.type) ? r.name : where;
     auto mismatch = [&] {
       return hard(w, r, path, fmt::format("writer {} vs reader {}", describe(w), describe(r)));
     };
@@ -425,7 +427,7 @@ class Compiler {
         impl_.steps[s].b = is_array ? min_size(*w.items) : add_sizes(1, min_size(*w.values));
         return s;
       }
-      case Type::kRecord: return resolve_record(w, r, path.empty() ? r.name : path);
+      case Type::kRecord: return resolve_record(w, r, path);
       case Type::kUnion: break;  // handled by resolve()
     }
     return mismatch();
@@ -479,11 +481,18 @@ class Compiler {
       }
     }
 
+    // Reader fields in reader order (so incompatibilities are listed in that order):
+    // resolve the ones the writer has, take defaults for the others.
     std::vector<Value> templ(r.fields.size());
+    std::vector<std::uint32_t> reader_steps(r.fields.size(), 0);
     for (std::size_t i = 0; i < r.fields.size(); ++i) {
-      if (writer_of_reader[i] >= 0) continue;
       const Field& rf = r.fields[i];
       std::string field_path = join_path(path, rf.name);
+      if (writer_of_reader[i] >= 0) {
+        const Field& wf = w.fields[static_cast<std::size_t>(writer_of_reader[i])];
+        reader_steps[i] = resolve(*wf.type, *rf.type, field_path);
+        continue;
+      }
       if (!rf.default_json) {
         hard_.push_back({field_path, fmt::format("reader field '{}' has no default and is "
                                                  "missing from the writer", rf.name)});
@@ -502,6 +511,7 @@ class Compiler {
       if (rf.type->type == Type::kUnion && templ[i].branch() < 0) templ[i].in_branch(0);
     }
 
+    // Field ops in writer order: read into a reader slot, or skip.
     std::vector<FieldOp> ops(w.fields.size());
     for (std::size_t wi = 0; wi < w.fields.size(); ++wi) {
       const Field& wf = w.fields[wi];
@@ -511,10 +521,9 @@ class Compiler {
         ops[wi].name = &wf.name;
         continue;
       }
-      const Field& rf = r.fields[static_cast<std::size_t>(ri)];
-      ops[wi].step = resolve(*wf.type, *rf.type, join_path(path, rf.name));
+      ops[wi].step = reader_steps[static_cast<std::size_t>(ri)];
       ops[wi].slot = ri;
-      ops[wi].name = &rf.name;
+      ops[wi].name = &r.fields[static_cast<std::size_t>(ri)].name;
     }
 
     RecordPlan& plan = impl_.records[record_index];
@@ -865,7 +874,7 @@ bool Decoder::decode_map(const Step& step, Value& out) {
         return false;
       }
       if (!decode(step.a, e->value)) {
-        error_->in(fmt::format("[\"{}\"]", e->key));
+        error_->in(fmt::format("[{}]", e->key));
         return false;
       }
     }
