@@ -18,3 +18,10 @@ target_include_directories(sluice_snappy INTERFACE ${SNAPPY_INCLUDE_DIR})
 if(SLUICE_BUILD_TESTS)
   find_package(GTest REQUIRED)
 endif()
+
+# registry
+find_package(Boost 1.74 REQUIRED)
+find_package(SQLite3 REQUIRED)
+find_package(CURL REQUIRED)
+find_package(Threads REQUIRED)
+pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)
