@@ -199,10 +199,17 @@ Status snappy_decompress(std::span<const std::uint8_t> in, std::vector<std::uint
 
 Status zstd_compress(std::span<const std::uint8_t> in, std::vector<std::uint8_t>& out,
                      int level) {
+  ZSTD_CCtx* cctx = ZSTD_createCCtx();
+  if (cctx == nullptr) return fail(ErrorCode::kInternal, "ZSTD_createCCtx failed");
+  // A content checksum lets readers detect a damaged block (deflate, for one, cannot);
+  // every zstd reader accepts it.
+  ZSTD_CCtx_setParameter(cctx, ZSTD_c_compressionLevel, level);
+  ZSTD_CCtx_setParameter(cctx, ZSTD_c_checksumFlag, 1);
   std::size_t old = out.size();
   std::size_t bound = ZSTD_compressBound(in.size());
   out.resize(old + bound);
-  std::size_t n = ZSTD_compress(out.data() + old, bound, in.data(), in.size(), level);
+  std::size_t n = ZSTD_compress2(cctx, out.data() + old, bound, in.data(), in.size());
+  ZSTD_freeCCtx(cctx);
   if (ZSTD_isError(n)) {
     out.resize(old);
     return fail(ErrorCode::kInternal, "zstd compression failed: {}", ZSTD_getErrorName(n));
@@ -255,8 +262,9 @@ Status bzip2_compress(std::span<const std::uint8_t> in, std::vector<std::uint8_t
   SLUICE_TRY(check_32bit("bzip2", bound));
   out.resize(old + bound);
   unsigned int dest_len = static_cast<unsigned int>(bound);
-  int rc = BZ2_bzBuffToBuffCompress(reinterpret_cast<char*>(out.data() + old), &dest_len,
-                                    const_cast<char*>(reinterpret_cast<const char*>(in.data())),
+  char empty = 0;  // libbz2 rejects a null source even when its length is 0
+  char* source = in.empty() ? &empty : const_cast<char*>(reinterpret_cast<const char*>(in.data()));
+  int rc = BZ2_bzBuffToBuffCompress(reinterpret_cast<char*>(out.data() + old), &dest_len, source,
                                     static_cast<unsigned int>(in.size()), level, 0, 0);
   if (rc != BZ_OK) {
     out.resize(old);
