@@ -1,7 +1,8 @@
 // Schema::to_json: the full schema (doc, aliases, defaults, order, logical types and
 // custom properties) as compact JSON. Named types are defined where they first appear
-// and referenced by name afterwards; a "namespace" attribute is written only where it
-// differs from the enclosing one, so parse(to_json(s)) gives the same fullnames.
+// (simple name, plus a "namespace" attribute only where it differs from the enclosing
+// one) and referenced by fullname afterwards, so parse(to_json(s)) gives the same
+// fullnames.
 #include <set>
 #include <string>
 #include <string_view>
@@ -119,7 +120,7 @@ class JsonWriter {
 
   void write_named(const Node& node, const std::string& space) {
     if (!seen_.insert(node.fullname).second) {
-      append_string(out_, node.space == space ? node.name : node.fullname);
+      append_string(out_, node.fullname);
       return;
     }
     out_ += R"({"type":)";

@@ -619,7 +619,8 @@ class Parser {
     }
     SLUICE_ASSIGN_OR_RETURN(field.aliases, parse_aliases(j, "", false));
     if (auto order = j.find("order"); order != j.end()) {
-      std::string_view o = order->is_string() ? order->get_ref<const std::string&>() : "";
+      std::string_view o;
+      if (order->is_string()) o = order->get_ref<const std::string&>();
       if (o == "ascending") {
         field.order = SortOrder::kAscending;
       } else if (o == "descending") {

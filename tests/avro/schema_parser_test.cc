@@ -682,11 +682,11 @@ TEST(SchemaParserTest, ToJsonKeepsEverything) {
             R"("fields":[{"name":"a","type":{"type":"long","logicalType":"timestamp-millis",)"
             R"("p":1},"doc":"fa","default":5,"order":"descending","aliases":["aa"],"fp":"x"},)"
             R"({"name":"b","type":{"type":"enum","name":"E","namespace":"","doc":"ed",)"
-            R"("symbols":["X","Y"],"default":"Y"}},{"name":"c","type":["null","E","R"],)"
+            R"("symbols":["X","Y"],"default":"Y"}},{"name":"c","type":["null","E","n.R"],)"
             R"("default":null},{"name":"d","type":{"type":"fixed","name":"D","size":8,)"
             R"("logicalType":"decimal","precision":10,"scale":2}},{"name":"e","type":)"
             R"({"type":"string","logicalType":"bogus"}},{"name":"f","type":{"type":"map",)"
-            R"("values":"D"},"order":"ignore"}],"custom":[1,{"a":null}]})");
+            R"("values":"n.D"},"order":"ignore"}],"custom":[1,{"a":null}]})");
   SchemaPtr back = must_parse(s->to_json());
   ASSERT_TRUE(back);
   const Node& r = back->root();
