@@ -6,11 +6,11 @@
 // in that order; [STRINGS] strings as UTF-8 (only '"', '\\' and control characters are
 // escaped, as JSON requires); [INTEGERS] size as a plain integer; [WHITESPACE] none.
 // A named type is written in full where it first appears and by fullname afterwards.
+#include "avro/schema.h"
+
 #include <set>
 #include <string>
 #include <string_view>
-
-#include "avro/schema.h"
 
 namespace sluice::avro {
 namespace {
@@ -25,11 +25,21 @@ void append_string(std::string& out, std::string_view s) {
       out += c;
     } else if (u < 0x20) {
       switch (c) {
-        case '\b': out += "\\b"; break;
-        case '\f': out += "\\f"; break;
-        case '\n': out += "\\n"; break;
-        case '\r': out += "\\r"; break;
-        case '\t': out += "\\t"; break;
+        case '\b':
+          out += "\\b";
+          break;
+        case '\f':
+          out += "\\f";
+          break;
+        case '\n':
+          out += "\\n";
+          break;
+        case '\r':
+          out += "\\r";
+          break;
+        case '\t':
+          out += "\\t";
+          break;
         default:
           out += "\\u00";
           out += kHex[u >> 4];
@@ -72,7 +82,8 @@ class CanonicalWriter {
         out_ += '[';
         bool first = true;
         for (const Node* b : node.branches) {
-          if (!first) out_ += ',';
+          if (!first)
+            out_ += ',';
           first = false;
           write(*b);
         }
@@ -101,7 +112,8 @@ class CanonicalWriter {
       out_ += R"(,"fields":[)";
       bool first = true;
       for (const Field& f : node.fields) {
-        if (!first) out_ += ',';
+        if (!first)
+          out_ += ',';
         first = false;
         out_ += R"({"name":)";
         append_string(out_, f.name);
@@ -114,7 +126,8 @@ class CanonicalWriter {
       out_ += R"(,"symbols":[)";
       bool first = true;
       for (const std::string& s : node.symbols) {
-        if (!first) out_ += ',';
+        if (!first)
+          out_ += ',';
         first = false;
         append_string(out_, s);
       }

@@ -49,8 +49,12 @@ std::array<std::uint8_t, 32> sha256_fingerprint(std::string_view data) {
   return digest<32>(EVP_sha256(), data);
 }
 
-std::uint64_t rabin_fingerprint(const Node& node) { return rabin_fingerprint(canonical_form(node)); }
-std::int64_t rabin_signed(const Node& node) { return rabin_signed(canonical_form(node)); }
+std::uint64_t rabin_fingerprint(const Node& node) {
+  return rabin_fingerprint(canonical_form(node));
+}
+std::int64_t rabin_signed(const Node& node) {
+  return rabin_signed(canonical_form(node));
+}
 std::array<std::uint8_t, 16> md5_fingerprint(const Node& node) {
   return md5_fingerprint(canonical_form(node));
 }

@@ -11,13 +11,13 @@
 // (plus building the canonical form for the Node overloads).
 #pragma once
 
+#include "avro/schema.h"
+
 #include <array>
 #include <cstdint>
 #include <span>
 #include <string>
 #include <string_view>
-
-#include "avro/schema.h"
 
 namespace sluice::avro {
 

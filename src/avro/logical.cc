@@ -3,10 +3,10 @@
 // digits, which are capped at kMaxDecimalDigits when parsing text.
 #include "avro/logical.h"
 
+#include "avro/internal/varint.h"
+
 #include <algorithm>
 #include <cstring>
-
-#include "avro/internal/varint.h"
 
 namespace sluice::avro {
 namespace {
@@ -49,7 +49,8 @@ void negate(std::vector<std::uint8_t>& v) {
 // Decimal digits of |value| ("0" for zero), value being minimal two's complement.
 std::string magnitude_digits(const std::vector<std::uint8_t>& twos) {
   std::vector<std::uint8_t> mag = twos;
-  if ((mag[0] & 0x80) != 0) negate(mag);  // now an unsigned big-endian magnitude
+  if ((mag[0] & 0x80) != 0)
+    negate(mag);  // now an unsigned big-endian magnitude
   std::string digits;
   std::size_t start = 0;
   while (start < mag.size() && mag[start] == 0) ++start;
@@ -65,11 +66,13 @@ std::string magnitude_digits(const std::vector<std::uint8_t>& twos) {
     for (int k = 0; k < 9; ++k) {
       digits += static_cast<char>('0' + rem % 10);
       rem /= 10;
-      if (start == mag.size() && rem == 0) break;
+      if (start == mag.size() && rem == 0)
+        break;
     }
   }
   while (digits.size() > 1 && digits.back() == '0') digits.pop_back();
-  if (digits.empty()) digits.push_back('0');
+  if (digits.empty())
+    digits.push_back('0');
   std::reverse(digits.begin(), digits.end());
   return digits;
 }
@@ -96,9 +99,11 @@ std::vector<std::uint8_t> from_digits(std::string_view digits, bool negative) {
       mag.insert(mag.begin(), static_cast<std::uint8_t>(carry));
       carry >>= 8;
     }
-    if (mag[0] != 0) mag.insert(mag.begin(), 0);
+    if (mag[0] != 0)
+      mag.insert(mag.begin(), 0);
   }
-  if (negative) negate(mag);
+  if (negative)
+    negate(mag);
   minimize(mag);
   return mag;
 }
@@ -109,7 +114,8 @@ Result<const Node*> value_node(const Node& node, const Value& value, LogicalType
   const Node* n = &node;
   if (node.type == Type::kUnion) {
     n = value.node();
-    if (n == nullptr) return invalid("value has no schema node");
+    if (n == nullptr)
+      return invalid("value has no schema node");
   }
   if (n->logical != want && (also == LogicalType::kNone || n->logical != also)) {
     return invalid("schema {} is not a {} (logical type \"{}\")",
@@ -170,8 +176,10 @@ Result<Decimal> Decimal::parse(std::string_view text) {
   for (; i < s.size(); ++i) {
     char c = s[i];
     if (c >= '0' && c <= '9') {
-      if (!(digits.empty() && c == '0')) digits += c;  // no leading zeros
-      if (point) ++fraction;
+      if (!(digits.empty() && c == '0'))
+        digits += c;  // no leading zeros
+      if (point)
+        ++fraction;
     } else if (c == '.' && !point) {
       point = true;
     } else {
@@ -179,32 +187,40 @@ Result<Decimal> Decimal::parse(std::string_view text) {
     }
   }
   bool any_digit = i > (point ? 1u : 0u);
-  if (!any_digit) return invalid("not a decimal number: \"{}\"", text);
+  if (!any_digit)
+    return invalid("not a decimal number: \"{}\"", text);
   std::int64_t exponent = 0;
   if (i < s.size()) {
-    if (s[i] != 'e' && s[i] != 'E') return invalid("not a decimal number: \"{}\"", text);
+    if (s[i] != 'e' && s[i] != 'E')
+      return invalid("not a decimal number: \"{}\"", text);
     ++i;
     bool exp_negative = false;
-    if (i < s.size() && (s[i] == '+' || s[i] == '-')) exp_negative = s[i++] == '-';
-    if (i == s.size()) return invalid("not a decimal number: \"{}\"", text);
+    if (i < s.size() && (s[i] == '+' || s[i] == '-'))
+      exp_negative = s[i++] == '-';
+    if (i == s.size())
+      return invalid("not a decimal number: \"{}\"", text);
     for (; i < s.size(); ++i) {
-      if (s[i] < '0' || s[i] > '9') return invalid("not a decimal number: \"{}\"", text);
+      if (s[i] < '0' || s[i] > '9')
+        return invalid("not a decimal number: \"{}\"", text);
       exponent = exponent * 10 + (s[i] - '0');
       if (exponent > static_cast<std::int64_t>(kMaxDecimalDigits)) {
         return invalid("decimal exponent too large in \"{}\"", text);
       }
     }
-    if (exp_negative) exponent = -exponent;
+    if (exp_negative)
+      exponent = -exponent;
   }
   std::int64_t scale = static_cast<std::int64_t>(fraction) - exponent;
   if (scale < 0) {
-    if (!digits.empty()) digits.append(static_cast<std::size_t>(-scale), '0');
+    if (!digits.empty())
+      digits.append(static_cast<std::size_t>(-scale), '0');
     scale = 0;
   }
   if (digits.size() > kMaxDecimalDigits) {
     return invalid("decimal has more than {} digits", kMaxDecimalDigits);
   }
-  if (scale > INT32_MAX) return invalid("decimal scale out of range in \"{}\"", text);
+  if (scale > INT32_MAX)
+    return invalid("decimal scale out of range in \"{}\"", text);
   Decimal d;
   d.unscaled_ = from_digits(digits, negative);
   d.scale_ = static_cast<int>(scale);
@@ -224,17 +240,21 @@ Result<Decimal> Decimal::parse(std::string_view text, int precision, int scale) 
   return scaled;
 }
 
-int Decimal::digits() const { return static_cast<int>(magnitude_digits(unscaled_).size()); }
+int Decimal::digits() const {
+  return static_cast<int>(magnitude_digits(unscaled_).size());
+}
 
 std::optional<std::int64_t> Decimal::unscaled_int64() const {
-  if (unscaled_.size() > 8) return std::nullopt;
+  if (unscaled_.size() > 8)
+    return std::nullopt;
   std::uint64_t u = negative() ? ~std::uint64_t{0} : 0;
   for (std::uint8_t b : unscaled_) u = (u << 8) | b;
   return static_cast<std::int64_t>(u);
 }
 
 Result<Decimal> Decimal::rescale(int scale) const {
-  if (scale == scale_) return *this;
+  if (scale == scale_)
+    return *this;
   std::string digits = magnitude_digits(unscaled_);
   std::int64_t diff = static_cast<std::int64_t>(scale) - scale_;
   if (is_zero()) {
@@ -263,8 +283,8 @@ Result<Decimal> Decimal::rescale(int scale) const {
 
 Result<std::vector<std::uint8_t>> Decimal::to_fixed_bytes(std::size_t size) const {
   if (unscaled_.size() > size) {
-    return invalid("{} needs {} bytes, more than the fixed size {}", to_string(),
-                   unscaled_.size(), size);
+    return invalid("{} needs {} bytes, more than the fixed size {}", to_string(), unscaled_.size(),
+                   size);
   }
   std::vector<std::uint8_t> out(size - unscaled_.size(), negative() ? 0xFF : 0x00);
   out.insert(out.end(), unscaled_.begin(), unscaled_.end());
@@ -276,7 +296,8 @@ std::string Decimal::to_string() const {
   std::string out = negative() ? "-" : "";
   if (scale_ <= 0) {
     out += digits;
-    if (!is_zero()) out.append(static_cast<std::size_t>(-static_cast<std::int64_t>(scale_)), '0');
+    if (!is_zero())
+      out.append(static_cast<std::size_t>(-static_cast<std::int64_t>(scale_)), '0');
     return out;
   }
   auto scale = static_cast<std::size_t>(scale_);
@@ -311,15 +332,18 @@ Result<Decimal> decode_big_decimal(std::span<const std::uint8_t> bytes) {
   std::span<const std::uint8_t> unscaled(p, static_cast<std::size_t>(length));
   p += length;
   std::int32_t scale;
-  if (!internal::read_int(p, end, scale)) return invalid("big-decimal: bad or missing scale");
-  if (p != end) return invalid("big-decimal: {} bytes after the scale", end - p);
+  if (!internal::read_int(p, end, scale))
+    return invalid("big-decimal: bad or missing scale");
+  if (p != end)
+    return invalid("big-decimal: {} bytes after the scale", end - p);
   return Decimal(unscaled, scale);
 }
 
 Result<Decimal> to_decimal(const Node& node, const Value& value) {
   SLUICE_ASSIGN_OR_RETURN(const Node* n,
                           value_node(node, value, LogicalType::kDecimal, LogicalType::kBigDecimal));
-  if (n->logical == LogicalType::kBigDecimal) return decode_big_decimal(value.as_bytes());
+  if (n->logical == LogicalType::kBigDecimal)
+    return decode_big_decimal(value.as_bytes());
   return Decimal(value.as_bytes(), n->scale);
 }
 
@@ -332,8 +356,8 @@ Result<Value> from_decimal(const Node& node, const Decimal& decimal, Arena& aren
   }
   SLUICE_ASSIGN_OR_RETURN(Decimal scaled, decimal.rescale(n->scale));
   if (scaled.digits() > n->precision) {
-    return invalid("{} has {} digits, more than precision {}", decimal.to_string(),
-                   scaled.digits(), n->precision);
+    return invalid("{} has {} digits, more than precision {}", decimal.to_string(), scaled.digits(),
+                   n->precision);
   }
   if (n->type == Type::kFixed) {
     SLUICE_ASSIGN_OR_RETURN(auto bytes, scaled.to_fixed_bytes(n->fixed_size));
@@ -346,23 +370,29 @@ Result<Value> from_decimal(const Node& node, const Decimal& decimal, Arena& aren
 
 Result<Uuid> Uuid::parse(std::string_view text) {
   auto hex = [](char c) -> int {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    if (c >= '0' && c <= '9')
+      return c - '0';
+    if (c >= 'a' && c <= 'f')
+      return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+      return c - 'A' + 10;
     return -1;
   };
   Uuid u;
-  if (text.size() != 36) return invalid("not a UUID (8-4-4-4-12 hex): \"{}\"", text);
+  if (text.size() != 36)
+    return invalid("not a UUID (8-4-4-4-12 hex): \"{}\"", text);
   std::size_t out = 0;
   for (std::size_t i = 0; i < 36;) {
     if (i == 8 || i == 13 || i == 18 || i == 23) {
-      if (text[i] != '-') return invalid("not a UUID (8-4-4-4-12 hex): \"{}\"", text);
+      if (text[i] != '-')
+        return invalid("not a UUID (8-4-4-4-12 hex): \"{}\"", text);
       ++i;
       continue;
     }
     int hi = hex(text[i]);
     int lo = hex(text[i + 1]);
-    if (hi < 0 || lo < 0) return invalid("not a UUID (8-4-4-4-12 hex): \"{}\"", text);
+    if (hi < 0 || lo < 0)
+      return invalid("not a UUID (8-4-4-4-12 hex): \"{}\"", text);
     u.bytes[out++] = static_cast<std::uint8_t>(hi << 4 | lo);
     i += 2;
   }
@@ -374,7 +404,8 @@ std::string Uuid::to_string() const {
   std::string out;
   out.reserve(36);
   for (std::size_t i = 0; i < 16; ++i) {
-    if (i == 4 || i == 6 || i == 8 || i == 10) out += '-';
+    if (i == 4 || i == 6 || i == 8 || i == 10)
+      out += '-';
     out += kHex[bytes[i] >> 4];
     out += kHex[bytes[i] & 0xF];
   }
@@ -383,8 +414,10 @@ std::string Uuid::to_string() const {
 
 Result<Uuid> to_uuid(const Node& node, const Value& value) {
   SLUICE_ASSIGN_OR_RETURN(const Node* n, value_node(node, value, LogicalType::kUuid));
-  if (n->type == Type::kString) return Uuid::parse(value.as_string());
-  if (value.size() != 16) return invalid("uuid fixed value has {} bytes, not 16", value.size());
+  if (n->type == Type::kString)
+    return Uuid::parse(value.as_string());
+  if (value.size() != 16)
+    return invalid("uuid fixed value has {} bytes, not 16", value.size());
   Uuid u;
   std::memcpy(u.bytes.data(), value.as_bytes().data(), 16);
   return u;
@@ -392,7 +425,8 @@ Result<Uuid> to_uuid(const Node& node, const Value& value) {
 
 Result<Value> from_uuid(const Node& node, const Uuid& uuid, Arena& arena) {
   SLUICE_ASSIGN_OR_RETURN(const Node* n, target_node(node, LogicalType::kUuid));
-  if (n->type == Type::kString) return Value::text(n, arena.copy(uuid.to_string()));
+  if (n->type == Type::kString)
+    return Value::text(n, arena.copy(uuid.to_string()));
   return Value::text(n, arena.copy(as_chars(uuid.bytes)));
 }
 
@@ -407,7 +441,8 @@ Result<std::chrono::sys_days> to_date(const Node& node, const Value& value) {
 Result<Value> from_date(const Node& node, std::chrono::sys_days date) {
   SLUICE_ASSIGN_OR_RETURN(const Node* n, target_node(node, LogicalType::kDate));
   auto days = date.time_since_epoch().count();
-  if (days < INT32_MIN || days > INT32_MAX) return invalid("date {} days out of range", days);
+  if (days < INT32_MIN || days > INT32_MAX)
+    return invalid("date {} days out of range", days);
   return Value::int32(n, static_cast<std::int32_t>(days));
 }
 
@@ -498,11 +533,13 @@ Result<Value> from_local_timestamp_nanos(const Node& node, LocalTimestampNanos t
 Result<Duration> to_duration(const Node& node, const Value& value) {
   SLUICE_ASSIGN_OR_RETURN(const Node* n, value_node(node, value, LogicalType::kDuration));
   (void)n;
-  if (value.size() != 12) return invalid("duration value has {} bytes, not 12", value.size());
+  if (value.size() != 12)
+    return invalid("duration value has {} bytes, not 12", value.size());
   auto b = value.as_bytes();
   auto le32 = [&](std::size_t at) {
     return static_cast<std::uint32_t>(b[at]) | static_cast<std::uint32_t>(b[at + 1]) << 8 |
-           static_cast<std::uint32_t>(b[at + 2]) << 16 | static_cast<std::uint32_t>(b[at + 3]) << 24;
+           static_cast<std::uint32_t>(b[at + 2]) << 16 |
+           static_cast<std::uint32_t>(b[at + 3]) << 24;
   };
   return Duration{le32(0), le32(4), le32(8)};
 }

@@ -18,6 +18,11 @@
 // All functions are pure; costs are linear in the value's size.
 #pragma once
 
+#include "avro/arena.h"
+#include "avro/schema.h"
+#include "avro/value.h"
+#include "base/result.h"
+
 #include <array>
 #include <chrono>
 #include <cstdint>
@@ -26,11 +31,6 @@
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include "avro/arena.h"
-#include "avro/schema.h"
-#include "avro/value.h"
-#include "base/result.h"
 
 namespace sluice::avro {
 
@@ -116,7 +116,7 @@ Result<Value> from_uuid(const Node& node, const Uuid& uuid, Arena& arena);
 // ---------------------------------------------------------------- date and time
 
 using TimeMillis = std::chrono::duration<std::int32_t, std::milli>;  // since midnight
-using TimeMicros = std::chrono::microseconds;                         // since midnight
+using TimeMicros = std::chrono::microseconds;                        // since midnight
 using TimestampMillis = std::chrono::sys_time<std::chrono::milliseconds>;
 using TimestampMicros = std::chrono::sys_time<std::chrono::microseconds>;
 using TimestampNanos = std::chrono::sys_time<std::chrono::nanoseconds>;

@@ -3,11 +3,11 @@
 // (simple name, plus a "namespace" attribute only where it differs from the enclosing
 // one) and referenced by fullname afterwards, so parse(to_json(s)) gives the same
 // fullnames.
+#include "avro/schema.h"
+
 #include <set>
 #include <string>
 #include <string_view>
-
-#include "avro/schema.h"
 
 namespace sluice::avro {
 namespace {
@@ -22,11 +22,21 @@ void append_string(std::string& out, std::string_view s) {
       out += c;
     } else if (u < 0x20) {
       switch (c) {
-        case '\b': out += "\\b"; break;
-        case '\f': out += "\\f"; break;
-        case '\n': out += "\\n"; break;
-        case '\r': out += "\\r"; break;
-        case '\t': out += "\\t"; break;
+        case '\b':
+          out += "\\b";
+          break;
+        case '\f':
+          out += "\\f";
+          break;
+        case '\n':
+          out += "\\n";
+          break;
+        case '\r':
+          out += "\\r";
+          break;
+        case '\t':
+          out += "\\t";
+          break;
         default:
           out += "\\u00";
           out += kHex[u >> 4];
@@ -48,7 +58,8 @@ void append_key(std::string& out, std::string_view key) {
 void append_string_array(std::string& out, const std::vector<std::string>& items) {
   out += '[';
   for (std::size_t i = 0; i < items.size(); ++i) {
-    if (i > 0) out += ',';
+    if (i > 0)
+      out += ',';
     append_string(out, items[i]);
   }
   out += ']';
@@ -73,14 +84,15 @@ class JsonWriter {
     if (node.type == Type::kUnion) {
       out_ += '[';
       for (std::size_t i = 0; i < node.branches.size(); ++i) {
-        if (i > 0) out_ += ',';
+        if (i > 0)
+          out_ += ',';
         write(*node.branches[i], space);
       }
       out_ += ']';
       return;
     }
-    bool bare = is_primitive(node.type) && node.logical == LogicalType::kNone &&
-                node.doc.empty() && node.properties.empty();
+    bool bare = is_primitive(node.type) && node.logical == LogicalType::kNone && node.doc.empty() &&
+                node.properties.empty();
     if (bare) {
       append_string(out_, type_name(node.type));
       return;
@@ -143,7 +155,8 @@ class JsonWriter {
       append_key(out_, "fields");
       out_ += '[';
       for (std::size_t i = 0; i < node.fields.size(); ++i) {
-        if (i > 0) out_ += ',';
+        if (i > 0)
+          out_ += ',';
         write_field(node.fields[i], node.space);
       }
       out_ += ']';

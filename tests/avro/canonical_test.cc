@@ -1,14 +1,14 @@
 // Parsing Canonical Form and Rabin fingerprints against the upstream vectors
 // (avro-upstream/data_schema-tests.txt), plus the cases the vectors do not cover.
+#include "avro/fingerprint.h"
+#include "avro/schema.h"
+#include "test_support.h"
+
 #include <gtest/gtest.h>
 
 #include <sstream>
 #include <string>
 #include <vector>
-
-#include "avro/fingerprint.h"
-#include "avro/schema.h"
-#include "test_support.h"
 
 namespace sluice::avro {
 namespace {

@@ -1,12 +1,13 @@
 // Rabin (CRC-64-AVRO), MD5 and SHA-256 fingerprints. MD5 and SHA-256 are checked
 // against Python's hashlib, run at test time, over the same canonical forms.
+#include "avro/fingerprint.h"
+
+#include "avro/schema.h"
+#include "test_support.h"
+
 #include <gtest/gtest.h>
 
 #include <string>
-
-#include "avro/fingerprint.h"
-#include "avro/schema.h"
-#include "test_support.h"
 
 namespace sluice::avro {
 namespace {
@@ -27,8 +28,7 @@ TEST(FingerprintTest, RabinEmptyAndKnownValues) {
   // From the upstream vectors.
   EXPECT_EQ(rabin_signed(R"("null")"), 7195948357588979594LL);
   EXPECT_EQ(rabin_signed(R"("string")"), -8142146995180207161LL);
-  EXPECT_EQ(rabin_signed(R"({"name":"foo","type":"record","fields":[]})"),
-            -4824392279771201922LL);
+  EXPECT_EQ(rabin_signed(R"({"name":"foo","type":"record","fields":[]})"), -4824392279771201922LL);
   for (std::string s : {"a", "abc", "\xff\x00\x80", "{\"type\":\"array\",\"items\":\"null\"}"}) {
     EXPECT_EQ(rabin_fingerprint(s), slow_rabin(s)) << s;
   }
@@ -53,7 +53,8 @@ TEST(FingerprintTest, HexIsLowercase) {
 }
 
 TEST(FingerprintTest, Md5AndSha256MatchPythonHashlib) {
-  if (!std::filesystem::exists("/usr/bin/python3")) GTEST_SKIP() << "no /usr/bin/python3";
+  if (!std::filesystem::exists("/usr/bin/python3"))
+    GTEST_SKIP() << "no /usr/bin/python3";
   const char* schemas[] = {
       R"("int")",
       R"({"type":"record","name":"R","namespace":"n","fields":[{"name":"a","type":"long"}]})",

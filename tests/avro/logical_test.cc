@@ -1,16 +1,17 @@
 // Native conversions of logical types: Decimal, big-decimal, Uuid, dates and times,
 // durations; and the kInvalidData failures when a value is not of that logical type.
+#include "avro/logical.h"
+
+#include "avro/arena.h"
+#include "avro/schema.h"
+#include "avro/value.h"
+#include "test_support.h"
+
 #include <gtest/gtest.h>
 
 #include <chrono>
 #include <string>
 #include <vector>
-
-#include "avro/arena.h"
-#include "avro/logical.h"
-#include "avro/schema.h"
-#include "avro/value.h"
-#include "test_support.h"
 
 namespace sluice::avro {
 namespace {
@@ -23,7 +24,9 @@ std::vector<std::uint8_t> bytes_of(std::initializer_list<int> list) {
   return out;
 }
 
-std::vector<std::uint8_t> as_vector(std::span<const std::uint8_t> s) { return {s.begin(), s.end()}; }
+std::vector<std::uint8_t> as_vector(std::span<const std::uint8_t> s) {
+  return {s.begin(), s.end()};
+}
 
 SchemaPtr parse(std::string_view json) {
   auto s = Schema::parse(json);
@@ -48,11 +51,21 @@ TEST(DecimalTest, ParseAndFormat) {
     int scale;
   };
   const Case cases[] = {
-      {"0", "0", 0},          {"-0", "0", 0},         {"0.00", "0.00", 2},
-      {"+7", "7", 0},         {"0.05", "0.05", 2},    {".5", "0.5", 1},
-      {"5.", "5", 0},         {"127", "127", 0},      {"128", "128", 0},
-      {"-128", "-128", 0},    {"-129", "-129", 0},    {"1.25e3", "1250", 0},
-      {"1.25E-3", "0.00125", 5}, {"12e+1", "120", 0}, {"007.50", "7.50", 2},
+      {"0", "0", 0},
+      {"-0", "0", 0},
+      {"0.00", "0.00", 2},
+      {"+7", "7", 0},
+      {"0.05", "0.05", 2},
+      {".5", "0.5", 1},
+      {"5.", "5", 0},
+      {"127", "127", 0},
+      {"128", "128", 0},
+      {"-128", "-128", 0},
+      {"-129", "-129", 0},
+      {"1.25e3", "1250", 0},
+      {"1.25E-3", "0.00125", 5},
+      {"12e+1", "120", 0},
+      {"007.50", "7.50", 2},
       {"123456789012345678901234567890.123456789", "123456789012345678901234567890.123456789", 9},
       {"-99999999999999999999999999999999999999", "-99999999999999999999999999999999999999", 0},
   };
@@ -68,7 +81,8 @@ TEST(DecimalTest, ParseAndFormat) {
   EXPECT_EQ(as_vector(Decimal::parse("-129")->unscaled()), bytes_of({0xFF, 0x7F}));
   EXPECT_EQ(as_vector(Decimal::parse("0")->unscaled()), bytes_of({0x00}));
 
-  for (const char* bad : {"", "-", ".", "1.2.3", "abc", "1e", "1e+", "1x", "--1", "1 ", "1e99999"}) {
+  for (const char* bad :
+       {"", "-", ".", "1.2.3", "abc", "1e", "1e+", "1x", "--1", "1 ", "1e99999"}) {
     auto p = Decimal::parse(bad);
     ASSERT_FALSE(p) << bad;
     EXPECT_EQ(p.error().code(), ErrorCode::kInvalidData);
@@ -76,9 +90,13 @@ TEST(DecimalTest, ParseAndFormat) {
 }
 
 TEST(DecimalTest, MatchesPythonForBigValues) {
-  if (!std::filesystem::exists("/usr/bin/python3")) GTEST_SKIP() << "no /usr/bin/python3";
+  if (!std::filesystem::exists("/usr/bin/python3"))
+    GTEST_SKIP() << "no /usr/bin/python3";
   const char* values[] = {"340282366920938463463374607431768211455",
-                          "-340282366920938463463374607431768211456", "-1", "255", "-256",
+                          "-340282366920938463463374607431768211456",
+                          "-1",
+                          "255",
+                          "-256",
                           "98765432109876543210987654321098765432109876543210"};
   for (const char* v : values) {
     auto r = testing::run_command(
@@ -151,9 +169,9 @@ TEST(DecimalTest, BigDecimalEncoding) {
   EXPECT_EQ(*back, *d);
   EXPECT_EQ(decode_big_decimal(encode_big_decimal(*Decimal::parse("-0.000001")))->to_string(),
             "-0.000001");
-  for (auto bad : {bytes_of({}), bytes_of({0x04, 0x04}), bytes_of({0x04, 0x04, 0xD2}),
-                   bytes_of({0x03}), bytes_of({0x02, 0x01, 0x04, 0x00}),
-                   bytes_of({0x02, 0x01, 0xFF, 0xFF, 0xFF, 0xFF, 0x7F})}) {
+  for (auto bad :
+       {bytes_of({}), bytes_of({0x04, 0x04}), bytes_of({0x04, 0x04, 0xD2}), bytes_of({0x03}),
+        bytes_of({0x02, 0x01, 0x04, 0x00}), bytes_of({0x02, 0x01, 0xFF, 0xFF, 0xFF, 0xFF, 0x7F})}) {
     auto r = decode_big_decimal(bad);
     EXPECT_FALSE(r);
     if (!r) {
@@ -210,10 +228,10 @@ TEST(UuidTest, ParseAndFormat) {
   EXPECT_EQ(u->bytes[0], 0x12);
   EXPECT_EQ(u->bytes[15], 0x00);
   EXPECT_EQ(u->to_string(), "123e4567-e89b-12d3-a456-426614174000");
-  for (const char* bad : {"", "123e4567e89b12d3a456426614174000",
-                          "123e4567-e89b-12d3-a456-42661417400", "123e4567-e89b-12d3-a456-4266141740000",
-                          "123e4567-e89b-12d3-a456_426614174000", "g23e4567-e89b-12d3-a456-426614174000",
-                          "{23e4567-e89b-12d3-a456-42661417400}"}) {
+  for (const char* bad :
+       {"", "123e4567e89b12d3a456426614174000", "123e4567-e89b-12d3-a456-42661417400",
+        "123e4567-e89b-12d3-a456-4266141740000", "123e4567-e89b-12d3-a456_426614174000",
+        "g23e4567-e89b-12d3-a456-426614174000", "{23e4567-e89b-12d3-a456-42661417400}"}) {
     auto p = Uuid::parse(bad);
     ASSERT_FALSE(p) << bad;
     EXPECT_EQ(p.error().code(), ErrorCode::kInvalidData);
@@ -317,8 +335,7 @@ TEST(DateTimeTest, TimestampsAndLocalTimestamps) {
   EXPECT_EQ(from_timestamp_nanos(node(2), TimestampNanos(nanoseconds(6)))->as_long(), 6);
   EXPECT_EQ(from_local_timestamp_micros(node(4), LocalTimestampMicros(microseconds(7)))->as_long(),
             7);
-  EXPECT_EQ(from_local_timestamp_nanos(node(5), LocalTimestampNanos(nanoseconds(8)))->as_long(),
-            8);
+  EXPECT_EQ(from_local_timestamp_nanos(node(5), LocalTimestampNanos(nanoseconds(8)))->as_long(), 8);
   EXPECT_EQ(to_local_timestamp_micros(node(4), Value::int64(&node(4), 9))->time_since_epoch(),
             microseconds(9));
   EXPECT_EQ(to_local_timestamp_nanos(node(5), Value::int64(&node(5), 10))->time_since_epoch(),

@@ -1,12 +1,12 @@
 // Schema::parse: accepted schemas, every documented error (code and JSON path), names
 // and namespaces, aliases, defaults, properties, logical types and to_json round trips.
+#include "avro/schema.h"
+#include "test_support.h"
+
 #include <gtest/gtest.h>
 
 #include <string>
 #include <vector>
-
-#include "avro/schema.h"
-#include "test_support.h"
 
 namespace sluice::avro {
 namespace {
@@ -36,7 +36,6 @@ TEST_P(ParseErrorTest, FailsWithPathAndMessage) {
   EXPECT_NE(schema.error().message().find(c.message), std::string::npos)
       << schema.error().to_string();
 }
-
 
 const ErrorCase kErrorCases[] = {
     // Types.
@@ -88,16 +87,15 @@ const ErrorCase kErrorCases[] = {
     // Records and fields.
     {R"({"type":"record","name":"R"})", "", R"(record has no "fields")"},
     {R"({"type":"record","name":"R","fields":{}})", "fields", R"("fields" must be an array)"},
-    {R"({"type":"record","name":"R","fields":["int"]})", "fields[0]",
-     "a field must be an object"},
+    {R"({"type":"record","name":"R","fields":["int"]})", "fields[0]", "a field must be an object"},
     {R"({"type":"record","name":"R","fields":[{"type":"int"}]})", "fields[0]",
      R"(field has no "name")"},
     {R"({"type":"record","name":"R","fields":[{"name":1,"type":"int"}]})", "fields[0].name",
      R"("name" must be a string)"},
-    {R"({"type":"record","name":"R","fields":[{"name":"a.b","type":"int"}]})",
-     "fields[0].name", R"(invalid field name "a.b")"},
-    {R"({"type":"record","name":"R","fields":[{"name":"a b","type":"int"}]})",
-     "fields[0].name", R"(invalid field name "a b")"},
+    {R"({"type":"record","name":"R","fields":[{"name":"a.b","type":"int"}]})", "fields[0].name",
+     R"(invalid field name "a.b")"},
+    {R"({"type":"record","name":"R","fields":[{"name":"a b","type":"int"}]})", "fields[0].name",
+     R"(invalid field name "a b")"},
     {R"({"type":"record","name":"R","fields":[{"name":"a","type":"int"},
         {"name":"a","type":"long"}]})",
      "fields[1].name", R"(duplicate field name "a")"},
@@ -109,8 +107,8 @@ const ErrorCase kErrorCases[] = {
      "fields[0].order", "order must be"},
     {R"({"type":"record","name":"R","fields":[{"name":"a","type":"int","aliases":[3]}]})",
      "fields[0].aliases[0]", "alias must be a string"},
-    {R"({"type":"record","name":"R","fields":[{"name":"next","type":"Next"}]})",
-     "fields[0].type", R"(unknown type "Next")"},  // used before it is defined
+    {R"({"type":"record","name":"R","fields":[{"name":"next","type":"Next"}]})", "fields[0].type",
+     R"(unknown type "Next")"},  // used before it is defined
     // Enums.
     {R"({"type":"enum","name":"E"})", "", R"(enum has no "symbols")"},
     {R"({"type":"enum","name":"E","symbols":"A"})", "symbols", R"("symbols" must be an array)"},
@@ -244,8 +242,8 @@ TEST(SchemaParserTest, DeepNestingIsAnErrorNotACrash) {
 // ---------------------------------------------------------------- accepted shapes
 
 TEST(SchemaParserTest, Primitives) {
-  for (Type t : {Type::kNull, Type::kBoolean, Type::kInt, Type::kLong, Type::kFloat,
-                 Type::kDouble, Type::kBytes, Type::kString}) {
+  for (Type t : {Type::kNull, Type::kBoolean, Type::kInt, Type::kLong, Type::kFloat, Type::kDouble,
+                 Type::kBytes, Type::kString}) {
     std::string name(type_name(t));
     auto a = must_parse("\"" + name + "\"");
     auto b = must_parse(R"({"type":")" + name + "\"}");
@@ -383,8 +381,8 @@ TEST(SchemaParserTest, NamespaceInheritanceAndNullNamespace) {
   EXPECT_EQ(r.fields[1].type->space, "");
   EXPECT_EQ(r.fields[2].type->fields[0].type->fullname, "com.y.F");
   EXPECT_EQ(r.fields[2].type->fields[1].type, r.fields[0].type);
-  EXPECT_EQ(r.fields[3].type, r.fields[0].type);   // "E" in com.x
-  EXPECT_EQ(r.fields[4].type, r.fields[1].type);   // "N": not in com.x, found in null ns
+  EXPECT_EQ(r.fields[3].type, r.fields[0].type);  // "E" in com.x
+  EXPECT_EQ(r.fields[4].type, r.fields[1].type);  // "N": not in com.x, found in null ns
   EXPECT_EQ(r.fields[5].type, r.fields[2].type->fields[0].type);
   EXPECT_EQ(r.fields[6].type->fullname, "com.x.Z");  // namespace null = inherit
 }
@@ -563,11 +561,9 @@ TEST_P(LogicalParseTest, RecognisedOrDegraded) {
 }
 
 const LogicalCase kLogicalCases[] = {
-    {R"({"type":"bytes","logicalType":"decimal","precision":4,"scale":2})",
-     LogicalType::kDecimal},
+    {R"({"type":"bytes","logicalType":"decimal","precision":4,"scale":2})", LogicalType::kDecimal},
     {R"({"type":"bytes","logicalType":"decimal","precision":4})", LogicalType::kDecimal},
-    {R"({"type":"bytes","logicalType":"decimal","precision":4,"scale":4})",
-     LogicalType::kDecimal},
+    {R"({"type":"bytes","logicalType":"decimal","precision":4,"scale":4})", LogicalType::kDecimal},
     {R"({"type":"fixed","name":"D","size":4,"logicalType":"decimal","precision":9})",
      LogicalType::kDecimal},
     {R"({"type":"fixed","name":"D","size":16,"logicalType":"decimal","precision":38,
@@ -586,10 +582,8 @@ const LogicalCase kLogicalCases[] = {
      LogicalType::kLocalTimestampMillis},
     {R"({"type":"long","logicalType":"local-timestamp-micros"})",
      LogicalType::kLocalTimestampMicros},
-    {R"({"type":"long","logicalType":"local-timestamp-nanos"})",
-     LogicalType::kLocalTimestampNanos},
-    {R"({"type":"fixed","name":"Dur","size":12,"logicalType":"duration"})",
-     LogicalType::kDuration},
+    {R"({"type":"long","logicalType":"local-timestamp-nanos"})", LogicalType::kLocalTimestampNanos},
+    {R"({"type":"fixed","name":"Dur","size":12,"logicalType":"duration"})", LogicalType::kDuration},
     // Degraded: wrong underlying type, bad parameters, unknown names.
     {R"({"type":"string","logicalType":"decimal","precision":4})", LogicalType::kNone},
     {R"({"type":"bytes","logicalType":"decimal"})", LogicalType::kNone},
@@ -643,8 +637,8 @@ TEST(SchemaParserTest, FixedDecimalPrecisionLimits) {
   for (int size = 1; size <= 16; ++size) {
     for (int precision : {kMaxDigits[size], kMaxDigits[size] + 1}) {
       auto s = must_parse(fmt::format(
-          R"({{"type":"fixed","name":"D","size":{},"logicalType":"decimal","precision":{}}})",
-          size, precision));
+          R"({{"type":"fixed","name":"D","size":{},"logicalType":"decimal","precision":{}}})", size,
+          precision));
       ASSERT_TRUE(s);
       EXPECT_EQ(s->root().logical == LogicalType::kDecimal, precision == kMaxDigits[size])
           << "size " << size << " precision " << precision;
@@ -727,10 +721,11 @@ TEST(SchemaParserTest, SeedAndUpstreamSchemasParse) {
   for (const char* dir : {"seed-schemas", "avro-upstream"}) {
     for (const auto& entry : std::filesystem::directory_iterator(testing::shared_data() / dir)) {
       auto ext = entry.path().extension();
-      bool schema_file = ext == ".avsc" ||
-                         (ext == ".json" && entry.path().filename().string().find("schema") !=
-                                                std::string::npos);
-      if (!schema_file) continue;
+      bool schema_file =
+          ext == ".avsc" ||
+          (ext == ".json" && entry.path().filename().string().find("schema") != std::string::npos);
+      if (!schema_file)
+        continue;
       SCOPED_TRACE(entry.path().string());
       std::string text = testing::read_file(entry.path());
       auto schema = Schema::parse(text);
