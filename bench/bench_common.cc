@@ -1,0 +1,168 @@
+#include "bench_common.h"
+
+#include "avro/arena.h"
+#include "avro/binary.h"
+
+#include <cstdio>
+
+namespace sluice::bench {
+
+void RatioReporter::ReportRuns(const std::vector<Run>& runs) {
+  ConsoleReporter::ReportRuns(runs);
+  for (const Run& run : runs) {
+    if (run.error_occurred || run.iterations == 0)
+      continue;
+    Result r;
+    r.seconds = run.GetAdjustedRealTime() / benchmark::GetTimeUnitMultiplier(run.time_unit);
+    if (auto it = run.counters.find("items_per_second"); it != run.counters.end()) {
+      r.items_per_second = it->second.value;
+    }
+    if (auto it = run.counters.find("bytes_per_second"); it != run.counters.end()) {
+      r.bytes_per_second = it->second.value;
+    }
+    results_[run.run_name.function_name] = r;
+  }
+}
+
+const RatioReporter::Result* RatioReporter::find(const std::string& name) const {
+  auto it = results_.find(name);
+  return it == results_.end() ? nullptr : &it->second;
+}
+
+void RatioReporter::print_ratio_table() const {
+  enum class Kind { kSpeedup, kCost, kInfo };
+  struct Row {
+    std::string label;
+    Kind kind;
+    double target;
+    std::string ours;                 // Sluice's benchmark
+    std::vector<std::string> others;  // reference: sum of their times
+  };
+  std::vector<Row> rows;
+  for (std::string w : {"Watch", "Wide"}) {
+    double decode_target = w == "Watch" ? 4 : 8;
+    rows.push_back({"decode " + w + ": avro-c / Sluice",
+                    Kind::kSpeedup,
+                    decode_target,
+                    "BM_SluiceDecode_" + w,
+                    {"BM_AvroCDecode_" + w}});
+    rows.push_back({"encode " + w + ": avro-c / Sluice",
+                    Kind::kSpeedup,
+                    4,
+                    "BM_SluiceEncode_" + w,
+                    {"BM_AvroCEncode_" + w}});
+    rows.push_back({"resolved decode " + w + " / plain",
+                    Kind::kCost,
+                    1.3,
+                    "BM_SluiceResolvedDecode_" + w,
+                    {"BM_SluiceDecode_" + w}});
+    rows.push_back({"skip " + w + " / decode",
+                    Kind::kInfo,
+                    0,
+                    "BM_SluiceSkip_" + w,
+                    {"BM_SluiceDecode_" + w}});
+    for (std::string codec : {"Zstandard", "Snappy"}) {
+      std::string c = codec + "_" + w;
+      rows.push_back({"container " + codec + " " + w + " / codec lib",
+                      Kind::kCost,
+                      1.3,
+                      "BM_ContainerRaw_" + c,
+                      {"BM_Codec_" + c}});
+      rows.push_back({"container+values " + codec + " " + w + " / (codec+enc+dec)",
+                      Kind::kInfo,
+                      0,
+                      "BM_ContainerValues_" + c,
+                      {"BM_Codec_" + c, "BM_SluiceEncode_" + w, "BM_SluiceDecode_" + w}});
+    }
+  }
+
+  std::printf("\n=== Ratio table (%zu records per pass; %s time; ratios from this run) ===\n",
+              record_count(), Stopwatch::cpu_clock() ? "thread CPU" : "wall");
+  std::printf("%-52s %8s %8s  %-6s %14s %10s\n", "comparison", "ratio", "target", "status",
+              "Sluice rec/s", "MB/s");
+  for (const Row& row : rows) {
+    const Result* ours = find(row.ours);
+    if (!ours)
+      continue;
+    double other_seconds = 0;
+    bool complete = true;
+    for (const auto& name : row.others) {
+      const Result* r = find(name);
+      if (!r)
+        complete = false;
+      else
+        other_seconds += r->seconds;
+    }
+    if (!complete || other_seconds <= 0 || ours->seconds <= 0)
+      continue;
+    double ratio;
+    std::string target, status;
+    char buf[32];
+    switch (row.kind) {
+      case Kind::kSpeedup:
+        ratio = other_seconds / ours->seconds;
+        std::snprintf(buf, sizeof buf, ">= %.1fx", row.target);
+        target = buf;
+        status = ratio >= row.target ? "ok" : "MISS";
+        break;
+      case Kind::kCost:
+        ratio = ours->seconds / other_seconds;
+        std::snprintf(buf, sizeof buf, "<= %.2fx", row.target);
+        target = buf;
+        status = ratio <= row.target ? "ok" : "MISS";
+        break;
+      case Kind::kInfo:
+      default:
+        ratio = ours->seconds / other_seconds;
+        target = "-";
+        status = "info";
+        break;
+    }
+    std::printf("%-52s %7.2fx %8s  %-6s %14.0f %10.1f\n", row.label.c_str(), ratio, target.c_str(),
+                status.c_str(), ours->items_per_second, ours->bytes_per_second / 1e6);
+  }
+  std::printf("MB/s counts Avro binary (uncompressed datum) bytes; 1 MB = 10^6 bytes.\n");
+  std::fflush(stdout);
+}
+
+namespace {
+
+bool same_promoted(const avro::Value& writer, const avro::Value& reader) {
+  if (writer.type() == avro::Type::kInt && reader.type() == avro::Type::kLong) {
+    return writer.as_int() == reader.as_long() && writer.branch() == reader.branch();
+  }
+  return writer == reader;
+}
+
+}  // namespace
+
+void check_resolution(const Workload& w, const avro::ResolutionPlan& plan) {
+  const avro::Node& writer = w.schema->root();
+  const avro::Node& reader = w.evolved->root();
+  avro::Arena arena;
+  avro::BinaryReader plain_in(w.data);
+  avro::BinaryReader resolved_in(w.data);
+  std::size_t n = std::min<std::size_t>(w.count, 4096);
+  for (std::size_t i = 0; i < n; ++i) {
+    auto plain = avro::decode_binary(writer, plain_in, arena);
+    auto resolved = plan.decode(resolved_in, arena);
+    if (!plain || !resolved)
+      die("check_resolution: decode failed");
+    if (plain_in.offset() != resolved_in.offset())
+      die("check_resolution: offsets differ");
+    for (const avro::Field& f : reader.fields) {
+      const avro::Value& got = (*resolved)[f.index];
+      int wi = writer.field_index(f.name);
+      if (wi < 0) {
+        if (!got.is_null())
+          die("check_resolution: reader-only field " + f.name + " not null");
+        continue;
+      }
+      if (!same_promoted((*plain)[static_cast<std::size_t>(wi)], got)) {
+        die("check_resolution: record " + std::to_string(i) + " field " + f.name + " differs");
+      }
+    }
+  }
+}
+
+}  // namespace sluice::bench

@@ -1,0 +1,43 @@
+// Shared pieces of the Avro benchmark binary: the reporter that prints the ratio
+// table, the resolution cross-check, and the container benchmark registration.
+#pragma once
+
+#include "avro/resolution.h"
+#include "bench_data.h"
+
+#include <benchmark/benchmark.h>
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace sluice::bench {
+
+// Console output as usual, plus a table of ratios (Sluice vs avro-c, resolved vs
+// plain decode, container vs codec library) from the runs it saw, with the targets
+// of issue 2.
+class RatioReporter : public benchmark::ConsoleReporter {
+ public:
+  void ReportRuns(const std::vector<Run>& runs) override;
+  // Prints the table to stdout. Rows whose benchmarks did not run are left out.
+  void print_ratio_table() const;
+
+ private:
+  struct Result {
+    double seconds = 0;  // per iteration (one pass over the workload)
+    double items_per_second = 0;
+    double bytes_per_second = 0;
+  };
+  const Result* find(const std::string& name) const;
+  std::map<std::string, Result> results_;
+};
+
+// Decodes the first records of `w` plainly and through `plan`, and dies unless every
+// reader field holds the writer's field of the same name (ints promoted to long) and
+// reader-only fields hold null.
+void check_resolution(const Workload& w, const avro::ResolutionPlan& plan);
+
+// Registers BM_Codec*, BM_ContainerRaw* and BM_ContainerValues* (container_bench.cc).
+void register_container_benchmarks();
+
+}  // namespace sluice::bench

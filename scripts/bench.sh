@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Builds the release tree (benchmarks included) and runs the Avro benchmarks: Sluice
+# vs avro-c in one process, then the ratio table (see bench/avro_bench.cc).
+#
+# Usage: scripts/bench.sh [google-benchmark flags...]
+#   scripts/bench.sh                                  # full run, ~1-2 minutes
+#   scripts/bench.sh --benchmark_filter='Decode'      # a subset
+#   SLUICE_BENCH_RECORDS=200000 scripts/bench.sh      # smaller data sets
+# Run on an idle machine: ratios come from one run, but absolute rates do not travel.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/build.sh release
+exec build/bench/avro_bench "$@"
