@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "cli/command.h"
+#include "cli/registry_commands.h"
 
 namespace sluice::cli {
 namespace {
@@ -118,6 +119,7 @@ int run(int argc, char** argv) {
   Registry registry;
   add_avro_commands(app, registry);
   add_demo_command(app, registry);
+  add_registry_commands(app, registry);
 
   try {
     app.parse(argc, argv);
