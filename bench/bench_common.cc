@@ -56,6 +56,11 @@ void RatioReporter::print_ratio_table() const {
                     1.3,
                     "BM_SluiceResolvedDecode_" + w,
                     {"BM_SluiceDecode_" + w}});
+    rows.push_back({"identity plan decode " + w + " / plain",
+                    Kind::kInfo,
+                    0,
+                    "BM_SluiceIdentityPlanDecode_" + w,
+                    {"BM_SluiceDecode_" + w}});
     rows.push_back({"skip " + w + " / decode",
                     Kind::kInfo,
                     0,
@@ -138,7 +143,7 @@ bool same_promoted(const avro::Value& writer, const avro::Value& reader) {
 
 void check_resolution(const Workload& w, const avro::ResolutionPlan& plan) {
   const avro::Node& writer = w.schema->root();
-  const avro::Node& reader = w.evolved->root();
+  const avro::Node& reader = plan.reader().root();
   avro::Arena arena;
   avro::BinaryReader plain_in(w.data);
   avro::BinaryReader resolved_in(w.data);
