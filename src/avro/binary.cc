@@ -26,10 +26,21 @@ using Byte = std::uint8_t;
 // ---------------------------------------------------------------------------
 // Shared by decode and skip.
 
+// An empty input may have no address; decoding then runs over this one instead, as
+// nullptr means failure.
+constexpr Byte kNoInput[1] = {0};
+
 struct Context {
+  Context(BinaryReader& in, const DecodeLimits& l)
+      : begin(in.pos() != nullptr ? in.pos() : kNoInput),
+        end(in.pos() != nullptr ? in.end() : kNoInput),
+        begin_offset(in.offset()),
+        limits(l) {}
+
+  const Byte* begin;
   const Byte* end;
+  std::uint64_t begin_offset;  // the reader's offset() at `begin`
   const DecodeLimits& limits;
-  BinaryReader& reader;  // for offsets in errors
   std::size_t depth = 0;
   std::optional<Error> error;
 
@@ -37,9 +48,8 @@ struct Context {
   [[gnu::cold, gnu::noinline]] const Byte* fail(ErrorCode code, const Byte* at,
                                                 std::string message) {
     if (!error) {
-      reader.set_pos(at);
       error.emplace(code, std::move(message));
-      error->at_offset(reader.offset());
+      error->at_offset(begin_offset + static_cast<std::uint64_t>(at - begin));
     }
     return nullptr;
   }
@@ -768,19 +778,19 @@ bool Encoder::encode(const Node& node, const Value& value) {
 
 Result<Value> decode_binary(const Node& schema, BinaryReader& in, Arena& arena,
                             const DecodeLimits& limits) {
-  Decoder d{Context{in.end(), limits, in}, arena};
+  Decoder d{Context(in, limits), arena};
   Value out;
-  const Byte* p = d.decode(schema, in.pos(), out);
+  const Byte* p = d.decode(schema, d.ctx.begin, out);
   if (p == nullptr) [[unlikely]] return fail(std::move(*d.ctx.error));
-  in.set_pos(p);
+  in.advance(static_cast<std::size_t>(p - d.ctx.begin));
   return out;
 }
 
 Status skip_binary(const Node& schema, BinaryReader& in, const DecodeLimits& limits) {
-  Skipper s{Context{in.end(), limits, in}};
-  const Byte* p = s.skip(schema, in.pos());
+  Skipper s{Context(in, limits)};
+  const Byte* p = s.skip(schema, s.ctx.begin);
   if (p == nullptr) [[unlikely]] return fail(std::move(*s.ctx.error));
-  in.set_pos(p);
+  in.advance(static_cast<std::size_t>(p - s.ctx.begin));
   return ok_status();
 }
 

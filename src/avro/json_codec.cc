@@ -444,8 +444,14 @@ bool JsonDecoder::decode_real(const Node& node, element e, Value& out) {
     default: return expected(fmt::format("{} (a number)", type_name(node.type)), e);
   }
   if (node.type == Type::kFloat) {
-    if (std::isfinite(d) && std::fabs(d) > std::numeric_limits<float>::max()) {
-      return fail(fmt::format("{} is out of the float range", describe(e)));
+    constexpr double kFloatMax = std::numeric_limits<float>::max();
+    if (std::isfinite(d) && std::fabs(d) > kFloatMax) {
+      // Up to half an ulp (2^103) above FLT_MAX still rounds to FLT_MAX: the shortest
+      // text of FLT_MAX ("3.4028235e+38") reads back as such a double.
+      if (std::fabs(d) >= kFloatMax + 0x1p103) {
+        return fail(fmt::format("{} is out of the float range", describe(e)));
+      }
+      d = std::copysign(kFloatMax, d);
     }
     out = Value::float32(&node, static_cast<float>(d));
   } else {
