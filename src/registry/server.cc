@@ -1,0 +1,411 @@
+// Beast plumbing for the registry server (see server.h).
+#include "registry/server.h"
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+#include <fmt/format.h>
+
+#include <atomic>
+#include <cstdio>
+#include <ctime>
+#include <mutex>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include "registry/metrics.h"
+
+namespace sluice::registry {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace ssl = asio::ssl;
+using tcp = asio::ip::tcp;
+
+struct SessionBase {
+  virtual ~SessionBase() = default;
+  virtual void close_if_idle() = 0;
+};
+
+struct Server::Impl {
+  ServerOptions options;
+  SchemaRegistry& registry;
+  RestApi api;
+  Metrics metrics;
+  asio::io_context ioc;
+  tcp::acceptor acceptor{ioc};
+  std::optional<ssl::context> tls;
+  std::atomic<bool> stopping{false};
+  std::mutex sessions_mu;
+  std::unordered_map<SessionBase*, std::weak_ptr<SessionBase>> sessions;
+  std::FILE* access_log = nullptr;
+  bool own_log = false;
+  std::mutex log_mu;
+  std::optional<asio::signal_set> signals;
+  std::optional<asio::steady_timer> drain_timer;
+
+  Impl(const ServerOptions& o, SchemaRegistry& r, const Authenticator* auth)
+      : options(o), registry(r), api(r, o.api, auth) {}
+
+  ~Impl() {
+    if (own_log && access_log) std::fclose(access_log);
+  }
+
+  void add(SessionBase* s, std::weak_ptr<SessionBase> w) {
+    std::lock_guard<std::mutex> lock(sessions_mu);
+    sessions.emplace(s, std::move(w));
+  }
+  void remove(SessionBase* s) {
+    std::lock_guard<std::mutex> lock(sessions_mu);
+    sessions.erase(s);
+  }
+  std::size_t session_count() {
+    std::lock_guard<std::mutex> lock(sessions_mu);
+    return sessions.size();
+  }
+
+  void log(const std::string& remote, std::string_view method, std::string_view target,
+           const HttpResponse& res, double seconds) {
+    if (access_log == nullptr) return;
+    auto now = std::chrono::system_clock::now();
+    auto t = std::chrono::system_clock::to_time_t(now);
+    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() %
+              1000;
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char ts[32];
+    std::strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%S", &tm);
+    std::string line = fmt::format(
+        "{{\"ts\":\"{}.{:03}Z\",\"remote\":{},\"method\":{},\"target\":{},\"route\":{},"
+        "\"status\":{},\"bytes\":{},\"duration_ms\":{:.3f},\"user\":{}}}\n",
+        ts, ms, json_quote(remote), json_quote(method), json_quote(target),
+        json_quote(res.route), res.status, res.body.size(), seconds * 1e3,
+        res.user.empty() ? "null" : json_quote(res.user));
+    std::lock_guard<std::mutex> lock(log_mu);
+    std::fwrite(line.data(), 1, line.size(), access_log);
+    std::fflush(access_log);
+  }
+
+  void do_accept();
+  void begin_stop();
+  void drain_tick(std::chrono::steady_clock::time_point deadline);
+};
+
+namespace {
+
+template <class Stream>
+class Session : public SessionBase, public std::enable_shared_from_this<Session<Stream>> {
+ public:
+  template <class... Args>
+  Session(Server::Impl& srv, tcp::socket socket, Args&&... args)
+      : srv_(srv), stream_(std::move(socket), std::forward<Args>(args)...) {
+    beast::error_code ec;
+    auto ep = beast::get_lowest_layer(stream_).socket().remote_endpoint(ec);
+    if (!ec) remote_ = fmt::format("{}:{}", ep.address().to_string(), ep.port());
+  }
+  ~Session() override { srv_.remove(this); }
+
+  void start() {
+    srv_.add(this, this->shared_from_this());
+    asio::dispatch(stream_.get_executor(), [self = this->shared_from_this()] { self->begin(); });
+  }
+
+  void close_if_idle() override {
+    asio::post(stream_.get_executor(), [self = this->shared_from_this()] {
+      if (!self->busy_) {
+        beast::error_code ec;
+        beast::get_lowest_layer(self->stream_).socket().shutdown(tcp::socket::shutdown_both, ec);
+        beast::get_lowest_layer(self->stream_).cancel();
+      }
+    });
+  }
+
+ private:
+  static constexpr bool kTls = !std::is_same_v<Stream, beast::tcp_stream>;
+
+  void begin() {
+    if constexpr (kTls) {
+      beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(30));
+      stream_.async_handshake(ssl::stream_base::server,
+                              [self = this->shared_from_this()](beast::error_code ec) {
+                                if (ec) return;  // a failed handshake just ends the connection
+                                self->do_read();
+                              });
+    } else {
+      do_read();
+    }
+  }
+
+  void do_read() {
+    if (srv_.stopping) return do_close();
+    parser_.emplace();
+    parser_->body_limit(srv_.options.max_body_bytes);
+    parser_->header_limit(64 * 1024);
+    beast::get_lowest_layer(stream_).expires_after(srv_.options.idle_timeout);
+    http::async_read(stream_, buffer_, *parser_,
+                     [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+                       self->on_read(ec);
+                     });
+  }
+
+  void on_read(beast::error_code ec) {
+    if (ec == http::error::end_of_stream || ec == asio::error::operation_aborted ||
+        ec == beast::error::timeout || ec == asio::error::connection_reset || ec == asio::error::eof) {
+      return do_close();
+    }
+    start_ = std::chrono::steady_clock::now();
+    busy_ = true;
+    HttpResponse res;
+    int version = 11;
+    bool keep_alive = true;
+    std::string method, target;
+    if (ec == http::error::body_limit) {
+      res.status = 413;
+      res.route = "body_limit";
+      res.body = RestApi::error_body(
+          413, fmt::format("Request body is larger than the limit of {} bytes",
+                           srv_.options.max_body_bytes));
+      keep_alive = false;
+    } else if (ec) {
+      if (!parser_->is_header_done() && buffer_.size() == 0) return do_close();
+      res.status = 400;
+      res.route = "bad_request";
+      res.body = RestApi::error_body(400, fmt::format("Bad Request: {}", ec.message()));
+      keep_alive = false;
+    } else {
+      auto& req = parser_->get();
+      version = req.version();
+      keep_alive = req.keep_alive();
+      method = std::string(req.method_string());
+      target = std::string(req.target());
+      HttpRequest hr;
+      hr.method = method;
+      hr.target = target;
+      hr.accept = header(req, http::field::accept);
+      hr.content_type = header(req, http::field::content_type);
+      hr.authorization = header(req, http::field::authorization);
+      hr.body = req.body();
+      try {
+        res = srv_.api.handle(hr);
+      } catch (const std::exception& e) {
+        res = HttpResponse{};
+        res.status = 500;
+        res.route = "internal";
+        res.body = RestApi::error_body(50001, fmt::format("Internal error: {}", e.what()));
+      }
+    }
+    if (srv_.stopping) keep_alive = false;
+    double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+    srv_.metrics.record(res.route, res.status, seconds);
+    srv_.log(remote_, method, target, res, seconds);
+
+    res_ = {};
+    res_.version(version);
+    res_.result(static_cast<unsigned>(res.status));
+    res_.set(http::field::content_type,
+             beast::string_view(res.content_type.data(), res.content_type.size()));
+    if (res.status == 401) res_.set(http::field::www_authenticate, "Basic realm=\"sluice-registry\"");
+    res_.keep_alive(keep_alive);
+    res_.body() = std::move(res.body);
+    res_.prepare_payload();
+    beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(30));
+    http::async_write(stream_, res_,
+                      [self = this->shared_from_this(), keep_alive](beast::error_code wec,
+                                                                    std::size_t) {
+                        self->busy_ = false;
+                        if (wec || !keep_alive) return self->do_close();
+                        self->do_read();
+                      });
+  }
+
+  static std::string_view header(const http::request<http::string_body>& req, http::field f) {
+    auto it = req.find(f);
+    if (it == req.end()) return {};
+    return {it->value().data(), it->value().size()};
+  }
+
+  void do_close() {
+    busy_ = false;
+    beast::error_code ec;
+    if constexpr (kTls) {
+      beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(2));
+      stream_.async_shutdown([self = this->shared_from_this()](beast::error_code) {
+        beast::error_code ec2;
+        beast::get_lowest_layer(self->stream_).socket().close(ec2);
+      });
+    } else {
+      stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+      stream_.socket().close(ec);
+    }
+  }
+
+  Server::Impl& srv_;
+  Stream stream_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  http::response<http::string_body> res_;
+  std::string remote_;
+  std::chrono::steady_clock::time_point start_;
+  bool busy_ = false;
+};
+
+}  // namespace
+
+void Server::Impl::do_accept() {
+  acceptor.async_accept(asio::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
+    if (ec) {
+      if (ec == asio::error::operation_aborted || stopping) return;
+      return do_accept();
+    }
+    beast::error_code nodelay_ec;
+    socket.set_option(tcp::no_delay(true), nodelay_ec);
+    if (tls) {
+      std::make_shared<Session<beast::ssl_stream<beast::tcp_stream>>>(*this, std::move(socket),
+                                                                      *tls)
+          ->start();
+    } else {
+      std::make_shared<Session<beast::tcp_stream>>(*this, std::move(socket))->start();
+    }
+    if (!stopping) do_accept();
+  });
+}
+
+void Server::Impl::begin_stop() {
+  if (stopping.exchange(true)) return;
+  beast::error_code ec;
+  acceptor.close(ec);
+  if (signals) signals->cancel(ec);
+  std::vector<std::shared_ptr<SessionBase>> live;
+  {
+    std::lock_guard<std::mutex> lock(sessions_mu);
+    for (auto& [p, w] : sessions) {
+      if (auto s = w.lock()) live.push_back(std::move(s));
+    }
+  }
+  for (auto& s : live) s->close_if_idle();
+  drain_timer.emplace(ioc);
+  drain_tick(std::chrono::steady_clock::now() + options.shutdown_grace);
+}
+
+void Server::Impl::drain_tick(std::chrono::steady_clock::time_point deadline) {
+  if (session_count() == 0 || std::chrono::steady_clock::now() >= deadline) {
+    ioc.stop();
+    return;
+  }
+  drain_timer->expires_after(std::chrono::milliseconds(10));
+  drain_timer->async_wait([this, deadline](beast::error_code) { drain_tick(deadline); });
+}
+
+Server::Server(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Server::~Server() = default;
+
+Result<std::unique_ptr<Server>> Server::make(const ServerOptions& options,
+                                             SchemaRegistry& registry,
+                                             const Authenticator* auth) {
+  auto impl = std::make_unique<Impl>(options, registry, auth);
+  impl->api.metrics_ctx = impl.get();
+  impl->api.metrics_renderer = [](void* ctx) {
+    auto* self = static_cast<Impl*>(ctx);
+    return self->metrics.render(self->registry);
+  };
+
+  std::string host = options.listen;
+  std::string port_text = "8081";
+  if (auto colon = host.rfind(':'); colon != std::string::npos) {
+    port_text = host.substr(colon + 1);
+    host = host.substr(0, colon);
+  }
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  }
+  if (host.empty()) host = "0.0.0.0";
+  char* end = nullptr;
+  long port = std::strtol(port_text.c_str(), &end, 10);
+  if (port_text.empty() || *end != '\0' || port < 0 || port > 65535) {
+    return fail(ErrorCode::kInvalidArgument, "--listen '{}': expected host:port", options.listen);
+  }
+  beast::error_code ec;
+  auto address = asio::ip::make_address(host == "localhost" ? "127.0.0.1" : host, ec);
+  if (ec) {
+    return fail(ErrorCode::kInvalidArgument, "--listen '{}': bad address '{}'", options.listen,
+                host);
+  }
+  tcp::endpoint endpoint(address, static_cast<std::uint16_t>(port));
+  impl->acceptor.open(endpoint.protocol(), ec);
+  if (!ec) impl->acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) impl->acceptor.bind(endpoint, ec);
+  if (!ec) impl->acceptor.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) return fail(ErrorCode::kIo, "cannot listen on {}: {}", options.listen, ec.message());
+
+  if (!options.tls_cert.empty() || !options.tls_key.empty()) {
+    if (options.tls_cert.empty() || options.tls_key.empty()) {
+      return fail(ErrorCode::kInvalidArgument, "TLS needs both --tls-cert and --tls-key");
+    }
+    impl->tls.emplace(ssl::context::tls_server);
+    impl->tls->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
+                           ssl::context::no_sslv3 | ssl::context::no_tlsv1 |
+                           ssl::context::no_tlsv1_1);
+    impl->tls->use_certificate_chain_file(options.tls_cert, ec);
+    if (ec) {
+      return fail(ErrorCode::kInvalidArgument, "--tls-cert '{}': {}", options.tls_cert,
+                  ec.message());
+    }
+    impl->tls->use_private_key_file(options.tls_key, ssl::context::pem, ec);
+    if (ec) {
+      return fail(ErrorCode::kInvalidArgument, "--tls-key '{}': {}", options.tls_key,
+                  ec.message());
+    }
+  }
+  if (options.access_log == "-") {
+    impl->access_log = stderr;
+  } else if (!options.access_log.empty()) {
+    impl->access_log = std::fopen(options.access_log.c_str(), "a");
+    if (impl->access_log == nullptr) {
+      return fail(ErrorCode::kIo, "cannot open access log '{}'", options.access_log);
+    }
+    impl->own_log = true;
+  }
+  return std::unique_ptr<Server>(new Server(std::move(impl)));
+}
+
+std::uint16_t Server::port() const {
+  beast::error_code ec;
+  return impl_->acceptor.local_endpoint(ec).port();
+}
+
+std::string Server::address() const {
+  beast::error_code ec;
+  auto ep = impl_->acceptor.local_endpoint(ec);
+  std::string host = ep.address().to_string();
+  if (ep.address().is_v6()) host = "[" + host + "]";
+  return fmt::format("{}://{}:{}", impl_->tls ? "https" : "http", host, ep.port());
+}
+
+void Server::run() {
+  Impl& s = *impl_;
+  if (s.options.handle_signals) {
+    s.signals.emplace(s.ioc, SIGINT, SIGTERM);
+    s.signals->async_wait([&s](beast::error_code ec, int) {
+      if (!ec) s.begin_stop();
+    });
+  }
+  s.do_accept();
+  int n = std::max(1, s.options.threads);
+  std::vector<std::thread> workers;
+  for (int i = 1; i < n; ++i) workers.emplace_back([&s] { s.ioc.run(); });
+  s.ioc.run();
+  for (auto& t : workers) t.join();
+}
+
+void Server::stop() {
+  asio::post(impl_->ioc, [this] { impl_->begin_stop(); });
+}
+
+}  // namespace sluice::registry

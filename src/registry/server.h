@@ -1,0 +1,64 @@
+// The registry's HTTP server: Boost.Beast, HTTP/1.1 keep-alive, optional TLS.
+//
+//   SLUICE_ASSIGN_OR_RETURN(auto server, Server::make(options, *registry, auth.get()));
+//   std::printf("listening on %s\n", server->address().c_str());   // port 0 -> real port
+//   server->run();   // blocks until SIGTERM/SIGINT (or stop()), then drains
+//
+// Threads: `threads` workers run one io_context; each connection's operations are
+// serialised on its own strand; the request itself is answered synchronously from
+// the registry's in-memory index (a shared lock for reads). Shutdown stops
+// accepting, closes idle keep-alive connections at once, lets every request that is
+// being processed finish and be written (up to `shutdown_grace`), then returns.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "base/result.h"
+#include "registry/auth.h"
+#include "registry/rest_api.h"
+#include "registry/store.h"
+
+namespace sluice::registry {
+
+struct ServerOptions {
+  std::string listen = "127.0.0.1:8081";  // host:port; port 0 picks a free port
+  std::string tls_cert;                    // PEM certificate chain; with tls_key enables TLS
+  std::string tls_key;                     // PEM private key
+  std::size_t max_body_bytes = 16 << 20;   // larger request bodies get 413
+  std::string access_log;                  // "" off, "-" stderr, else a file (appended)
+  int threads = 2;
+  bool handle_signals = true;              // SIGTERM/SIGINT trigger a graceful stop
+  std::chrono::milliseconds shutdown_grace{10000};
+  std::chrono::seconds idle_timeout{60};   // keep-alive connections idle longer are closed
+  ApiOptions api;
+};
+
+class Server {
+ public:
+  // Binds the listening socket (so address() is final) and loads TLS material. Fails
+  // with kInvalidArgument for a bad --listen or TLS file, kIo when the bind fails.
+  static Result<std::unique_ptr<Server>> make(const ServerOptions& options,
+                                              SchemaRegistry& registry,
+                                              const Authenticator* auth);
+  ~Server();
+
+  // "http://127.0.0.1:8081" or "https://...", with the actual port.
+  std::string address() const;
+  std::uint16_t port() const;
+
+  // Serves until stop() or a signal; returns after the graceful drain.
+  void run();
+  // Thread-safe; may be called from any thread (or a signal handler's io callback).
+  void stop();
+
+  struct Impl;
+
+ private:
+  explicit Server(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace sluice::registry
