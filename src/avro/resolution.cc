@@ -554,7 +554,10 @@ class Decoder {
       : impl_(impl), p_(in.pos()), end_(in.end()), start_(in.pos()), base_(in.offset()),
         arena_(arena), limits_(limits) {}
 
-  bool decode(std::uint32_t index, Value& out);
+  // Out-of-line entry; decode_inline is the same switch, inlined into the loops of
+  // records, collections and unions so a field costs no extra call.
+  [[gnu::noinline]] bool decode(std::uint32_t index, Value& out) { return decode_inline(index, out); }
+  [[gnu::always_inline]] inline bool decode_inline(std::uint32_t index, Value& out);
   bool skip(std::uint32_t index);
 
   const std::uint8_t* pos() const { return p_; }
@@ -566,7 +569,7 @@ class Decoder {
   }
 
   template <class... Args>
-  bool fail_at(const std::uint8_t* at, ErrorCode code, fmt::format_string<Args...> format,
+  [[gnu::cold, gnu::noinline]] bool fail_at(const std::uint8_t* at, ErrorCode code, fmt::format_string<Args...> format,
                Args&&... args) {
     error_.emplace(Error(code, fmt::format(format, std::forward<Args>(args)...)));
     error_->at_offset(offset_of(at));
@@ -666,10 +669,10 @@ class Decoder {
     return true;
   }
 
-  bool decode_record(const Step& step, Value& out);
-  bool decode_array(const Step& step, Value& out);
-  bool decode_map(const Step& step, Value& out);
-  bool decode_writer_union(const Step& step, Value& out);
+  [[gnu::noinline]] bool decode_record(const Step& step, Value& out);
+  [[gnu::noinline]] bool decode_array(const Step& step, Value& out);
+  [[gnu::noinline]] bool decode_map(const Step& step, Value& out);
+  [[gnu::noinline]] bool decode_writer_union(const Step& step, Value& out);
   bool skip_collection(const Step& step, bool is_map);
 
   const ResolutionPlan::Impl& impl_;
@@ -683,7 +686,7 @@ class Decoder {
   std::optional<Error> error_;
 };
 
-bool Decoder::decode(std::uint32_t index, Value& out) {
+inline bool Decoder::decode_inline(std::uint32_t index, Value& out) {
   const Step& step = impl_.steps[index];
   switch (step.op) {
     case Op::kNull: out = Value::null(step.reader); return true;
@@ -809,7 +812,7 @@ bool Decoder::decode_record(const Step& step, Value& out) {
   const FieldOp* op = impl_.field_ops.data() + plan.ops_begin;
   const FieldOp* ops_end = op + plan.ops_count;
   for (; op != ops_end; ++op) {
-    bool ok = op->slot >= 0 ? decode(op->step, children[op->slot]) : skip(op->step);
+    bool ok = op->slot >= 0 ? decode_inline(op->step, children[op->slot]) : skip(op->step);
     if (!ok) {
       error_->in(*op->name);
       return false;
@@ -838,7 +841,7 @@ bool Decoder::decode_array(const Step& step, Value& out) {
       capacity = new_capacity;
     }
     for (std::size_t i = 0; i < n; ++i) {
-      if (!decode(step.a, items[total + i])) {
+      if (!decode_inline(step.a, items[total + i])) {
         error_->in(fmt::format("[{}]", total + i));
         return false;
       }
@@ -873,7 +876,7 @@ bool Decoder::decode_map(const Step& step, Value& out) {
         error_->in(fmt::format("[{}]", total + i));
         return false;
       }
-      if (!decode(step.a, e->value)) {
+      if (!decode_inline(step.a, e->value)) {
         error_->in(fmt::format("[{}]", e->key));
         return false;
       }
@@ -899,7 +902,7 @@ bool Decoder::decode_writer_union(const Step& step, Value& out) {
     return fail_at(at, ErrorCode::kIncompatible, "{}",
                    impl_.messages[static_cast<std::size_t>(e.error)]);
   }
-  if (!decode(e.step, out)) return false;
+  if (!decode_inline(e.step, out)) return false;
   if (e.reader_branch >= 0) out.in_branch(e.reader_branch);
   --depth_;
   return true;
