@@ -13,10 +13,12 @@ void RatioReporter::ReportRuns(const std::vector<Run>& runs) {
     if (run.error_occurred || run.iterations == 0)
       continue;
     Result r;
-    r.seconds = run.GetAdjustedRealTime() / benchmark::GetTimeUnitMultiplier(run.time_unit);
     if (auto it = run.counters.find("items_per_second"); it != run.counters.end()) {
       r.items_per_second = it->second.value;
     }
+    if (r.items_per_second <= 0)
+      continue;
+    r.seconds = 1 / r.items_per_second;
     if (auto it = run.counters.find("bytes_per_second"); it != run.counters.end()) {
       r.bytes_per_second = it->second.value;
     }
@@ -81,8 +83,8 @@ void RatioReporter::print_ratio_table() const {
     }
   }
 
-  std::printf("\n=== Ratio table (%zu records per pass; %s time; ratios from this run) ===\n",
-              record_count(), Stopwatch::cpu_clock() ? "thread CPU" : "wall");
+  std::printf("\n=== Ratio table (%s time per record; ratios from this run) ===\n",
+              Stopwatch::cpu_clock() ? "thread CPU" : "wall");
   std::printf("%-52s %8s %8s  %-6s %14s %10s\n", "comparison", "ratio", "target", "status",
               "Sluice rec/s", "MB/s");
   for (const Row& row : rows) {
@@ -126,7 +128,11 @@ void RatioReporter::print_ratio_table() const {
     std::printf("%-52s %7.2fx %8s  %-6s %14.0f %10.1f\n", row.label.c_str(), ratio, target.c_str(),
                 status.c_str(), ours->items_per_second, ours->bytes_per_second / 1e6);
   }
-  std::printf("MB/s counts Avro binary (uncompressed datum) bytes; 1 MB = 10^6 bytes.\n");
+  std::printf(
+      "Decode/encode passes: %zu records; container passes: the first "
+      "SLUICE_BENCH_CONTAINER_RECORDS (default 200,000).\n"
+      "MB/s counts Avro binary (uncompressed datum) bytes; 1 MB = 10^6 bytes.\n",
+      record_count());
   std::fflush(stdout);
 }
 

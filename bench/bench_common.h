@@ -24,7 +24,7 @@ class RatioReporter : public benchmark::ConsoleReporter {
 
  private:
   struct Result {
-    double seconds = 0;  // per iteration (one pass over the workload)
+    double seconds = 0;  // per record (benchmarks may process different record counts)
     double items_per_second = 0;
     double bytes_per_second = 0;
   };
