@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstring>
+#include <vector>
 
 namespace sluice::avro {
 
@@ -71,9 +72,24 @@ bool operator==(const Value& a, const Value& b) {
     }
     case Type::kMap: {
       if (a.size() != b.size()) return false;
+      // Same entries in the same order: the common case, linear.
+      bool in_order = true;
+      for (std::size_t i = 0; i < a.size() && in_order; ++i) {
+        in_order = a.entries()[i].key == b.entries()[i].key &&
+                   a.entries()[i].value == b.entries()[i].value;
+      }
+      if (in_order) return true;
+      // Otherwise compare as multisets: the binary encoding allows duplicate keys,
+      // so each entry of `a` must claim a distinct equal entry of `b`.
+      std::vector<bool> used(b.size(), false);
       for (const MapEntry& e : a.entries()) {
-        const Value* other = b.find(e.key);
-        if (other == nullptr || !(e.value == *other)) return false;
+        bool matched = false;
+        for (std::size_t j = 0; j < b.size() && !matched; ++j) {
+          if (!used[j] && b.entries()[j].key == e.key && b.entries()[j].value == e.value) {
+            used[j] = matched = true;
+          }
+        }
+        if (!matched) return false;
       }
       return true;
     }

@@ -20,6 +20,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <span>
 #include <string_view>
 
@@ -37,11 +38,14 @@ class Value {
   Value() = default;
 
   // --- Construction. `node` is the schema node of the value (not a union). ---
+  // Scalars fill the whole 8-byte payload (the narrow member is its low bytes on the
+  // little-endian hosts we support): a partial write keeps the temporary in memory
+  // and costs a store-forwarding stall on every assignment in hot decoders.
   static Value null(const Node* node) { return Value(node, Type::kNull); }
-  static Value boolean(const Node* node, bool v) { Value x(node, Type::kBoolean); x.u_.b = v; return x; }
-  static Value int32(const Node* node, std::int32_t v) { Value x(node, Type::kInt); x.u_.i = v; return x; }
+  static Value boolean(const Node* node, bool v) { Value x(node, Type::kBoolean); x.u_.l = v ? 1 : 0; return x; }
+  static Value int32(const Node* node, std::int32_t v) { Value x(node, Type::kInt); x.u_.l = static_cast<std::uint32_t>(v); return x; }
   static Value int64(const Node* node, std::int64_t v) { Value x(node, Type::kLong); x.u_.l = v; return x; }
-  static Value float32(const Node* node, float v) { Value x(node, Type::kFloat); x.u_.f = v; return x; }
+  static Value float32(const Node* node, float v) { Value x(node, Type::kFloat); std::uint32_t bits; std::memcpy(&bits, &v, 4); x.u_.l = bits; return x; }
   static Value float64(const Node* node, double v) { Value x(node, Type::kDouble); x.u_.d = v; return x; }
   // string, bytes or fixed (by node->type); `data` is not copied: keep it alive or
   // pass arena.copy(data).
@@ -51,7 +55,7 @@ class Value {
     x.size_ = static_cast<std::uint32_t>(data.size());
     return x;
   }
-  static Value enumeration(const Node* node, int symbol) { Value x(node, Type::kEnum); x.u_.i = symbol; return x; }
+  static Value enumeration(const Node* node, int symbol) { Value x(node, Type::kEnum); x.u_.l = static_cast<std::uint32_t>(symbol); return x; }
   // A record with node->fields.size() children, each a null Value to be filled in.
   static Value record(const Node* node, Arena& arena);
   // An array of `count` items / a map of `count` entries, to be filled in.
@@ -140,7 +144,8 @@ inline std::span<const MapEntry> Value::entries() const { return {u_.entries, si
 inline std::span<MapEntry> Value::mutable_entries() { return {u_.entries, size_}; }
 
 // Deep equality of data (not of schema identity): same type, same branch, same
-// contents; floats compare bitwise-equal or both NaN. Maps compare as key sets.
+// contents; floats compare bitwise-equal or both NaN. Maps compare as multisets of
+// entries (order-insensitive; duplicate keys, which the encoding allows, count).
 bool operator==(const Value& a, const Value& b);
 
 // Deep copy of `value` whose strings, bytes and children all live in `arena`

@@ -47,5 +47,26 @@ TEST(ValueTest, EqualityIsDeepAndBranchAware) {
   EXPECT_FALSE(c == d);
 }
 
+TEST(ValueTest, MapEqualityIsReflexiveWithDuplicateKeysAndOrderInsensitive) {
+  Node num;
+  num.type = Type::kInt;
+  Node map;
+  map.type = Type::kMap;
+  map.values = &num;
+  Arena arena;
+  Value a = Value::map(&map, arena, 3);
+  a.mutable_entries()[0] = MapEntry{"", Value::int32(&num, 1)};
+  a.mutable_entries()[1] = MapEntry{"", Value::int32(&num, 2)};
+  a.mutable_entries()[2] = MapEntry{"k", Value::int32(&num, 3)};
+  EXPECT_TRUE(a == a);  // regression: found by avro_decode_fuzz
+  Value b = Value::map(&map, arena, 3);
+  b.mutable_entries()[0] = a.entries()[2];
+  b.mutable_entries()[1] = a.entries()[1];
+  b.mutable_entries()[2] = a.entries()[0];
+  EXPECT_TRUE(a == b);
+  b.mutable_entries()[1] = MapEntry{"", Value::int32(&num, 1)};  // now {"":1, "":1, k:3}
+  EXPECT_FALSE(a == b);
+}
+
 }  // namespace
 }  // namespace sluice::avro
