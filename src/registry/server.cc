@@ -38,7 +38,11 @@ struct Server::Impl {
   SchemaRegistry& registry;
   RestApi api;
   Metrics metrics;
-  asio::io_context ioc;
+  // One io_context per worker thread: a connection lives on one thread, so its
+  // operations need no strand and the scheduler no cross-thread locking.
+  std::vector<std::unique_ptr<asio::io_context>> iocs;
+  std::size_t next_ioc = 0;
+  asio::io_context& ioc;
   tcp::acceptor acceptor{ioc};
   std::optional<ssl::context> tls;
   std::atomic<bool> stopping{false};
@@ -51,7 +55,20 @@ struct Server::Impl {
   std::optional<asio::steady_timer> drain_timer;
 
   Impl(const ServerOptions& o, SchemaRegistry& r, const Authenticator* auth)
-      : options(o), registry(r), api(r, o.api, auth) {}
+      : options(o),
+        registry(r),
+        api(r, o.api, auth),
+        iocs(make_iocs(std::max(1, o.threads))),
+        ioc(*iocs[0]) {}
+
+  static std::vector<std::unique_ptr<asio::io_context>> make_iocs(int n) {
+    std::vector<std::unique_ptr<asio::io_context>> out;
+    for (int i = 0; i < n; ++i) out.push_back(std::make_unique<asio::io_context>(1));
+    return out;
+  }
+  void stop_all() {
+    for (auto& c : iocs) c->stop();
+  }
 
   ~Impl() {
     if (own_log && access_log) std::fclose(access_log);
@@ -259,7 +276,8 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
 }  // namespace
 
 void Server::Impl::do_accept() {
-  acceptor.async_accept(asio::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
+  asio::io_context& target = *iocs[next_ioc++ % iocs.size()];
+  acceptor.async_accept(target, [this](beast::error_code ec, tcp::socket socket) {
     if (ec) {
       if (ec == asio::error::operation_aborted || stopping) return;
       return do_accept();
@@ -296,7 +314,7 @@ void Server::Impl::begin_stop() {
 
 void Server::Impl::drain_tick(std::chrono::steady_clock::time_point deadline) {
   if (session_count() == 0 || std::chrono::steady_clock::now() >= deadline) {
-    ioc.stop();
+    stop_all();
     return;
   }
   drain_timer->expires_after(std::chrono::milliseconds(10));
@@ -397,10 +415,15 @@ void Server::run() {
     });
   }
   s.do_accept();
-  int n = std::max(1, s.options.threads);
+  // Keep the other contexts running while they have no connections yet.
+  std::vector<asio::executor_work_guard<asio::io_context::executor_type>> guards;
+  for (std::size_t i = 1; i < s.iocs.size(); ++i) guards.emplace_back(s.iocs[i]->get_executor());
   std::vector<std::thread> workers;
-  for (int i = 1; i < n; ++i) workers.emplace_back([&s] { s.ioc.run(); });
+  for (std::size_t i = 1; i < s.iocs.size(); ++i) {
+    workers.emplace_back([&s, i] { s.iocs[i]->run(); });
+  }
   s.ioc.run();
+  s.stop_all();
   for (auto& t : workers) t.join();
 }
 

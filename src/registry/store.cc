@@ -106,8 +106,32 @@ std::vector<Reference> references_from_json(const std::string& text) {
 }  // namespace
 
 std::string json_quote(std::string_view text) {
-  return nlohmann::json(std::string(text))
-      .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(text.size() + 16);
+  out += '"';
+  for (char c : text) {
+    auto u = static_cast<unsigned char>(c);
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      case '\b': out += "\\b"; break;
+      case '\f': out += "\\f"; break;
+      default:
+        if (u < 0x20) {
+          out += "\\u00";
+          out += kHex[u >> 4];
+          out += kHex[u & 0xF];
+        } else {
+          out += c;
+        }
+    }
+  }
+  out += '"';
+  return out;
 }
 
 std::string references_to_json(const std::vector<Reference>& refs) {
@@ -207,7 +231,7 @@ RecordPtr SchemaRegistry::make_record(Storage::SchemaRow row) const {
   rec->type = std::move(row.type);
   rec->schema = std::move(row.schema);
   rec->references_json = row.references_json.empty() ? "[]" : std::move(row.references_json);
-  rec->references = references_from_json(rec->references_json);
+  if (rec->references_json != "[]") rec->references = references_from_json(rec->references_json);
   rec->hash = std::move(row.hash);
   std::string quoted = json_quote(rec->schema);
   std::string refs = rec->references.empty() ? "" : ",\"references\":" + rec->references_json;
@@ -594,6 +618,14 @@ ApiResult<Registered> SchemaRegistry::register_schema(std::string_view subject_v
   if (mode == Mode::kReadOnly || mode == Mode::kReadOnlyOverride) {
     return api_error(kOperationNotPermitted, read_only_message(subject));
   }
+  if (request.id && mode != Mode::kImport && mode != Mode::kForward) {
+    return api_error(kOperationNotPermitted, fmt::format("Subject {} is not in import mode",
+                                                         subject));
+  }
+  if (!request.id && mode != Mode::kReadWrite) {
+    return api_error(kOperationNotPermitted,
+                     fmt::format("Subject {} is not in read-write mode", subject));
+  }
   ContextState& ctx = contexts_[ctx_name];
   RecordPtr existing;
   if (auto it = ctx.by_hash.find(prep.hash); it != ctx.by_hash.end()) existing = it->second;
@@ -614,14 +646,6 @@ ApiResult<Registered> SchemaRegistry::register_schema(std::string_view subject_v
     }
   }
 
-  if (request.id && mode != Mode::kImport && mode != Mode::kForward) {
-    return api_error(kOperationNotPermitted, fmt::format("Subject {} is not in import mode",
-                                                         subject));
-  }
-  if (!request.id && mode != Mode::kReadWrite) {
-    return api_error(kOperationNotPermitted,
-                     fmt::format("Subject {} is not in read-write mode", subject));
-  }
 
   std::int32_t id = 0;
   if (request.id) {

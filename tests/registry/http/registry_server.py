@@ -72,14 +72,14 @@ class Client:
         self.url = url
         self.s = requests.Session()
         self.s.auth = auth
-        self.s.verify = verify
+        self.verify = verify
 
     def req(self, method, path, body=None, headers=None, raw=None, **params):
         h = {"Content-Type": V1} if (body is not None or raw is not None) else {}
         h.update(headers or {})
         data = raw if raw is not None else (None if body is None else __import__("json").dumps(body))
         return self.s.request(method, self.url + path, data=data, headers=h,
-                              params=params or None, timeout=30)
+                              params=params or None, timeout=30, verify=self.verify)
 
     def get(self, path, **kw):
         return self.req("GET", path, **kw)
