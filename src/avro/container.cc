@@ -412,7 +412,9 @@ Status ContainerReader::parse_header() {
                     .at_offset(offset()));
   };
   if (bytes_.size() < 4) {
-    if (std::memcmp(begin, kMagic, bytes_.size()) == 0) return truncated("magic");
+    if (bytes_.empty() || std::memcmp(begin, kMagic, bytes_.size()) == 0) {
+      return truncated("magic");
+    }
     return fail(Error(ErrorCode::kCorrupt, "not an Avro object container file (bad magic)")
                     .at_offset(0));
   }
