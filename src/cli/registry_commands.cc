@@ -1,6 +1,13 @@
 // `sluice registry <client command>`: one registry call each, answer printed as JSON.
 #include "cli/registry_commands.h"
 
+#include "avro/arena.h"
+#include "avro/json_codec.h"
+#include "cli/command.h"
+#include "cli/io.h"
+#include "registry/client.h"
+#include "registry/serde.h"
+
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
@@ -10,13 +17,6 @@
 #include <optional>
 #include <string>
 #include <vector>
-
-#include "avro/arena.h"
-#include "avro/json_codec.h"
-#include "cli/command.h"
-#include "cli/io.h"
-#include "registry/client.h"
-#include "registry/serde.h"
 
 // The server command lives in registry_serve.cc (another file, another owner); it is
 // wired here as soon as its header exists.
@@ -79,7 +79,8 @@ Result<std::shared_ptr<reg::Client>> connect(const Connection& conn) {
   options.request_timeout = std::chrono::milliseconds(conn.timeout_ms);
   options.retries = conn.retries;
   auto client = reg::Client::make(options);
-  if (!client) return fail(usage_error(client.error().to_string()));
+  if (!client)
+    return fail(usage_error(client.error().to_string()));
   return client;
 }
 
@@ -89,8 +90,10 @@ Status print_json(const json& j) {
 
 // "latest", "-1" or a positive number. 0 stands for "all versions" where allowed.
 Result<int> parse_version(const std::string& text, bool allow_all) {
-  if (text == "latest" || text == "-1") return reg::kLatestVersion;
-  if (allow_all && text == "all") return 0;
+  if (text == "latest" || text == "-1")
+    return reg::kLatestVersion;
+  if (allow_all && text == "all")
+    return 0;
   char* end = nullptr;
   long v = std::strtol(text.c_str(), &end, 10);
   if (text.empty() || *end != '\0' || v < 1 || v > 2147483647L) {
@@ -105,8 +108,7 @@ Result<reg::SchemaReference> parse_reference(const std::string& text) {
   auto eq = text.find('=');
   auto colon = text.rfind(':');
   if (eq == std::string::npos || colon == std::string::npos || colon < eq) {
-    return fail(usage_error(
-        fmt::format("--reference '{}': expected name=subject:version", text)));
+    return fail(usage_error(fmt::format("--reference '{}': expected name=subject:version", text)));
   }
   reg::SchemaReference ref;
   ref.name = text.substr(0, eq);
@@ -122,8 +124,7 @@ struct SchemaArg {
 };
 
 void add_schema_args(CLI::App* cmd, SchemaArg& arg) {
-  cmd->add_option("schema", arg.schema,
-                  "The schema: a file, '-' for stdin, or inline JSON")
+  cmd->add_option("schema", arg.schema, "The schema: a file, '-' for stdin, or inline JSON")
       ->required();
   cmd->add_option("--type", arg.type, "Schema type: AVRO (default), JSON or PROTOBUF")
       ->check(CLI::IsMember({"AVRO", "JSON", "PROTOBUF"}));
@@ -136,7 +137,8 @@ Result<reg::RegistrySchema> load(const SchemaArg& arg) {
   auto text = schema_text(arg.schema, "schema");
   if (!text) {
     // Protobuf text is neither JSON nor a primitive name: take it as given.
-    if (arg.type == "AVRO") return fail(std::move(text).error());
+    if (arg.type == "AVRO")
+      return fail(std::move(text).error());
     out.schema = arg.schema;
   } else {
     out.schema = std::move(*text);
@@ -171,7 +173,8 @@ json to_json(const reg::SubjectVersion& sv) {
 }
 
 std::optional<std::string_view> optional_subject(const std::string& s) {
-  if (s.empty()) return std::nullopt;
+  if (s.empty())
+    return std::nullopt;
   return std::string_view(s);
 }
 
@@ -190,9 +193,12 @@ std::string to_hex(std::span<const std::uint8_t> bytes) {
 
 Result<std::vector<std::uint8_t>> from_hex(std::string_view text, std::size_t line) {
   auto nibble = [](char c) -> int {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    if (c >= '0' && c <= '9')
+      return c - '0';
+    if (c >= 'a' && c <= 'f')
+      return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+      return c - 'A' + 10;
     return -1;
   };
   std::vector<std::uint8_t> out;
@@ -203,8 +209,8 @@ Result<std::vector<std::uint8_t>> from_hex(std::string_view text, std::size_t li
     int hi = nibble(text[i]);
     int lo = nibble(text[i + 1]);
     if (hi < 0 || lo < 0) {
-      return fail(Error(ErrorCode::kInvalidData, fmt::format("not hex at column {}", i + 1))
-                      .at_line(line));
+      return fail(
+          Error(ErrorCode::kInvalidData, fmt::format("not hex at column {}", i + 1)).at_line(line));
     }
     out.push_back(static_cast<std::uint8_t>(hi * 16 + lo));
   }
@@ -220,8 +226,10 @@ std::vector<std::pair<std::size_t, std::string_view>> lines_of(std::string_view 
     std::string_view line = text.substr(0, nl);
     ++number;
     while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.remove_suffix(1);
-    if (!line.empty()) out.emplace_back(number, line);
-    if (nl == std::string_view::npos) break;
+    if (!line.empty())
+      out.emplace_back(number, line);
+    if (nl == std::string_view::npos)
+      break;
     text.remove_prefix(nl + 1);
   }
   return out;
@@ -315,10 +323,10 @@ struct DecodeOptions {
 Result<int> run_register(const RegisterOptions& o) {
   SLUICE_ASSIGN_OR_RETURN(auto client, connect(o.conn));
   SLUICE_ASSIGN_OR_RETURN(reg::RegistrySchema schema, load(o.schema));
-  SLUICE_ASSIGN_OR_RETURN(reg::SchemaId id,
-                          client->register_schema(o.subject, schema,
-                                                  o.normalize ? reg::Normalize::kYes
-                                                              : reg::Normalize::kNo));
+  SLUICE_ASSIGN_OR_RETURN(
+      reg::SchemaId id,
+      client->register_schema(o.subject, schema,
+                              o.normalize ? reg::Normalize::kYes : reg::Normalize::kNo));
   SLUICE_TRY(print_json({{"id", id.value}}));
   return kExitOk;
 }
@@ -326,10 +334,10 @@ Result<int> run_register(const RegisterOptions& o) {
 Result<int> run_lookup(const LookupOptions& o) {
   SLUICE_ASSIGN_OR_RETURN(auto client, connect(o.conn));
   SLUICE_ASSIGN_OR_RETURN(reg::RegistrySchema schema, load(o.schema));
-  SLUICE_ASSIGN_OR_RETURN(reg::SubjectVersion sv,
-                          client->lookup_schema(o.subject, schema,
-                                                o.deleted ? reg::IncludeDeleted::kYes
-                                                          : reg::IncludeDeleted::kNo));
+  SLUICE_ASSIGN_OR_RETURN(
+      reg::SubjectVersion sv,
+      client->lookup_schema(o.subject, schema,
+                            o.deleted ? reg::IncludeDeleted::kYes : reg::IncludeDeleted::kNo));
   SLUICE_TRY(print_json(to_json(sv)));
   return kExitOk;
 }
@@ -351,10 +359,10 @@ Result<int> run_get(const GetOptions& o) {
     return kExitOk;
   }
   SLUICE_ASSIGN_OR_RETURN(int version, parse_version(o.version, false));
-  SLUICE_ASSIGN_OR_RETURN(reg::SubjectVersion sv,
-                          client->get_version(o.subject, version,
-                                              o.deleted ? reg::IncludeDeleted::kYes
-                                                        : reg::IncludeDeleted::kNo));
+  SLUICE_ASSIGN_OR_RETURN(
+      reg::SubjectVersion sv,
+      client->get_version(o.subject, version,
+                          o.deleted ? reg::IncludeDeleted::kYes : reg::IncludeDeleted::kNo));
   if (o.schema_only) {
     SLUICE_TRY(write_stdout(sv.schema.schema + "\n"));
     return kExitOk;
@@ -365,19 +373,18 @@ Result<int> run_get(const GetOptions& o) {
 
 Result<int> run_subjects(const SubjectsOptions& o) {
   SLUICE_ASSIGN_OR_RETURN(auto client, connect(o.conn));
-  SLUICE_ASSIGN_OR_RETURN(
-      auto subjects,
-      client->get_subjects(o.deleted ? reg::IncludeDeleted::kYes : reg::IncludeDeleted::kNo,
-                           o.prefix));
+  SLUICE_ASSIGN_OR_RETURN(auto subjects, client->get_subjects(o.deleted ? reg::IncludeDeleted::kYes
+                                                                        : reg::IncludeDeleted::kNo,
+                                                              o.prefix));
   SLUICE_TRY(print_json(subjects));
   return kExitOk;
 }
 
 Result<int> run_versions(const VersionsOptions& o) {
   SLUICE_ASSIGN_OR_RETURN(auto client, connect(o.conn));
-  SLUICE_ASSIGN_OR_RETURN(
-      auto versions, client->get_versions(o.subject, o.deleted ? reg::IncludeDeleted::kYes
-                                                               : reg::IncludeDeleted::kNo));
+  SLUICE_ASSIGN_OR_RETURN(auto versions,
+                          client->get_versions(o.subject, o.deleted ? reg::IncludeDeleted::kYes
+                                                                    : reg::IncludeDeleted::kNo));
   SLUICE_TRY(print_json(versions));
   return kExitOk;
 }
@@ -391,7 +398,8 @@ Result<int> run_compat(const CompatOptions& o) {
       client->test_compatibility(o.subject, schema, version,
                                  o.verbose ? reg::Verbose::kYes : reg::Verbose::kNo));
   json j = {{"is_compatible", r.is_compatible}};
-  if (o.verbose) j["messages"] = r.messages;
+  if (o.verbose)
+    j["messages"] = r.messages;
   SLUICE_TRY(print_json(j));
   return r.is_compatible ? kExitOk : kExitFailure;
 }
@@ -399,7 +407,8 @@ Result<int> run_compat(const CompatOptions& o) {
 Result<int> run_config(const ConfigOptions& o) {
   SLUICE_ASSIGN_OR_RETURN(auto client, connect(o.conn));
   auto subject = optional_subject(o.subject);
-  if (!o.set.empty() && o.remove) return fail(usage_error("--set and --delete exclude each other"));
+  if (!o.set.empty() && o.remove)
+    return fail(usage_error("--set and --delete exclude each other"));
   if (!o.set.empty()) {
     SLUICE_ASSIGN_OR_RETURN(std::string level, client->set_compatibility(subject, o.set));
     SLUICE_TRY(print_json({{"compatibility", level}}));
@@ -412,8 +421,8 @@ Result<int> run_config(const ConfigOptions& o) {
   }
   SLUICE_ASSIGN_OR_RETURN(
       std::string level,
-      client->get_compatibility(subject, o.default_to_global ? reg::DefaultToGlobal::kYes
-                                                             : reg::DefaultToGlobal::kNo));
+      client->get_compatibility(
+          subject, o.default_to_global ? reg::DefaultToGlobal::kYes : reg::DefaultToGlobal::kNo));
   SLUICE_TRY(print_json({{"compatibilityLevel", level}}));
   return kExitOk;
 }
@@ -486,7 +495,8 @@ Result<int> run_decode(const DecodeOptions& o) {
     arena.reset();
     SLUICE_ASSIGN_OR_RETURN(std::vector<std::uint8_t> message, from_hex(line, number));
     auto decoded = deserializer.deserialize(message, arena);
-    if (!decoded) return fail(in_context(Error(decoded.error()).at_line(number), o.input));
+    if (!decoded)
+      return fail(in_context(Error(decoded.error()).at_line(number), o.input));
     std::string text;
     avro::SchemaPtr shape = reader;
     if (!shape) {
@@ -576,10 +586,10 @@ void add_registry_commands(CLI::App& app, Registry& commands) {
   }
   {
     auto o = std::make_shared<SubjectsOptions>();
-    CLI::App* cmd = commands.add(*group, "subjects",
-                                 "Lists subjects (GET /subjects) as a JSON array.",
-                                 "  sluice registry subjects\n"
-                                 "  sluice registry subjects --prefix orders --deleted");
+    CLI::App* cmd =
+        commands.add(*group, "subjects", "Lists subjects (GET /subjects) as a JSON array.",
+                     "  sluice registry subjects\n"
+                     "  sluice registry subjects --prefix orders --deleted");
     add_connection_options(cmd, o->conn);
     cmd->add_flag("--deleted", o->deleted, "Include soft-deleted subjects");
     cmd->add_option("--prefix", o->prefix, "Only subjects starting with this prefix");
@@ -588,8 +598,7 @@ void add_registry_commands(CLI::App& app, Registry& commands) {
   {
     auto o = std::make_shared<VersionsOptions>();
     CLI::App* cmd = commands.add(
-        *group, "versions",
-        "Lists a subject's version numbers (GET /subjects/{subject}/versions).",
+        *group, "versions", "Lists a subject's version numbers (GET /subjects/{subject}/versions).",
         "  sluice registry versions orders-value");
     add_connection_options(cmd, o->conn);
     cmd->add_option("subject", o->subject, "The subject")->required();

@@ -7,9 +7,9 @@
 //   sluice registry get --subject orders-value --version latest
 #pragma once
 
-#include <CLI/CLI.hpp>
-
 #include "cli/command.h"
+
+#include <CLI/CLI.hpp>
 
 namespace sluice::cli {
 

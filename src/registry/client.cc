@@ -31,9 +31,12 @@ std::string trim(std::string_view s) {
 }
 
 int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  if (c >= '0' && c <= '9')
+    return c - '0';
+  if (c >= 'a' && c <= 'f')
+    return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F')
+    return c - 'A' + 10;
   return -1;
 }
 
@@ -71,7 +74,8 @@ Result<BaseUrl> parse_base_url(std::string_view text) {
   BaseUrl out;
   std::size_t host_begin = scheme_end + 3;
   std::size_t host_end = url.find('/', host_begin);
-  if (host_end == std::string::npos) host_end = url.size();
+  if (host_end == std::string::npos)
+    host_end = url.size();
   std::size_t at = url.rfind('@', host_end);
   if (at != std::string::npos && at >= host_begin) {
     out.userinfo = url_decode(std::string_view(url).substr(host_begin, at - host_begin));
@@ -118,7 +122,8 @@ class CurlTransport final : public Transport {
   Result<HttpResponse> send(const HttpRequest& request, std::size_t url_index) override {
     const BaseUrl& base = urls_[url_index % urls_.size()];
     CURL* h = acquire();
-    if (h == nullptr) return fail(ErrorCode::kInternal, "curl_easy_init failed");
+    if (h == nullptr)
+      return fail(ErrorCode::kInternal, "curl_easy_init failed");
     std::string url = base.url + request.target;
     std::string body;
     curl_easy_setopt(h, CURLOPT_URL, url.c_str());
@@ -152,11 +157,13 @@ class CurlTransport final : public Transport {
       curl_easy_setopt(h, CURLOPT_USERNAME, user.c_str());
       curl_easy_setopt(h, CURLOPT_PASSWORD, password.c_str());
     }
-    if (!options_.ca_file.empty()) curl_easy_setopt(h, CURLOPT_CAINFO, options_.ca_file.c_str());
+    if (!options_.ca_file.empty())
+      curl_easy_setopt(h, CURLOPT_CAINFO, options_.ca_file.c_str());
     if (!options_.cert_file.empty()) {
       curl_easy_setopt(h, CURLOPT_SSLCERT, options_.cert_file.c_str());
     }
-    if (!options_.key_file.empty()) curl_easy_setopt(h, CURLOPT_SSLKEY, options_.key_file.c_str());
+    if (!options_.key_file.empty())
+      curl_easy_setopt(h, CURLOPT_SSLKEY, options_.key_file.c_str());
     if (options_.verify == TlsVerify::kNo) {
       curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 0L);
       curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 0L);
@@ -231,16 +238,20 @@ Error bad_answer(std::string_view what, const json& j) {
 }
 
 std::optional<std::int64_t> get_int(const json& j, const char* key) {
-  if (!j.is_object()) return std::nullopt;
+  if (!j.is_object())
+    return std::nullopt;
   auto it = j.find(key);
-  if (it == j.end() || !it->is_number_integer()) return std::nullopt;
+  if (it == j.end() || !it->is_number_integer())
+    return std::nullopt;
   return it->get<std::int64_t>();
 }
 
 std::optional<std::string> get_string(const json& j, const char* key) {
-  if (!j.is_object()) return std::nullopt;
+  if (!j.is_object())
+    return std::nullopt;
   auto it = j.find(key);
-  if (it == j.end() || !it->is_string()) return std::nullopt;
+  if (it == j.end() || !it->is_string())
+    return std::nullopt;
   return it->get<std::string>();
 }
 
@@ -261,10 +272,12 @@ json schema_body(const RegistrySchema& schema) {
 
 Result<RegistrySchema> schema_from(const json& j, std::string_view what) {
   auto text = get_string(j, "schema");
-  if (!text) return fail(bad_answer(what, j));
+  if (!text)
+    return fail(bad_answer(what, j));
   RegistrySchema out;
   out.schema = std::move(*text);
-  if (auto type = get_string(j, "schemaType")) out.schema_type = std::move(*type);
+  if (auto type = get_string(j, "schemaType"))
+    out.schema_type = std::move(*type);
   if (auto it = j.find("references"); it != j.end() && it->is_array()) {
     for (const json& r : *it) {
       SchemaReference ref;
@@ -280,7 +293,8 @@ Result<RegistrySchema> schema_from(const json& j, std::string_view what) {
 Result<SubjectVersion> subject_version_from(const json& j, std::string_view what) {
   auto id = get_int(j, "id");
   auto version = get_int(j, "version");
-  if (!id || !version) return fail(bad_answer(what, j));
+  if (!id || !version)
+    return fail(bad_answer(what, j));
   SubjectVersion out;
   out.subject = get_string(j, "subject").value_or("");
   out.version = static_cast<int>(*version);
@@ -291,14 +305,17 @@ Result<SubjectVersion> subject_version_from(const json& j, std::string_view what
 
 template <class T>
 Result<std::vector<T>> array_of(const json& j, std::string_view what) {
-  if (!j.is_array()) return fail(bad_answer(what, j));
+  if (!j.is_array())
+    return fail(bad_answer(what, j));
   std::vector<T> out;
   for (const json& item : j) {
     if constexpr (std::is_same_v<T, int>) {
-      if (!item.is_number_integer()) return fail(bad_answer(what, j));
+      if (!item.is_number_integer())
+        return fail(bad_answer(what, j));
       out.push_back(item.get<int>());
     } else {
-      if (!item.is_string()) return fail(bad_answer(what, j));
+      if (!item.is_string())
+        return fail(bad_answer(what, j));
       out.push_back(item.get<std::string>());
     }
   }
@@ -306,13 +323,20 @@ Result<std::vector<T>> array_of(const json& j, std::string_view what) {
 }
 
 ErrorCode code_for(int status, int error_code) {
-  if (status >= 500) return ErrorCode::kUnavailable;
-  if (status == 404) return ErrorCode::kNotFound;
-  if (status == 409) return ErrorCode::kIncompatible;
-  if (status == 413 || error_code == 42209) return ErrorCode::kLimitExceeded;
-  if (error_code == 42201) return ErrorCode::kInvalidSchema;
-  if (status == 406 || status == 415) return ErrorCode::kUnsupported;
-  if (status >= 400) return ErrorCode::kInvalidArgument;
+  if (status >= 500)
+    return ErrorCode::kUnavailable;
+  if (status == 404)
+    return ErrorCode::kNotFound;
+  if (status == 409)
+    return ErrorCode::kIncompatible;
+  if (status == 413 || error_code == 42209)
+    return ErrorCode::kLimitExceeded;
+  if (error_code == 42201)
+    return ErrorCode::kInvalidSchema;
+  if (status == 406 || status == 415)
+    return ErrorCode::kUnsupported;
+  if (status >= 400)
+    return ErrorCode::kInvalidArgument;
   return ErrorCode::kInternal;  // 1xx/3xx: we never ask for these
 }
 
@@ -321,20 +345,23 @@ Error error_from_response(const HttpResponse& response) {
   std::string message;
   json j = json::parse(response.body, nullptr, false);
   if (!j.is_discarded() && j.is_object()) {
-    if (auto c = get_int(j, "error_code")) error_code = static_cast<int>(*c);
-    if (auto m = get_string(j, "message")) message = std::move(*m);
+    if (auto c = get_int(j, "error_code"))
+      error_code = static_cast<int>(*c);
+    if (auto m = get_string(j, "message"))
+      message = std::move(*m);
   }
   if (message.empty()) {
     message = response.body.empty() ? fmt::format("HTTP {}", response.status)
                                     : response.body.substr(0, 500);
   }
-  return Error(code_for(response.status, error_code),
-               fmt::format("{}{} (HTTP {}): {}", kRemotePrefix, error_code, response.status,
-                           message));
+  return Error(
+      code_for(response.status, error_code),
+      fmt::format("{}{} (HTTP {}): {}", kRemotePrefix, error_code, response.status, message));
 }
 
 std::string subject_path(std::optional<std::string_view> subject, std::string_view root) {
-  if (!subject) return std::string(root);
+  if (!subject)
+    return std::string(root);
   return fmt::format("{}/{}", root, url_encode(*subject));
 }
 
@@ -365,12 +392,13 @@ std::string url_encode(std::string_view text) {
 
 std::optional<RemoteError> remote_error(const Error& error) {
   std::string_view m = error.message();
-  if (m.substr(0, kRemotePrefix.size()) != kRemotePrefix) return std::nullopt;
+  if (m.substr(0, kRemotePrefix.size()) != kRemotePrefix)
+    return std::nullopt;
   RemoteError out;
   int consumed = 0;
   std::string head(m.substr(kRemotePrefix.size(), 40));
-  if (std::sscanf(head.c_str(), "%d (HTTP %d): %n", &out.error_code, &out.http_status,
-                  &consumed) < 2 ||
+  if (std::sscanf(head.c_str(), "%d (HTTP %d): %n", &out.error_code, &out.http_status, &consumed) <
+          2 ||
       consumed == 0) {
     return std::nullopt;
   }
@@ -388,13 +416,15 @@ Result<std::unique_ptr<Transport>> make_curl_transport(const ClientOptions& opti
       SLUICE_ASSIGN_OR_RETURN(BaseUrl url, parse_base_url(one));
       urls.push_back(std::move(url));
     }
-    if (comma == std::string_view::npos) break;
+    if (comma == std::string_view::npos)
+      break;
     rest.remove_prefix(comma + 1);
   }
-  if (urls.empty()) return fail(ErrorCode::kInvalidArgument, "no registry URL given");
-  for (const auto& [file, what] : {std::pair{&options.ca_file, "CA file"},
-                                   std::pair{&options.cert_file, "certificate file"},
-                                   std::pair{&options.key_file, "key file"}}) {
+  if (urls.empty())
+    return fail(ErrorCode::kInvalidArgument, "no registry URL given");
+  for (const auto& [file, what] :
+       {std::pair{&options.ca_file, "CA file"}, std::pair{&options.cert_file, "certificate file"},
+        std::pair{&options.key_file, "key file"}}) {
     std::error_code ec;
     if (!file->empty() && !std::filesystem::exists(*file, ec)) {
       return fail(ErrorCode::kInvalidArgument, "{} '{}' does not exist", what, *file);
@@ -446,12 +476,14 @@ struct Client::Impl {
       Result<HttpResponse> response = transport->send(request, index);
       Error error(ErrorCode::kInternal, "");
       if (response) {
-        if (response->status >= 200 && response->status < 300) return std::move(response->body);
+        if (response->status >= 200 && response->status < 300)
+          return std::move(response->body);
         error = error_from_response(*response);
       } else {
         error = std::move(response).error();
       }
-      if (!error.retriable() || attempt >= options.retries) return fail(std::move(error));
+      if (!error.retriable() || attempt >= options.retries)
+        return fail(std::move(error));
       // Another URL may answer; the next attempt starts there.
       if (transport->url_count() > 1) {
         url_cursor.compare_exchange_strong(index, (index + 1) % transport->url_count());
@@ -503,14 +535,17 @@ Result<SchemaId> Client::register_schema(std::string_view subject, const Registr
   std::string key = Impl::key(subject, schema);
   {
     std::shared_lock lock(impl_->mu);
-    if (auto it = impl_->registered.find(key); it != impl_->registered.end()) return it->second;
+    if (auto it = impl_->registered.find(key); it != impl_->registered.end())
+      return it->second;
   }
   std::string target = fmt::format("/subjects/{}/versions", url_encode(subject));
-  if (normalize == Normalize::kYes) target += "?normalize=true";
-  SLUICE_ASSIGN_OR_RETURN(json j, impl_->call_json("POST", std::move(target),
-                                                   schema_body(schema).dump(), "register"));
+  if (normalize == Normalize::kYes)
+    target += "?normalize=true";
+  SLUICE_ASSIGN_OR_RETURN(
+      json j, impl_->call_json("POST", std::move(target), schema_body(schema).dump(), "register"));
   auto id = get_int(j, "id");
-  if (!id) return fail(bad_answer("register", j));
+  if (!id)
+    return fail(bad_answer("register", j));
   SchemaId out{static_cast<std::int32_t>(*id)};
   std::unique_lock lock(impl_->mu);
   impl_->registered.emplace(std::move(key), out);
@@ -518,13 +553,13 @@ Result<SchemaId> Client::register_schema(std::string_view subject, const Registr
   return out;
 }
 
-Result<SubjectVersion> Client::lookup_schema(std::string_view subject,
-                                             const RegistrySchema& schema, IncludeDeleted deleted,
-                                             Normalize normalize) {
+Result<SubjectVersion> Client::lookup_schema(std::string_view subject, const RegistrySchema& schema,
+                                             IncludeDeleted deleted, Normalize normalize) {
   std::string key = Impl::key(subject, schema);
   if (deleted == IncludeDeleted::kNo) {
     std::shared_lock lock(impl_->mu);
-    if (auto it = impl_->looked_up.find(key); it != impl_->looked_up.end()) return it->second;
+    if (auto it = impl_->looked_up.find(key); it != impl_->looked_up.end())
+      return it->second;
   }
   std::string target = fmt::format("/subjects/{}", url_encode(subject));
   std::string sep = "?";
@@ -532,11 +567,13 @@ Result<SubjectVersion> Client::lookup_schema(std::string_view subject,
     target += sep + "normalize=true";
     sep = "&";
   }
-  if (deleted == IncludeDeleted::kYes) target += sep + "deleted=true";
-  SLUICE_ASSIGN_OR_RETURN(json j, impl_->call_json("POST", std::move(target),
-                                                   schema_body(schema).dump(), "lookup"));
+  if (deleted == IncludeDeleted::kYes)
+    target += sep + "deleted=true";
+  SLUICE_ASSIGN_OR_RETURN(
+      json j, impl_->call_json("POST", std::move(target), schema_body(schema).dump(), "lookup"));
   SLUICE_ASSIGN_OR_RETURN(SubjectVersion out, subject_version_from(j, "lookup"));
-  if (out.subject.empty()) out.subject = std::string(subject);
+  if (out.subject.empty())
+    out.subject = std::string(subject);
   if (deleted == IncludeDeleted::kNo) {
     std::unique_lock lock(impl_->mu);
     impl_->looked_up.emplace(std::move(key), out);
@@ -547,7 +584,8 @@ Result<SubjectVersion> Client::lookup_schema(std::string_view subject,
 Result<RegistrySchema> Client::get_schema(SchemaId id) {
   {
     std::shared_lock lock(impl_->mu);
-    if (auto it = impl_->by_id.find(id.value); it != impl_->by_id.end()) return it->second;
+    if (auto it = impl_->by_id.find(id.value); it != impl_->by_id.end())
+      return it->second;
   }
   SLUICE_ASSIGN_OR_RETURN(json j, impl_->call_json("GET", fmt::format("/schemas/ids/{}", id.value),
                                                    "", "get schema by id"));
@@ -568,12 +606,14 @@ Result<std::vector<SubjectVersion>> Client::get_schema_versions(SchemaId id) {
   SLUICE_ASSIGN_OR_RETURN(
       json j, impl_->call_json("GET", fmt::format("/schemas/ids/{}/versions", id.value), "",
                                "schema versions"));
-  if (!j.is_array()) return fail(bad_answer("schema versions", j));
+  if (!j.is_array())
+    return fail(bad_answer("schema versions", j));
   std::vector<SubjectVersion> out;
   for (const json& item : j) {
     auto subject = get_string(item, "subject");
     auto version = get_int(item, "version");
-    if (!subject || !version) return fail(bad_answer("schema versions", j));
+    if (!subject || !version)
+      return fail(bad_answer("schema versions", j));
     SubjectVersion sv;
     sv.subject = std::move(*subject);
     sv.version = static_cast<int>(*version);
@@ -596,14 +636,16 @@ Result<std::vector<std::string>> Client::get_subjects(IncludeDeleted deleted,
     target += "?deleted=true";
     sep = "&";
   }
-  if (!subject_prefix.empty()) target += sep + "subjectPrefix=" + url_encode(subject_prefix);
+  if (!subject_prefix.empty())
+    target += sep + "subjectPrefix=" + url_encode(subject_prefix);
   SLUICE_ASSIGN_OR_RETURN(json j, impl_->call_json("GET", std::move(target), "", "subjects"));
   return array_of<std::string>(j, "subjects");
 }
 
 Result<std::vector<int>> Client::get_versions(std::string_view subject, IncludeDeleted deleted) {
   std::string target = fmt::format("/subjects/{}/versions", url_encode(subject));
-  if (deleted == IncludeDeleted::kYes) target += "?deleted=true";
+  if (deleted == IncludeDeleted::kYes)
+    target += "?deleted=true";
   SLUICE_ASSIGN_OR_RETURN(json j, impl_->call_json("GET", std::move(target), "", "versions"));
   return array_of<int>(j, "versions");
 }
@@ -612,10 +654,12 @@ Result<SubjectVersion> Client::get_version(std::string_view subject, int version
                                            IncludeDeleted deleted) {
   std::string target =
       fmt::format("/subjects/{}/versions/{}", url_encode(subject), version_segment(version));
-  if (deleted == IncludeDeleted::kYes) target += "?deleted=true";
+  if (deleted == IncludeDeleted::kYes)
+    target += "?deleted=true";
   SLUICE_ASSIGN_OR_RETURN(json j, impl_->call_json("GET", std::move(target), "", "get version"));
   SLUICE_ASSIGN_OR_RETURN(SubjectVersion out, subject_version_from(j, "get version"));
-  if (out.subject.empty()) out.subject = std::string(subject);
+  if (out.subject.empty())
+    out.subject = std::string(subject);
   std::unique_lock lock(impl_->mu);
   impl_->by_id.try_emplace(out.id.value, out.schema);
   return out;
@@ -623,74 +667,90 @@ Result<SubjectVersion> Client::get_version(std::string_view subject, int version
 
 Result<std::vector<int>> Client::delete_subject(std::string_view subject, Permanent permanent) {
   std::string target = fmt::format("/subjects/{}", url_encode(subject));
-  if (permanent == Permanent::kYes) target += "?permanent=true";
+  if (permanent == Permanent::kYes)
+    target += "?permanent=true";
   auto j = impl_->call_json("DELETE", std::move(target), "", "delete subject");
   impl_->forget_subject(subject);
-  if (!j) return fail(std::move(j).error());
+  if (!j)
+    return fail(std::move(j).error());
   return array_of<int>(*j, "delete subject");
 }
 
 Result<int> Client::delete_version(std::string_view subject, int version, Permanent permanent) {
   std::string target =
       fmt::format("/subjects/{}/versions/{}", url_encode(subject), version_segment(version));
-  if (permanent == Permanent::kYes) target += "?permanent=true";
+  if (permanent == Permanent::kYes)
+    target += "?permanent=true";
   auto j = impl_->call_json("DELETE", std::move(target), "", "delete version");
   impl_->forget_subject(subject);
-  if (!j) return fail(std::move(j).error());
-  if (!j->is_number_integer()) return fail(bad_answer("delete version", *j));
+  if (!j)
+    return fail(std::move(j).error());
+  if (!j->is_number_integer())
+    return fail(bad_answer("delete version", *j));
   return j->get<int>();
 }
 
 Result<std::string> Client::get_compatibility(std::optional<std::string_view> subject,
                                               DefaultToGlobal fallback) {
   std::string target = subject_path(subject, "/config");
-  if (fallback == DefaultToGlobal::kYes) target += "?defaultToGlobal=true";
+  if (fallback == DefaultToGlobal::kYes)
+    target += "?defaultToGlobal=true";
   SLUICE_ASSIGN_OR_RETURN(json j, impl_->call_json("GET", std::move(target), "", "get config"));
   auto level = get_string(j, "compatibilityLevel");
-  if (!level) level = get_string(j, "compatibility");
-  if (!level) return fail(bad_answer("get config", j));
+  if (!level)
+    level = get_string(j, "compatibility");
+  if (!level)
+    return fail(bad_answer("get config", j));
   return *level;
 }
 
 Result<std::string> Client::set_compatibility(std::optional<std::string_view> subject,
                                               std::string_view level) {
   json body = {{"compatibility", level}};
-  SLUICE_ASSIGN_OR_RETURN(json j, impl_->call_json("PUT", subject_path(subject, "/config"),
-                                                   body.dump(), "set config"));
+  SLUICE_ASSIGN_OR_RETURN(
+      json j, impl_->call_json("PUT", subject_path(subject, "/config"), body.dump(), "set config"));
   auto out = get_string(j, "compatibility");
-  if (!out) out = get_string(j, "compatibilityLevel");
-  if (!out) return fail(bad_answer("set config", j));
+  if (!out)
+    out = get_string(j, "compatibilityLevel");
+  if (!out)
+    return fail(bad_answer("set config", j));
   return *out;
 }
 
 Result<std::string> Client::delete_compatibility(std::optional<std::string_view> subject) {
-  SLUICE_ASSIGN_OR_RETURN(json j, impl_->call_json("DELETE", subject_path(subject, "/config"), "",
-                                                   "delete config"));
+  SLUICE_ASSIGN_OR_RETURN(
+      json j, impl_->call_json("DELETE", subject_path(subject, "/config"), "", "delete config"));
   auto out = get_string(j, "compatibilityLevel");
-  if (!out) out = get_string(j, "compatibility");
-  if (!out) return fail(bad_answer("delete config", j));
+  if (!out)
+    out = get_string(j, "compatibility");
+  if (!out)
+    return fail(bad_answer("delete config", j));
   return *out;
 }
 
 Result<std::string> Client::get_mode(std::optional<std::string_view> subject,
                                      DefaultToGlobal fallback) {
   std::string target = subject_path(subject, "/mode");
-  if (fallback == DefaultToGlobal::kYes) target += "?defaultToGlobal=true";
+  if (fallback == DefaultToGlobal::kYes)
+    target += "?defaultToGlobal=true";
   SLUICE_ASSIGN_OR_RETURN(json j, impl_->call_json("GET", std::move(target), "", "get mode"));
   auto mode = get_string(j, "mode");
-  if (!mode) return fail(bad_answer("get mode", j));
+  if (!mode)
+    return fail(bad_answer("get mode", j));
   return *mode;
 }
 
-Result<std::string> Client::set_mode(std::optional<std::string_view> subject,
-                                     std::string_view mode, bool force) {
+Result<std::string> Client::set_mode(std::optional<std::string_view> subject, std::string_view mode,
+                                     bool force) {
   std::string target = subject_path(subject, "/mode");
-  if (force) target += "?force=true";
+  if (force)
+    target += "?force=true";
   json body = {{"mode", mode}};
   SLUICE_ASSIGN_OR_RETURN(json j,
                           impl_->call_json("PUT", std::move(target), body.dump(), "set mode"));
   auto out = get_string(j, "mode");
-  if (!out) return fail(bad_answer("set mode", j));
+  if (!out)
+    return fail(bad_answer("set mode", j));
   return *out;
 }
 
@@ -698,8 +758,10 @@ Result<CompatibilityResult> Client::test_compatibility(std::string_view subject,
                                                        const RegistrySchema& schema, int version,
                                                        Verbose verbose) {
   std::string target = fmt::format("/compatibility/subjects/{}/versions", url_encode(subject));
-  if (version != 0) target += "/" + version_segment(version);
-  if (verbose == Verbose::kYes) target += "?verbose=true";
+  if (version != 0)
+    target += "/" + version_segment(version);
+  if (verbose == Verbose::kYes)
+    target += "?verbose=true";
   SLUICE_ASSIGN_OR_RETURN(json j, impl_->call_json("POST", std::move(target),
                                                    schema_body(schema).dump(), "compatibility"));
   if (!j.is_object() || !j.contains("is_compatible") || !j["is_compatible"].is_boolean()) {
@@ -709,9 +771,9 @@ Result<CompatibilityResult> Client::test_compatibility(std::string_view subject,
   out.is_compatible = j["is_compatible"].get<bool>();
   if (auto it = j.find("messages"); it != j.end() && it->is_array()) {
     for (const json& m : *it) {
-      out.messages.push_back(m.is_string() ? m.get<std::string>()
-                                           : m.dump(-1, ' ', false,
-                                                    json::error_handler_t::replace));
+      out.messages.push_back(m.is_string()
+                                 ? m.get<std::string>()
+                                 : m.dump(-1, ' ', false, json::error_handler_t::replace));
     }
   }
   return out;

@@ -21,6 +21,9 @@
 // rotating through the comma-separated URLs.
 #pragma once
 
+#include "base/result.h"
+#include "registry/wire_format.h"
+
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -28,9 +31,6 @@
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include "base/result.h"
-#include "registry/wire_format.h"
 
 namespace sluice::registry {
 
@@ -46,7 +46,7 @@ enum class TlsVerify : std::uint8_t { kYes, kNo };
 inline constexpr int kLatestVersion = -1;
 
 struct SchemaReference {
-  std::string name;     // the referenced type's full name (Avro) or file name
+  std::string name;  // the referenced type's full name (Avro) or file name
   std::string subject;
   int version = 0;
   bool operator==(const SchemaReference&) const = default;

@@ -1,8 +1,8 @@
 #include "registry/serde.h"
 
-#include <fmt/format.h>
-
 #include "avro/binary.h"
+
+#include <fmt/format.h>
 
 namespace sluice::registry {
 
@@ -22,8 +22,10 @@ Serializer::~Serializer() = default;
 
 Result<Serializer> Serializer::make(std::shared_ptr<Client> client, avro::SchemaPtr schema,
                                     SerializerOptions options) {
-  if (client == nullptr) return fail(ErrorCode::kInvalidArgument, "serializer without a client");
-  if (schema == nullptr) return fail(ErrorCode::kInvalidArgument, "serializer without a schema");
+  if (client == nullptr)
+    return fail(ErrorCode::kInvalidArgument, "serializer without a client");
+  if (schema == nullptr)
+    return fail(ErrorCode::kInvalidArgument, "serializer without a schema");
   Serializer s;
   s.client_ = std::move(client);
   s.schema_json_ = schema->to_json();
@@ -36,16 +38,17 @@ Result<Serializer> Serializer::make(std::shared_ptr<Client> client, avro::Schema
 Result<SchemaId> Serializer::schema_id(const std::string& subject) {
   {
     std::shared_lock lock(*mu_);
-    if (auto it = ids_.find(subject); it != ids_.end()) return it->second;
+    if (auto it = ids_.find(subject); it != ids_.end())
+      return it->second;
   }
   RegistrySchema text{schema_json_, "AVRO", {}};
   SchemaId id;
   if (options_.auto_register == AutoRegister::kYes) {
     SLUICE_ASSIGN_OR_RETURN(id, client_->register_schema(subject, text, options_.normalize));
   } else {
-    SLUICE_ASSIGN_OR_RETURN(SubjectVersion sv, client_->lookup_schema(subject, text,
-                                                                      IncludeDeleted::kNo,
-                                                                      options_.normalize));
+    SLUICE_ASSIGN_OR_RETURN(
+        SubjectVersion sv,
+        client_->lookup_schema(subject, text, IncludeDeleted::kNo, options_.normalize));
     id = sv.id;
   }
   std::unique_lock lock(*mu_);
@@ -96,13 +99,14 @@ Result<avro::SchemaPtr> Deserializer::parse_registry_schema(const RegistrySchema
 Result<avro::SchemaPtr> Deserializer::writer_schema(SchemaId id) {
   {
     std::shared_lock lock(mu_);
-    if (auto it = writers_.find(id.value); it != writers_.end()) return it->second;
+    if (auto it = writers_.find(id.value); it != writers_.end())
+      return it->second;
   }
   SLUICE_ASSIGN_OR_RETURN(RegistrySchema text, client_->get_schema(id));
   auto parsed = parse_registry_schema(text, 0);
   if (!parsed) {
-    return fail(Error(parsed.error().code(), fmt::format("writer schema {}: {}", id.value,
-                                                         parsed.error().to_string())));
+    return fail(Error(parsed.error().code(),
+                      fmt::format("writer schema {}: {}", id.value, parsed.error().to_string())));
   }
   std::unique_lock lock(mu_);
   auto [it, inserted] = writers_.emplace(id.value, std::move(*parsed));
@@ -114,14 +118,15 @@ Result<std::shared_ptr<const avro::ResolutionPlan>> Deserializer::plan(
   auto key = std::pair{id.value, reader.get()};
   {
     std::shared_lock lock(mu_);
-    if (auto it = plans_.find(key); it != plans_.end()) return it->second;
+    if (auto it = plans_.find(key); it != plans_.end())
+      return it->second;
   }
   SLUICE_ASSIGN_OR_RETURN(avro::SchemaPtr writer, writer_schema(id));
   auto compiled = avro::ResolutionPlan::compile(writer, reader ? reader : writer);
   if (!compiled) {
-    return fail(Error(compiled.error().code(),
-                      fmt::format("reader schema cannot read writer schema {}: {}", id.value,
-                                  compiled.error().to_string())));
+    return fail(
+        Error(compiled.error().code(), fmt::format("reader schema cannot read writer schema {}: {}",
+                                                   id.value, compiled.error().to_string())));
   }
   std::unique_lock lock(mu_);
   auto [it, inserted] = plans_.emplace(key, std::move(*compiled));
@@ -140,10 +145,10 @@ Result<Deserialized> Deserializer::deserialize(std::span<const std::uint8_t> mes
   avro::BinaryReader in(frame.payload);
   SLUICE_ASSIGN_OR_RETURN(avro::Value value, p->decode(in, arena));
   if (!in.at_end()) {
-    return fail(Error(ErrorCode::kCorrupt,
-                      fmt::format("{} bytes left after the datum (writer schema {})",
-                                  in.remaining(), frame.schema_id.value))
-                    .at_offset(in.offset()));
+    return fail(
+        Error(ErrorCode::kCorrupt, fmt::format("{} bytes left after the datum (writer schema {})",
+                                               in.remaining(), frame.schema_id.value))
+            .at_offset(in.offset()));
   }
   return Deserialized{frame.schema_id, value};
 }

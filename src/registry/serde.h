@@ -18,6 +18,14 @@
 // caller's arena and point into the message (see avro/value.h).
 #pragma once
 
+#include "avro/arena.h"
+#include "avro/resolution.h"
+#include "avro/schema.h"
+#include "avro/value.h"
+#include "base/result.h"
+#include "registry/client.h"
+#include "registry/wire_format.h"
+
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -29,14 +37,6 @@
 #include <unordered_map>
 #include <utility>
 #include <vector>
-
-#include "avro/arena.h"
-#include "avro/resolution.h"
-#include "avro/schema.h"
-#include "avro/value.h"
-#include "base/result.h"
-#include "registry/client.h"
-#include "registry/wire_format.h"
 
 namespace sluice::registry {
 

@@ -2,6 +2,8 @@
 // scripted transport; then every call against a real `sluice registry serve`.
 #include "registry/client.h"
 
+#include "registry/clients/server_process.h"
+
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -11,8 +13,6 @@
 #include <functional>
 #include <mutex>
 #include <thread>
-
-#include "registry/clients/server_process.h"
 
 namespace sluice::registry {
 namespace {
@@ -119,7 +119,8 @@ TEST(ClientTest, RegistryErrorsKeepCodeAndMessage) {
       return HttpResponse{422, R"({"error_code":42201,"message":"Invalid schema"})"};
     }
     if (r.target.find("clash") != std::string::npos) {
-      return HttpResponse{409, R"({"error_code":409,"message":"Schema being registered is incompatible"})"};
+      return HttpResponse{
+          409, R"({"error_code":409,"message":"Schema being registered is incompatible"})"};
     }
     if (r.target.find("level") != std::string::npos) {
       return HttpResponse{422, R"({"error_code":42203,"message":"Invalid compatibility level"})"};
@@ -165,8 +166,10 @@ TEST(ClientTest, RetriesConnectionErrorsAndServerErrorsWithBackoff) {
   std::atomic<int> calls{0};
   auto f = make([&](const HttpRequest&, std::size_t) -> Result<HttpResponse> {
     int n = calls++;
-    if (n == 0) return fail(ErrorCode::kUnavailable, "connection refused");
-    if (n == 1) return HttpResponse{503, R"({"error_code":50001,"message":"store error"})"};
+    if (n == 0)
+      return fail(ErrorCode::kUnavailable, "connection refused");
+    if (n == 1)
+      return HttpResponse{503, R"({"error_code":50001,"message":"store error"})"};
     return HttpResponse{200, R"(["a"])"};
   });
   auto s = f.client->get_subjects();
@@ -182,7 +185,8 @@ TEST(ClientTest, GivesUpAfterTheConfiguredRetries) {
   auto f = make(
       [&](const HttpRequest&, std::size_t) -> Result<HttpResponse> {
         ++calls;
-        return HttpResponse{500, R"({"error_code":50001,"message":"Error in the backend data store"})"};
+        return HttpResponse{500,
+                            R"({"error_code":50001,"message":"Error in the backend data store"})"};
       },
       o);
   auto s = f.client->get_subjects();
@@ -205,7 +209,8 @@ TEST(ClientTest, DoesNotRetryClientErrors) {
 TEST(ClientTest, FailsOverToTheNextUrl) {
   auto f = make(
       [](const HttpRequest&, std::size_t url) -> Result<HttpResponse> {
-        if (url == 0) return fail(ErrorCode::kUnavailable, "down");
+        if (url == 0)
+          return fail(ErrorCode::kUnavailable, "down");
         return HttpResponse{200, "[]"};
       },
       fast_options(), 2);
@@ -224,23 +229,31 @@ TEST(ClientTest, ParsesEveryAnswerShape) {
     if (t == "/subjects/s/versions/latest") {
       return HttpResponse{200, R"({"subject":"s","version":3,"id":5,"schema":"\"string\""})"};
     }
-    if (t == "/schemas/ids/5") return HttpResponse{200, R"({"schema":"\"int\"","schemaType":"AVRO"})"};
+    if (t == "/schemas/ids/5")
+      return HttpResponse{200, R"({"schema":"\"int\"","schemaType":"AVRO"})"};
     if (t == "/schemas/ids/5/versions") {
       return HttpResponse{200, R"([{"subject":"s","version":3},{"subject":"t","version":1}])"};
     }
-    if (t == "/schemas/ids/5/subjects") return HttpResponse{200, R"(["s","t"])"};
-    if (t == "/schemas/types") return HttpResponse{200, R"(["AVRO"])"};
-    if (r.method == "DELETE" && t == "/subjects/s?permanent=true") return HttpResponse{200, "[1,2,3]"};
-    if (r.method == "DELETE" && t == "/subjects/s/versions/2") return HttpResponse{200, "2"};
+    if (t == "/schemas/ids/5/subjects")
+      return HttpResponse{200, R"(["s","t"])"};
+    if (t == "/schemas/types")
+      return HttpResponse{200, R"(["AVRO"])"};
+    if (r.method == "DELETE" && t == "/subjects/s?permanent=true")
+      return HttpResponse{200, "[1,2,3]"};
+    if (r.method == "DELETE" && t == "/subjects/s/versions/2")
+      return HttpResponse{200, "2"};
     if (r.method == "GET" && t == "/config/s?defaultToGlobal=true") {
       return HttpResponse{200, R"({"compatibilityLevel":"FULL"})"};
     }
-    if (r.method == "PUT" && t == "/config") return HttpResponse{200, R"({"compatibility":"NONE"})"};
+    if (r.method == "PUT" && t == "/config")
+      return HttpResponse{200, R"({"compatibility":"NONE"})"};
     if (r.method == "DELETE" && t == "/config/s") {
       return HttpResponse{200, R"({"compatibilityLevel":"FULL"})"};
     }
-    if (r.method == "GET" && t == "/mode") return HttpResponse{200, R"({"mode":"READWRITE"})"};
-    if (r.method == "PUT" && t == "/mode/s?force=true") return HttpResponse{200, R"({"mode":"IMPORT"})"};
+    if (r.method == "GET" && t == "/mode")
+      return HttpResponse{200, R"({"mode":"READWRITE"})"};
+    if (r.method == "PUT" && t == "/mode/s?force=true")
+      return HttpResponse{200, R"({"mode":"IMPORT"})"};
     if (t == "/compatibility/subjects/s/versions?verbose=true") {
       return HttpResponse{200, R"({"is_compatible":false,"messages":["f: gone", {"x":1}]})"};
     }
@@ -297,7 +310,9 @@ TEST(ClientTest, CacheIsThreadSafe) {
   auto f = make([&](const HttpRequest& r, std::size_t) -> Result<HttpResponse> {
     ++calls;
     auto id = r.target.substr(r.target.rfind('/') + 1);
-    return HttpResponse{200, fmt::format(R"({{"schema":"{{\"type\":\"fixed\",\"name\":\"f{}\",\"size\":1}}"}})", id)};
+    return HttpResponse{
+        200,
+        fmt::format(R"({{"schema":"{{\"type\":\"fixed\",\"name\":\"f{}\",\"size\":1}}"}})", id)};
   });
   std::vector<std::thread> threads;
   std::atomic<int> bad{0};
@@ -305,7 +320,8 @@ TEST(ClientTest, CacheIsThreadSafe) {
     threads.emplace_back([&] {
       for (int i = 0; i < 200; ++i) {
         auto s = f.client->get_schema(SchemaId{i % 20});
-        if (!s || s->schema.find(fmt::format("\"f{}\"", i % 20)) == std::string::npos) ++bad;
+        if (!s || s->schema.find(fmt::format("\"f{}\"", i % 20)) == std::string::npos)
+          ++bad;
       }
     });
   }
@@ -345,7 +361,8 @@ TEST(ClientTest, CurlTransportConnectionRefusedIsRetriable) {
 class ClientServerTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (!server_.ok()) GTEST_SKIP() << server_.why();
+    if (!server_.ok())
+      GTEST_SKIP() << server_.why();
     ClientOptions o;
     o.url = server_.url();
     auto c = Client::make(o);
@@ -379,8 +396,8 @@ TEST_F(ClientServerTest, FullLifeCycle) {
   EXPECT_EQ(refused.error().code(), ErrorCode::kIncompatible);
   EXPECT_EQ(remote_error(refused.error())->http_status, 409);
 
-  auto compat = client_->test_compatibility("movies-value", {kBreaking}, kLatestVersion,
-                                            Verbose::kYes);
+  auto compat =
+      client_->test_compatibility("movies-value", {kBreaking}, kLatestVersion, Verbose::kYes);
   ASSERT_TRUE(compat);
   EXPECT_FALSE(compat->is_compatible);
   EXPECT_FALSE(compat->messages.empty());
@@ -463,11 +480,140 @@ TEST_F(ClientServerTest, ConcurrentRegistrationsAgreeOnIds) {
   for (int t = 0; t < 8; ++t) {
     threads.emplace_back([&, t] {
       auto id = client_->register_schema(fmt::format("s{}", t % 2), {kV1});
-      if (id) ids[static_cast<std::size_t>(t)] = id->value;
+      if (id)
+        ids[static_cast<std::size_t>(t)] = id->value;
     });
   }
   for (auto& t : threads) t.join();
   for (int id : ids) EXPECT_EQ(id, ids[0]);
+}
+
+// --- the `sluice registry` client commands -----------------------------------------
+
+class RegistryCliTest : public ClientServerTest {
+ protected:
+  testing::CommandResult sluice(const std::string& args, const std::string& input = "") {
+    std::string cmd = fmt::format("SLUICE_REGISTRY_URL='{}' '{}' registry {}", server_.url(),
+                                  testing::sluice_binary(), args);
+    if (!input.empty()) {
+      testing::write_file(dir_ / "input", input);
+      cmd += " < " + (dir_ / "input").string();
+    }
+    return testing::run_command(cmd);
+  }
+  nlohmann::json json_of(const testing::CommandResult& r) {
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    auto j = nlohmann::json::parse(r.out, nullptr, false);
+    EXPECT_FALSE(j.is_discarded()) << r.out;
+    return j;
+  }
+  testing::TempDir dir_;
+};
+
+constexpr const char* kCliV1 =
+    R"('{"type":"record","name":"U","fields":[{"name":"id","type":"long"}]}')";
+constexpr const char* kCliV2 =
+    R"('{"type":"record","name":"U","fields":[{"name":"id","type":"long"},{"name":"n","type":"string","default":"x"}]}')";
+constexpr const char* kCliBad =
+    R"('{"type":"record","name":"U","fields":[{"name":"id","type":"int"}]}')";
+
+TEST_F(RegistryCliTest, EveryCommandPrintsJson) {
+  EXPECT_EQ(json_of(sluice(fmt::format("register u-value {}", kCliV1))),
+            (nlohmann::json{{"id", 1}}));
+  EXPECT_EQ(json_of(sluice(fmt::format("register u-value {}", kCliV2)))["id"], 2);
+  auto looked = json_of(sluice(fmt::format("lookup u-value {}", kCliV1)));
+  EXPECT_EQ(looked["version"], 1);
+  EXPECT_EQ(looked["subject"], "u-value");
+  auto by_id = json_of(sluice("get --id 2"));
+  EXPECT_EQ(by_id["id"], 2);
+  EXPECT_NE(by_id["schema"].get<std::string>().find("\"n\""), std::string::npos);
+  auto latest = json_of(sluice("get --subject u-value"));
+  EXPECT_EQ(latest["version"], 2);
+  auto raw = sluice("get --subject u-value --version 1 --schema-only");
+  EXPECT_EQ(raw.out, R"({"type":"record","name":"U","fields":[{"name":"id","type":"long"}]})"
+                     "\n");
+  EXPECT_EQ(json_of(sluice("subjects")), (nlohmann::json{"u-value"}));
+  EXPECT_EQ(json_of(sluice("versions u-value")), (nlohmann::json{1, 2}));
+
+  // compat: exit 0 / 1, reasons with --verbose.
+  auto ok = sluice(fmt::format("compat u-value {}", kCliV2));
+  EXPECT_EQ(ok.exit_code, 0) << ok.err;
+  EXPECT_EQ(json_of(ok), (nlohmann::json{{"is_compatible", true}}));
+  auto bad = sluice(fmt::format("compat u-value {} --verbose", kCliBad));
+  EXPECT_EQ(bad.exit_code, 1);
+  auto bad_json = nlohmann::json::parse(bad.out);
+  EXPECT_FALSE(bad_json["is_compatible"].get<bool>());
+  EXPECT_FALSE(bad_json["messages"].empty());
+
+  // config and mode
+  EXPECT_EQ(json_of(sluice("config")), (nlohmann::json{{"compatibilityLevel", "BACKWARD"}}));
+  auto no_level = sluice("config u-value");
+  EXPECT_EQ(no_level.exit_code, 1);
+  EXPECT_NE(no_level.err.find("registry error 40408 (HTTP 404)"), std::string::npos)
+      << no_level.err;
+  EXPECT_EQ(json_of(sluice("config u-value --default-to-global")),
+            (nlohmann::json{{"compatibilityLevel", "BACKWARD"}}));
+  EXPECT_EQ(json_of(sluice("config u-value --set FULL")),
+            (nlohmann::json{{"compatibility", "FULL"}}));
+  EXPECT_EQ(json_of(sluice("config u-value")), (nlohmann::json{{"compatibilityLevel", "FULL"}}));
+  EXPECT_EQ(json_of(sluice("mode")), (nlohmann::json{{"mode", "READWRITE"}}));
+
+  // A refused registration names the field and exits 1.
+  auto refused = sluice(fmt::format("register u-value {}", kCliBad));
+  EXPECT_EQ(refused.exit_code, 1);
+  EXPECT_NE(refused.err.find("(HTTP 409)"), std::string::npos) << refused.err;
+  EXPECT_NE(refused.err.find("id"), std::string::npos);
+
+  // delete: version, subject, permanent.
+  EXPECT_EQ(json_of(sluice("delete u-value --version 2")), nlohmann::json(2));
+  EXPECT_EQ(json_of(sluice("delete u-value")), (nlohmann::json{1}));
+  EXPECT_EQ(json_of(sluice("delete u-value --permanent")), (nlohmann::json{1, 2}));
+  EXPECT_EQ(json_of(sluice("subjects --deleted")), nlohmann::json::array());
+}
+
+TEST_F(RegistryCliTest, EncodeDecodeThroughTheRegistry) {
+  auto enc =
+      sluice(fmt::format("encode --topic t --schema {}", kCliV1), "{\"id\": 1}\n\n{\"id\": -2}\n");
+  ASSERT_EQ(enc.exit_code, 0) << enc.err;
+  EXPECT_EQ(enc.out, "000000000102\n000000000103\n");
+  auto dec = sluice(fmt::format("decode --with-id --reader {}", kCliV2), enc.out);
+  ASSERT_EQ(dec.exit_code, 0) << dec.err;
+  EXPECT_EQ(dec.out,
+            "{\"schema_id\":1,\"value\":{\"id\": 1, \"n\": \"x\"}}\n"
+            "{\"schema_id\":1,\"value\":{\"id\": -2, \"n\": \"x\"}}\n");
+  auto bad_hex = sluice("decode", "zz\n");
+  EXPECT_EQ(bad_hex.exit_code, 1);
+  EXPECT_NE(bad_hex.err.find("line 1"), std::string::npos) << bad_hex.err;
+  auto unknown = sluice("decode", "0000000063\n");
+  EXPECT_EQ(unknown.exit_code, 1);
+  EXPECT_NE(unknown.err.find("40403"), std::string::npos) << unknown.err;
+  auto bad_value = sluice(fmt::format("encode --topic t --schema {}", kCliV1), "{\"id\": \"x\"}\n");
+  EXPECT_EQ(bad_value.exit_code, 1);
+  auto lookup_only = sluice(fmt::format("encode --topic other --no-register --schema {}", kCliV1),
+                            "{\"id\": 1}\n");
+  EXPECT_EQ(lookup_only.exit_code, 1);
+  EXPECT_NE(lookup_only.err.find("40401"), std::string::npos) << lookup_only.err;
+}
+
+TEST(RegistryCliUsageTest, BadArgumentsExitTwo) {
+  auto both = testing::run_command(
+      fmt::format("'{}' registry get --id 1 --subject s", testing::sluice_binary()));
+  EXPECT_EQ(both.exit_code, 2);
+  auto bad_url = testing::run_command(
+      fmt::format("'{}' registry subjects --url ftp://x", testing::sluice_binary()));
+  EXPECT_EQ(bad_url.exit_code, 2);
+  EXPECT_NE(bad_url.err.find("http or https"), std::string::npos) << bad_url.err;
+  auto bad_version = testing::run_command(fmt::format(
+      "'{}' registry delete s --version zero --url http://127.0.0.1:1", testing::sluice_binary()));
+  EXPECT_EQ(bad_version.exit_code, 2);
+  auto down = testing::run_command(fmt::format(
+      "'{}' registry subjects --url http://127.0.0.1:1 --retries 0", testing::sluice_binary()));
+  EXPECT_EQ(down.exit_code, 1);
+  EXPECT_NE(down.err.find("sluice: error:"), std::string::npos);
+  auto help =
+      testing::run_command(fmt::format("'{}' registry register --help", testing::sluice_binary()));
+  EXPECT_EQ(help.exit_code, 0);
+  EXPECT_NE(help.out.find("Example"), std::string::npos);
 }
 
 }  // namespace

@@ -3,15 +3,15 @@
 // registry transport and against a real `sluice registry serve`.
 #include "registry/serde.h"
 
+#include "avro/json_codec.h"
+#include "registry/clients/server_process.h"
+
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
 #include <atomic>
 #include <map>
 #include <mutex>
-
-#include "avro/json_codec.h"
-#include "registry/clients/server_process.h"
 
 namespace sluice::registry {
 namespace {
@@ -35,9 +35,11 @@ class MiniRegistry final : public Transport {
       if (it == ids_.end()) {
         return HttpResponse{404, R"({"error_code":40403,"message":"Schema not found"})"};
       }
-      return HttpResponse{200, nlohmann::json{{"subject", "x"}, {"version", 1}, {"id", it->second},
-                                              {"schema", it->first}}
-                                   .dump()};
+      return HttpResponse{
+          200,
+          nlohmann::json{
+              {"subject", "x"}, {"version", 1}, {"id", it->second}, {"schema", it->first}}
+              .dump()};
     }
     if (r.method == "GET" && r.target.starts_with("/schemas/ids/")) {
       int id = std::stoi(r.target.substr(13));
@@ -197,7 +199,9 @@ TEST(SerdeTest, DeserializerErrors) {
   auto [registry, client] = mini();
   registry->put(5, kV1);
   registry->put(6, "{not a schema");
-  Deserializer de(client, parse(R"({"type":"record","name":"Movie","fields":[{"name":"id","type":"string"}]})"));
+  Deserializer de(
+      client,
+      parse(R"({"type":"record","name":"Movie","fields":[{"name":"id","type":"string"}]})"));
   avro::Arena arena;
   std::vector<std::uint8_t> short_msg{0, 0, 0};
   auto a = de.deserialize(short_msg, arena);
@@ -245,7 +249,8 @@ TEST(SerdeTest, MakeRejectsNulls) {
 
 TEST(SerdeServerTest, EvolvesUnderBackwardAndReadsOldDataAsNew) {
   testing::ServerProcess server;
-  if (!server.ok()) GTEST_SKIP() << server.why();
+  if (!server.ok())
+    GTEST_SKIP() << server.why();
   ClientOptions o;
   o.url = server.url();
   auto client = Client::make(o);
@@ -258,10 +263,9 @@ TEST(SerdeServerTest, EvolvesUnderBackwardAndReadsOldDataAsNew) {
   avro::Arena arena;
   std::vector<std::uint8_t> m1, m2;
   ASSERT_TRUE(ser1->serialize("movies", from_json(v1, R"({"id": 1, "title": "A"})", arena), m1));
-  auto st = ser2->serialize("movies",
-                            from_json(v2, R"({"id": 2, "title": "B", "year": 2001, "tags": ["x"]})",
-                                      arena),
-                            m2);
+  auto st = ser2->serialize(
+      "movies", from_json(v2, R"({"id": 2, "title": "B", "year": 2001, "tags": ["x"]})", arena),
+      m2);
   ASSERT_TRUE(st) << st.error().to_string();
   EXPECT_EQ(*(*client)->get_versions("movies-value"), (std::vector<int>{1, 2}));
 
@@ -281,7 +285,8 @@ TEST(SerdeServerTest, EvolvesUnderBackwardAndReadsOldDataAsNew) {
   EXPECT_EQ(to_json(v1, c->value), R"({"id": 2, "title": "B"})");
 
   // A breaking schema is refused by the registry, so nothing is framed.
-  auto broken = parse(R"({"type":"record","name":"Movie","fields":[{"name":"id","type":"string"}]})");
+  auto broken =
+      parse(R"({"type":"record","name":"Movie","fields":[{"name":"id","type":"string"}]})");
   auto ser3 = Serializer::make(*client, broken);
   ASSERT_TRUE(ser3);
   std::vector<std::uint8_t> m3;

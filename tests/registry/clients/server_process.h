@@ -8,16 +8,16 @@
 // ("sluice registry listening on <url> ...") and stops it with SIGTERM on destruction.
 #pragma once
 
-#include <signal.h>
+#include "test_support.h"
+
 #include <sys/wait.h>
-#include <unistd.h>
 
 #include <chrono>
 #include <cstdio>
+#include <signal.h>
 #include <string>
+#include <unistd.h>
 #include <vector>
-
-#include "test_support.h"
 
 namespace sluice::testing {
 
@@ -29,8 +29,8 @@ class ServerProcess {
       why_ = "pipe failed";
       return;
     }
-    std::vector<std::string> args = {sluice_binary(), "registry", "serve", "--listen",
-                                      "127.0.0.1:0", "--store", "sqlite::memory:"};
+    std::vector<std::string> args = {sluice_binary(), "registry", "serve",          "--listen",
+                                     "127.0.0.1:0",   "--store",  "sqlite::memory:"};
     for (auto& a : extra_args) args.push_back(a);
     pid_ = fork();
     if (pid_ == 0) {
@@ -48,7 +48,8 @@ class ServerProcess {
     char line[1024] = {0};
     if (f == nullptr || std::fgets(line, sizeof line, f) == nullptr) {
       why_ = "`sluice registry serve` printed nothing (not built yet?)";
-      if (f != nullptr) std::fclose(f);
+      if (f != nullptr)
+        std::fclose(f);
       return;
     }
     out_ = f;  // kept open so the server never gets SIGPIPE
@@ -67,7 +68,8 @@ class ServerProcess {
       int status = 0;
       waitpid(pid_, &status, 0);
     }
-    if (out_ != nullptr) std::fclose(out_);
+    if (out_ != nullptr)
+      std::fclose(out_);
   }
   ServerProcess(const ServerProcess&) = delete;
   ServerProcess& operator=(const ServerProcess&) = delete;
