@@ -54,6 +54,14 @@ struct Context {
     return nullptr;
   }
 
+  // Same, formatting the message out of line so hot callers stay small.
+  template <class... Args>
+  [[gnu::cold, gnu::noinline]] const Byte* failf(ErrorCode code, const Byte* at,
+                                                 fmt::format_string<const Args&...> format,
+                                                 const Args&... args) {
+    return fail(code, at, fmt::format(format, args...));
+  }
+
   // Path segments added while unwinding: innermost first.
   [[gnu::cold, gnu::noinline]] const Byte* in_field(const Node& record, std::size_t i) {
     if (error) error->in(record.fields[i].name);
@@ -75,8 +83,7 @@ struct Context {
   std::uint64_t result = 0;
   for (int shift = 0; shift < 70; shift += 7) {
     if (p >= ctx.end) {
-      return ctx.fail(ErrorCode::kTruncated, start,
-                      fmt::format("input ends inside the varint of {}", what));
+      return ctx.failf(ErrorCode::kTruncated, start, "input ends inside the varint of {}", what);
     }
     Byte b = *p++;
     result |= static_cast<std::uint64_t>(b & 0x7F) << shift;
@@ -85,12 +92,11 @@ struct Context {
       return p;
     }
   }
-  return ctx.fail(ErrorCode::kInvalidData, start,
-                  fmt::format("varint of {} is longer than 10 bytes", what));
+  return ctx.failf(ErrorCode::kInvalidData, start, "varint of {} is longer than 10 bytes", what);
 }
 
 // Reads a raw (not yet zig-zag decoded) varint.
-inline const Byte* read_varint(Context& ctx, const Byte* p, std::uint64_t& out, const char* what) {
+[[gnu::always_inline]] inline const Byte* read_varint(Context& ctx, const Byte* p, std::uint64_t& out, const char* what) {
   if (p < ctx.end && *p < 0x80) [[likely]] {
     out = *p;
     return p + 1;
@@ -106,59 +112,53 @@ inline const Byte* read_varint(Context& ctx, const Byte* p, std::uint64_t& out, 
         return p + i + 1;
       }
     }
-    return ctx.fail(ErrorCode::kInvalidData, p,
-                    fmt::format("varint of {} is longer than 10 bytes", what));
+    return ctx.failf(ErrorCode::kInvalidData, p, "varint of {} is longer than 10 bytes", what);
   }
   return read_varint_slow(ctx, p, out, what);
 }
 
-inline const Byte* read_long(Context& ctx, const Byte* p, std::int64_t& out, const char* what) {
+[[gnu::always_inline]] inline const Byte* read_long(Context& ctx, const Byte* p, std::int64_t& out, const char* what) {
   std::uint64_t raw = 0;
   p = read_varint(ctx, p, raw, what);
   out = internal::zigzag_decode(raw);
   return p;
 }
 
-inline const Byte* read_int(Context& ctx, const Byte* p, std::int32_t& out, const char* what) {
+[[gnu::always_inline]] inline const Byte* read_int(Context& ctx, const Byte* p, std::int32_t& out, const char* what) {
   std::uint64_t raw = 0;
   const Byte* next = read_varint(ctx, p, raw, what);
   if (next == nullptr) return nullptr;
   std::int64_t v = internal::zigzag_decode(raw);
   if (v < std::numeric_limits<std::int32_t>::min() ||
       v > std::numeric_limits<std::int32_t>::max()) [[unlikely]] {
-    return ctx.fail(ErrorCode::kInvalidData, p,
-                    fmt::format("{} value {} is out of the 32-bit int range", what, v));
+    return ctx.failf(ErrorCode::kInvalidData, p, "{} value {} is out of the 32-bit int range", what, v);
   }
   out = static_cast<std::int32_t>(v);
   return next;
 }
 
 // Reads the length of a string/bytes value and checks it against the input and limits.
-inline const Byte* read_length(Context& ctx, const Byte* p, std::size_t& out, Type type) {
+[[gnu::always_inline]] inline const Byte* read_length(Context& ctx, const Byte* p, std::size_t& out, Type type) {
   std::int64_t len;
   const Byte* next = read_long(ctx, p, len, type == Type::kString ? "string length" : "bytes length");
   if (next == nullptr) return nullptr;
   if (static_cast<std::uint64_t>(len) <= static_cast<std::uint64_t>(ctx.end - next)) [[likely]] {
     if (static_cast<std::uint64_t>(len) > ctx.limits.max_bytes_length) [[unlikely]] {
-      return ctx.fail(ErrorCode::kLimitExceeded, p,
-                      fmt::format("{} length {} exceeds the limit max_bytes_length={}",
-                                  type_name(type), len, ctx.limits.max_bytes_length));
+      return ctx.failf(ErrorCode::kLimitExceeded, p, "{} length {} exceeds the limit max_bytes_length={}",
+                                  type_name(type), len, ctx.limits.max_bytes_length);
     }
     out = static_cast<std::size_t>(len);
     return next;
   }
   if (len < 0) {
-    return ctx.fail(ErrorCode::kInvalidData, p,
-                    fmt::format("negative {} length {}", type_name(type), len));
+    return ctx.failf(ErrorCode::kInvalidData, p, "negative {} length {}", type_name(type), len);
   }
   if (static_cast<std::uint64_t>(len) > ctx.limits.max_bytes_length) {
-    return ctx.fail(ErrorCode::kLimitExceeded, p,
-                    fmt::format("{} length {} exceeds the limit max_bytes_length={}",
-                                type_name(type), len, ctx.limits.max_bytes_length));
+    return ctx.failf(ErrorCode::kLimitExceeded, p, "{} length {} exceeds the limit max_bytes_length={}",
+                                type_name(type), len, ctx.limits.max_bytes_length);
   }
-  return ctx.fail(ErrorCode::kTruncated, p,
-                  fmt::format("{} length {} exceeds the {} bytes left", type_name(type), len,
-                              ctx.end - next));
+  return ctx.failf(ErrorCode::kTruncated, p, "{} length {} exceeds the {} bytes left", type_name(type), len,
+                              ctx.end - next);
 }
 
 // A lower bound of the encoded size of one datum of `node` (0 only when a datum can
@@ -224,8 +224,7 @@ inline const Byte* read_block_header(Context& ctx, const Byte* p, BlockHeader& h
   }
   if (count < 0) {
     if (count == std::numeric_limits<std::int64_t>::min()) {
-      return ctx.fail(ErrorCode::kInvalidData, start,
-                      fmt::format("{} block count {} is invalid", type_name(type), count));
+      return ctx.failf(ErrorCode::kInvalidData, start, "{} block count {} is invalid", type_name(type), count);
     }
     count = -count;
     const Byte* size_at = p;
@@ -233,34 +232,29 @@ inline const Byte* read_block_header(Context& ctx, const Byte* p, BlockHeader& h
     p = read_long(ctx, p, byte_size, "block byte size");
     if (p == nullptr) return nullptr;
     if (byte_size < 0) {
-      return ctx.fail(ErrorCode::kInvalidData, size_at,
-                      fmt::format("negative {} block byte size {}", type_name(type), byte_size));
+      return ctx.failf(ErrorCode::kInvalidData, size_at, "negative {} block byte size {}", type_name(type), byte_size);
     }
     if (static_cast<std::uint64_t>(byte_size) > static_cast<std::uint64_t>(ctx.end - p)) {
-      return ctx.fail(ErrorCode::kTruncated, size_at,
-                      fmt::format("{} block byte size {} exceeds the {} bytes left",
-                                  type_name(type), byte_size, ctx.end - p));
+      return ctx.failf(ErrorCode::kTruncated, size_at, "{} block byte size {} exceeds the {} bytes left",
+                                  type_name(type), byte_size, ctx.end - p);
     }
     header.block_end = p + byte_size;
   }
   auto n = static_cast<std::uint64_t>(count);
   if (n > ctx.limits.max_collection_items || total > ctx.limits.max_collection_items - n) {
-    return ctx.fail(ErrorCode::kLimitExceeded, start,
-                    fmt::format("{} of {} items exceeds the limit max_collection_items={}",
-                                type_name(type), total + n, ctx.limits.max_collection_items));
+    return ctx.failf(ErrorCode::kLimitExceeded, start, "{} of {} items exceeds the limit max_collection_items={}",
+                                type_name(type), total + n, ctx.limits.max_collection_items);
   }
   if (min_size != 0) {
     const Byte* limit = header.block_end != nullptr ? header.block_end : ctx.end;
     auto left = static_cast<std::uint64_t>(limit - p);
     if (n > left / min_size) {
       if (header.block_end != nullptr) {
-        return ctx.fail(ErrorCode::kInvalidData, start,
-                        fmt::format("{} block of {} items cannot fit in its {} bytes",
-                                    type_name(type), n, left));
+        return ctx.failf(ErrorCode::kInvalidData, start, "{} block of {} items cannot fit in its {} bytes",
+                                    type_name(type), n, left);
       }
-      return ctx.fail(ErrorCode::kTruncated, start,
-                      fmt::format("{} block of {} items needs at least {} bytes but {} are left",
-                                  type_name(type), n, n * min_size, left));
+      return ctx.failf(ErrorCode::kTruncated, start, "{} block of {} items needs at least {} bytes but {} are left",
+                                  type_name(type), n, n * min_size, left);
     }
   }
   header.count = static_cast<std::size_t>(n);
@@ -270,15 +264,13 @@ inline const Byte* read_block_header(Context& ctx, const Byte* p, BlockHeader& h
 [[gnu::cold, gnu::noinline]] const Byte* block_size_mismatch(Context& ctx, const Byte* p,
                                                              const BlockHeader& header,
                                                              const Byte* items_begin, Type type) {
-  return ctx.fail(ErrorCode::kInvalidData, items_begin,
-                  fmt::format("{} block byte size {} does not match the {} bytes its items use",
-                              type_name(type), header.block_end - items_begin, p - items_begin));
+  return ctx.failf(ErrorCode::kInvalidData, items_begin, "{} block byte size {} does not match the {} bytes its items use",
+                              type_name(type), header.block_end - items_begin, p - items_begin);
 }
 
 [[gnu::cold, gnu::noinline]] const Byte* too_deep(Context& ctx, const Byte* p) {
-  return ctx.fail(ErrorCode::kLimitExceeded, p,
-                  fmt::format("datum nests deeper than the limit max_depth={}",
-                              ctx.limits.max_depth));
+  return ctx.failf(ErrorCode::kLimitExceeded, p, "datum nests deeper than the limit max_depth={}",
+                              ctx.limits.max_depth);
 }
 
 struct DepthGuard {
@@ -294,12 +286,36 @@ struct Decoder {
   Context ctx;
   Arena& arena;
 
-  const Byte* decode(const Node& node, const Byte* p, Value& out);
+  // Primitives and unions of primitives are decoded inline (in the record, array and
+  // map loops); records, arrays and maps out of line.
+  [[gnu::always_inline]] inline const Byte* decode(const Node& node, const Byte* p, Value& out);
+  [[gnu::always_inline]] inline const Byte* decode_leaf(const Node& node, const Byte* p,
+                                                        Value& out);
+  const Byte* decode_composite(const Node& node, const Byte* p, Value& out);
+  const Byte* decode_record(const Node& node, const Byte* p, Value& out);
+  const Byte* decode_union(const Node& node, const Byte* p, Value& out);
   const Byte* decode_array(const Node& node, const Byte* p, Value& out);
   const Byte* decode_map(const Node& node, const Byte* p, Value& out);
 };
 
-const Byte* Decoder::decode(const Node& node, const Byte* p, Value& out) {
+inline const Byte* Decoder::decode(const Node& node, const Byte* p, Value& out) {
+  if (node.type != Type::kUnion) return decode_leaf(node, p, out);
+  // A union's branch is never directly a union, so it is a leaf or a composite (whose
+  // own depth check bounds recursion through unions).
+  std::int64_t index = 0;
+  const Byte* next = read_long(ctx, p, index, "union branch index");
+  if (next == nullptr) [[unlikely]] return nullptr;
+  if (static_cast<std::uint64_t>(index) >= node.branches.size()) [[unlikely]] {
+    return ctx.failf(ErrorCode::kInvalidData, p,
+                     "union branch index {} is out of range (the union has {} branches)", index,
+                     node.branches.size());
+  }
+  next = decode_leaf(*node.branches[static_cast<std::size_t>(index)], next, out);
+  if (next != nullptr) [[likely]] out.in_branch(static_cast<int>(index));
+  return next;
+}
+
+inline const Byte* Decoder::decode_leaf(const Node& node, const Byte* p, Value& out) {
   switch (node.type) {
     case Type::kNull:
       out = Value::null(&node);
@@ -309,8 +325,7 @@ const Byte* Decoder::decode(const Node& node, const Byte* p, Value& out) {
         return ctx.fail(ErrorCode::kTruncated, p, "input ends before a boolean");
       }
       if (*p > 1) [[unlikely]] {
-        return ctx.fail(ErrorCode::kInvalidData, p,
-                        fmt::format("boolean byte {} is neither 0 nor 1", *p));
+        return ctx.failf(ErrorCode::kInvalidData, p, "boolean byte {} is neither 0 nor 1", *p);
       }
       out = Value::boolean(&node, *p != 0);
       return p + 1;
@@ -329,8 +344,7 @@ const Byte* Decoder::decode(const Node& node, const Byte* p, Value& out) {
     }
     case Type::kFloat: {
       if (ctx.end - p < 4) [[unlikely]] {
-        return ctx.fail(ErrorCode::kTruncated, p,
-                        fmt::format("float needs 4 bytes but {} are left", ctx.end - p));
+        return ctx.failf(ErrorCode::kTruncated, p, "float needs 4 bytes but {} are left", ctx.end - p);
       }
       float v;
       std::memcpy(&v, p, 4);  // little-endian hosts only (x86_64, aarch64)
@@ -339,8 +353,7 @@ const Byte* Decoder::decode(const Node& node, const Byte* p, Value& out) {
     }
     case Type::kDouble: {
       if (ctx.end - p < 8) [[unlikely]] {
-        return ctx.fail(ErrorCode::kTruncated, p,
-                        fmt::format("double needs 8 bytes but {} are left", ctx.end - p));
+        return ctx.failf(ErrorCode::kTruncated, p, "double needs 8 bytes but {} are left", ctx.end - p);
       }
       double v;
       std::memcpy(&v, p, 8);
@@ -349,66 +362,75 @@ const Byte* Decoder::decode(const Node& node, const Byte* p, Value& out) {
     }
     case Type::kBytes:
     case Type::kString: {
-      std::size_t len;
+      std::size_t len = 0;
       p = read_length(ctx, p, len, node.type);
-      if (p == nullptr) return nullptr;
+      if (p == nullptr) [[unlikely]] return nullptr;
       out = Value::text(&node, {reinterpret_cast<const char*>(p), len});
       return p + len;
     }
     case Type::kFixed: {
       std::size_t n = node.fixed_size;
       if (static_cast<std::size_t>(ctx.end - p) < n) [[unlikely]] {
-        return ctx.fail(ErrorCode::kTruncated, p,
-                        fmt::format("fixed {} needs {} bytes but {} are left", node.fullname, n,
-                                    ctx.end - p));
+        return ctx.failf(ErrorCode::kTruncated, p, "fixed {} needs {} bytes but {} are left", node.fullname, n,
+                                    ctx.end - p);
       }
       out = Value::text(&node, {reinterpret_cast<const char*>(p), n});
       return p + n;
     }
     case Type::kEnum: {
-      std::int32_t index;
+      std::int32_t index = 0;
       const Byte* next = read_int(ctx, p, index, "enum index");
-      if (next == nullptr) return nullptr;
-      if (index < 0 || static_cast<std::size_t>(index) >= node.symbols.size()) [[unlikely]] {
-        return ctx.fail(ErrorCode::kInvalidData, p,
-                        fmt::format("enum {} index {} is out of range (it has {} symbols)",
-                                    node.fullname, index, node.symbols.size()));
+      if (next == nullptr) [[unlikely]] return nullptr;
+      if (static_cast<std::size_t>(static_cast<std::uint32_t>(index)) >= node.symbols.size())
+          [[unlikely]] {
+        return ctx.failf(ErrorCode::kInvalidData, p, "enum {} index {} is out of range (it has {} symbols)",
+                                    node.fullname, index, node.symbols.size());
       }
       out = Value::enumeration(&node, index);
       return next;
     }
-    case Type::kRecord: {
-      if (ctx.depth >= ctx.limits.max_depth) [[unlikely]] return too_deep(ctx, p);
-      DepthGuard guard(ctx);
-      std::size_t n = node.fields.size();
-      Value* children = arena.allocate_array<Value>(n);
-      for (std::size_t i = 0; i < n; ++i) {
-        p = decode(*node.fields[i].type, p, children[i]);
-        if (p == nullptr) [[unlikely]] return ctx.in_field(node, i);
-      }
-      out = Value::with_children(&node, children, n);
-      return p;
-    }
+    default: return decode_composite(node, p, out);
+  }
+}
+
+const Byte* Decoder::decode_composite(const Node& node, const Byte* p, Value& out) {
+  switch (node.type) {
+    case Type::kRecord: return decode_record(node, p, out);
+    case Type::kUnion: return decode_union(node, p, out);
     case Type::kArray: return decode_array(node, p, out);
     case Type::kMap: return decode_map(node, p, out);
-    case Type::kUnion: {
-      std::int64_t index;
-      const Byte* next = read_long(ctx, p, index, "union branch index");
-      if (next == nullptr) return nullptr;
-      if (static_cast<std::uint64_t>(index) >= node.branches.size()) [[unlikely]] {
-        return ctx.fail(ErrorCode::kInvalidData, p,
-                        fmt::format("union branch index {} is out of range (the union has {} "
-                                    "branches)",
-                                    index, node.branches.size()));
-      }
-      if (ctx.depth >= ctx.limits.max_depth) [[unlikely]] return too_deep(ctx, p);
-      DepthGuard guard(ctx);
-      next = decode(*node.branches[static_cast<std::size_t>(index)], next, out);
-      if (next != nullptr) out.in_branch(static_cast<int>(index));
-      return next;
-    }
+    default: return ctx.fail(ErrorCode::kInternal, p, "unknown schema node type");
   }
-  return ctx.fail(ErrorCode::kInternal, p, "unknown schema node type");
+}
+
+const Byte* Decoder::decode_record(const Node& node, const Byte* p, Value& out) {
+  if (ctx.depth >= ctx.limits.max_depth) [[unlikely]] return too_deep(ctx, p);
+  DepthGuard guard(ctx);
+  const std::size_t n = node.fields.size();
+  Value* children = arena.allocate_array<Value>(n);
+  const Field* fields = node.fields.data();
+  for (std::size_t i = 0; i < n; ++i) {
+    p = decode(*fields[i].type, p, children[i]);
+    if (p == nullptr) [[unlikely]] return ctx.in_field(node, i);
+  }
+  out = Value::with_children(&node, children, n);
+  return p;
+}
+
+const Byte* Decoder::decode_union(const Node& node, const Byte* p, Value& out) {
+  std::int64_t index = 0;
+  const Byte* next = read_long(ctx, p, index, "union branch index");
+  if (next == nullptr) [[unlikely]] return nullptr;
+  if (static_cast<std::uint64_t>(index) >= node.branches.size()) [[unlikely]] {
+    return ctx.failf(ErrorCode::kInvalidData, p, "union branch index {} is out of range (the union has {} "
+                                "branches)",
+                                index, node.branches.size());
+  }
+  if (ctx.depth >= ctx.limits.max_depth) [[unlikely]] return too_deep(ctx, p);
+  DepthGuard guard(ctx);
+  next = decode(*node.branches[static_cast<std::size_t>(index)], next, out);
+  if (next != nullptr) [[likely]] out.in_branch(static_cast<int>(index));
+  return next;
 }
 
 const Byte* Decoder::decode_array(const Node& node, const Byte* p, Value& out) {
@@ -479,7 +501,7 @@ const Byte* Decoder::decode_map(const Node& node, const Byte* p, Value& out) {
     const Byte* items_begin = p;
     for (std::size_t i = total; i < need; ++i) {
       MapEntry& entry = entries[i];
-      std::size_t len;
+      std::size_t len = 0;
       p = read_length(ctx, p, len, Type::kString);
       if (p == nullptr) [[unlikely]] return ctx.in_item(i);
       // Construct in place: the arena memory is uninitialised.
@@ -519,13 +541,11 @@ const Byte* Skipper::skip(const Node& node, const Byte* p) {
                       : node.type == Type::kDouble ? 8
                                                    : node.fixed_size;
       if (static_cast<std::size_t>(ctx.end - p) < n) [[unlikely]] {
-        return ctx.fail(ErrorCode::kTruncated, p,
-                        fmt::format("{} needs {} bytes but {} are left", type_name(node.type), n,
-                                    ctx.end - p));
+        return ctx.failf(ErrorCode::kTruncated, p, "{} needs {} bytes but {} are left", type_name(node.type), n,
+                                    ctx.end - p);
       }
       if (node.type == Type::kBoolean && *p > 1) [[unlikely]] {
-        return ctx.fail(ErrorCode::kInvalidData, p,
-                        fmt::format("boolean byte {} is neither 0 nor 1", *p));
+        return ctx.failf(ErrorCode::kInvalidData, p, "boolean byte {} is neither 0 nor 1", *p);
       }
       return p + n;
     }
@@ -539,18 +559,17 @@ const Byte* Skipper::skip(const Node& node, const Byte* p) {
     }
     case Type::kBytes:
     case Type::kString: {
-      std::size_t len;
+      std::size_t len = 0;
       p = read_length(ctx, p, len, node.type);
       return p == nullptr ? nullptr : p + len;
     }
     case Type::kEnum: {
-      std::int32_t index;
+      std::int32_t index = 0;
       const Byte* next = read_int(ctx, p, index, "enum index");
       if (next == nullptr) return nullptr;
       if (index < 0 || static_cast<std::size_t>(index) >= node.symbols.size()) [[unlikely]] {
-        return ctx.fail(ErrorCode::kInvalidData, p,
-                        fmt::format("enum {} index {} is out of range (it has {} symbols)",
-                                    node.fullname, index, node.symbols.size()));
+        return ctx.failf(ErrorCode::kInvalidData, p, "enum {} index {} is out of range (it has {} symbols)",
+                                    node.fullname, index, node.symbols.size());
       }
       return next;
     }
@@ -566,17 +585,15 @@ const Byte* Skipper::skip(const Node& node, const Byte* p) {
     case Type::kArray:
     case Type::kMap: return skip_collection(node, p);
     case Type::kUnion: {
-      std::int64_t index;
+      std::int64_t index = 0;
       const Byte* next = read_long(ctx, p, index, "union branch index");
       if (next == nullptr) return nullptr;
       if (static_cast<std::uint64_t>(index) >= node.branches.size()) [[unlikely]] {
-        return ctx.fail(ErrorCode::kInvalidData, p,
-                        fmt::format("union branch index {} is out of range (the union has {} "
+        return ctx.failf(ErrorCode::kInvalidData, p, "union branch index {} is out of range (the union has {} "
                                     "branches)",
-                                    index, node.branches.size()));
+                                    index, node.branches.size());
       }
-      if (ctx.depth >= ctx.limits.max_depth) [[unlikely]] return too_deep(ctx, p);
-      DepthGuard guard(ctx);
+      // No depth step: records, arrays and maps bound recursion through unions.
       return skip(*node.branches[static_cast<std::size_t>(index)], next);
     }
   }
@@ -605,7 +622,7 @@ const Byte* Skipper::skip_collection(const Node& node, const Byte* p) {
     } else {
       for (std::size_t i = 0; i < header.count; ++i) {
         if (is_map) {
-          std::size_t len;
+          std::size_t len = 0;
           p = read_length(ctx, p, len, Type::kString);
           if (p == nullptr) [[unlikely]] return ctx.in_item(total + i);
           std::string_view key(reinterpret_cast<const char*>(p), len);
