@@ -30,7 +30,8 @@ std::int64_t random_integer(Rng& rng, std::int64_t lo, std::int64_t hi) {
   if (pick < 8) return rng.between(-1000, 1000);
   // Log-uniform magnitude so that every varint length shows up.
   int bits = static_cast<int>(rng.below(hi > INT32_MAX ? 63 : 31)) + 1;
-  std::int64_t bound = (std::int64_t{1} << bits) - 1;
+  // Unsigned arithmetic: for bits = 63, 2^63 - 1 must not pass through INT64_MIN.
+  auto bound = static_cast<std::int64_t>((std::uint64_t{1} << bits) - 1);
   std::int64_t v = rng.between(-bound - 1, bound);
   return v < lo ? lo : (v > hi ? hi : v);
 }
