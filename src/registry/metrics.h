@@ -6,7 +6,7 @@
 //   std::string text = m.render(registry);   // Prometheus text format 0.0.4
 //
 // record() is lock-free (relaxed atomics in fixed tables); routes are the templates
-// RestApi puts in HttpResponse::route, statuses outside the table count as "other".
+// RestApi puts in RestResponse::route, statuses outside the table count as "other".
 #pragma once
 
 #include <array>

@@ -187,20 +187,20 @@ Query parse_query(std::string_view q) {
 }
 
 struct Call {
-  const HttpRequest& req;
-  HttpResponse& res;
+  const RestRequest& req;
+  RestResponse& res;
   std::vector<std::string> seg;
   Query query;
   const User* user = nullptr;
   std::string body_utf8;  // only when converted from UTF-16
 };
 
-void set_error(HttpResponse& res, int http, int code, std::string_view message) {
+void set_error(RestResponse& res, int http, int code, std::string_view message) {
   res.status = http;
   res.body = RestApi::error_body(code, message);
 }
 
-void set_api_error(HttpResponse& res, const ApiError& e) {
+void set_api_error(RestResponse& res, const ApiError& e) {
   set_error(res, e.http_status, e.error_code, e.message);
 }
 
@@ -340,7 +340,7 @@ class Handlers {
     return opts_.schema_type == SchemaTypeField::kAlways || r.type != "AVRO";
   }
 
-  std::string schema_object(const SubjectVersion& v, bool with_deleted = false) const {
+  std::string schema_object(const StoredVersion& v, bool with_deleted = false) const {
     const SchemaRecord& r = *v.record;
     std::string out = fmt::format("{{\"subject\":{},\"version\":{},\"id\":{}", json_quote(v.subject),
                                   v.version, r.id);
@@ -417,7 +417,7 @@ class Handlers {
     if (!need_id(*id, subject)) return;
     auto r = reg_.versions_of_id(*id, subject, deleted_param(c_));
     if (!check(r)) return;
-    std::vector<SubjectVersion> list;
+    std::vector<StoredVersion> list;
     for (auto& v : *r) {
       if (readable(v.subject)) list.push_back(std::move(v));
     }
@@ -445,7 +445,7 @@ class Handlers {
     c_.res.route = "/schemas";
     auto list = reg_.list_schemas(c_.query.get("subjectPrefix"), deleted_param(c_),
                                   c_.query.flag("latestOnly"));
-    std::vector<SubjectVersion> visible;
+    std::vector<StoredVersion> visible;
     for (auto& v : list) {
       if (readable(v.subject)) visible.push_back(std::move(v));
     }
@@ -756,8 +756,8 @@ class Handlers {
 
 }  // namespace
 
-HttpResponse RestApi::handle(const HttpRequest& req) const {
-  HttpResponse res;
+RestResponse RestApi::handle(const RestRequest& req) const {
+  RestResponse res;
   std::string_view target = req.target;
   std::size_t qpos = target.find('?');
   std::string_view path = target.substr(0, qpos);

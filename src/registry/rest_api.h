@@ -1,8 +1,8 @@
 // The Confluent REST API over a SchemaRegistry, independent of the HTTP transport.
 //
 //   RestApi api(registry, ApiOptions{}, /*auth=*/nullptr);
-//   HttpRequest req{"GET", "/subjects/orders/versions/latest", {}, {}, ""};
-//   HttpResponse res = api.handle(req);    // res.status 200, res.body {"subject":...}
+//   RestRequest req{"GET", "/subjects/orders/versions/latest", {}, {}, ""};
+//   RestResponse res = api.handle(req);    // res.status 200, res.body {"subject":...}
 //
 // handle() does content negotiation (Accept, Content-Type), authentication and ACLs,
 // routing, and renders every error as {"error_code":N,"message":"..."}. It never
@@ -19,7 +19,7 @@
 
 namespace sluice::registry {
 
-struct HttpRequest {
+struct RestRequest {
   std::string_view method;         // "GET", "POST", ...
   std::string_view target;         // path and query, raw: "/subjects/a%2Fb/versions?deleted=true"
   std::string_view accept;         // Accept header ("" when absent)
@@ -28,7 +28,7 @@ struct HttpRequest {
   std::string_view body;
 };
 
-struct HttpResponse {
+struct RestResponse {
   int status = 200;
   std::string body;
   std::string_view content_type = "application/vnd.schemaregistry.v1+json";
@@ -47,7 +47,7 @@ class RestApi {
   // `auth` may be null (no authentication). Both must outlive the RestApi.
   RestApi(SchemaRegistry& registry, ApiOptions options, const Authenticator* auth);
 
-  HttpResponse handle(const HttpRequest& request) const;
+  RestResponse handle(const RestRequest& request) const;
 
   // The Prometheus text for /metrics is produced by the server; it sets this hook.
   std::string (*metrics_renderer)(void* ctx) = nullptr;

@@ -88,7 +88,7 @@ struct Server::Impl {
   }
 
   void log(const std::string& remote, std::string_view method, std::string_view target,
-           const HttpResponse& res, double seconds) {
+           const RestResponse& res, double seconds) {
     if (access_log == nullptr) return;
     auto now = std::chrono::system_clock::now();
     auto t = std::chrono::system_clock::to_time_t(now);
@@ -178,7 +178,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     }
     start_ = std::chrono::steady_clock::now();
     busy_ = true;
-    HttpResponse res;
+    RestResponse res;
     int version = 11;
     bool keep_alive = true;
     std::string method, target;
@@ -201,7 +201,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
       keep_alive = req.keep_alive();
       method = std::string(req.method_string());
       target = std::string(req.target());
-      HttpRequest hr;
+      RestRequest hr;
       hr.method = method;
       hr.target = target;
       hr.accept = header(req, http::field::accept);
@@ -211,7 +211,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
       try {
         res = srv_.api.handle(hr);
       } catch (const std::exception& e) {
-        res = HttpResponse{};
+        res = RestResponse{};
         res.status = 500;
         res.route = "internal";
         res.body = RestApi::error_body(50001, fmt::format("Internal error: {}", e.what()));

@@ -532,11 +532,11 @@ std::vector<std::string> SchemaRegistry::compat_messages(const SchemaRecord& old
   return out;
 }
 
-ApiResult<CompatibilityResult> SchemaRegistry::check_against(
+ApiResult<CompatibilityVerdict> SchemaRegistry::check_against(
     std::string_view subject, const std::vector<const VersionEntry*>& previous,
     const avro::SchemaPtr& candidate, CompatibilityLevel level) const {
   (void)subject;
-  CompatibilityResult result;
+  CompatibilityVerdict result;
   if (level == CompatibilityLevel::kNone) return result;
   bool transitive = level == CompatibilityLevel::kBackwardTransitive ||
                     level == CompatibilityLevel::kForwardTransitive ||
@@ -739,7 +739,7 @@ ApiResult<Registered> SchemaRegistry::register_schema(std::string_view subject_v
   return Registered{id, version, record};
 }
 
-ApiResult<SubjectVersion> SchemaRegistry::lookup(std::string_view subject_view,
+ApiResult<StoredVersion> SchemaRegistry::lookup(std::string_view subject_view,
                                                  const RegisterRequest& request,
                                                  Deleted deleted) {
   std::string subject(subject_view);
@@ -753,7 +753,7 @@ ApiResult<SubjectVersion> SchemaRegistry::lookup(std::string_view subject_view,
   if (!p) return tl::unexpected(p.error());
   for (auto it = sub->second.versions.rbegin(); it != sub->second.versions.rend(); ++it) {
     if (it->deleted && deleted == Deleted::kNo) continue;
-    if (it->record->hash == p->hash) return SubjectVersion{subject, it->version, it->deleted,
+    if (it->record->hash == p->hash) return StoredVersion{subject, it->version, it->deleted,
                                                            it->record};
   }
   return api_error(kSchemaNotFound, schema_not_found_message());
@@ -772,19 +772,19 @@ ApiResult<RecordPtr> SchemaRegistry::schema_by_id(std::int64_t id, std::string_v
   return api_error(kSchemaNotFound, schema_id_not_found_message(id));
 }
 
-ApiResult<std::vector<SubjectVersion>> SchemaRegistry::versions_of_id(std::int64_t id,
+ApiResult<std::vector<StoredVersion>> SchemaRegistry::versions_of_id(std::int64_t id,
                                                                       std::string_view subject,
                                                                       Deleted deleted) const {
   auto rec = schema_by_id(id, subject);
   if (!rec) return tl::unexpected(rec.error());
   std::shared_lock lock(mu_);
-  std::vector<SubjectVersion> out;
+  std::vector<StoredVersion> out;
   for (const auto& [name, s] : subjects_) {
     if (s.context != (*rec)->context) continue;
     for (const auto& v : s.versions) {
       if (v.record != *rec) continue;
       if (v.deleted && deleted == Deleted::kNo) continue;
-      out.push_back(SubjectVersion{name, v.version, v.deleted, v.record});
+      out.push_back(StoredVersion{name, v.version, v.deleted, v.record});
     }
   }
   return out;
@@ -828,7 +828,7 @@ ApiResult<std::vector<int>> SchemaRegistry::versions(std::string_view subject, D
   return out;
 }
 
-ApiResult<SubjectVersion> SchemaRegistry::get_version(std::string_view subject,
+ApiResult<StoredVersion> SchemaRegistry::get_version(std::string_view subject,
                                                       std::string_view version,
                                                       Deleted deleted) const {
   if (!parse_version(version)) return api_error(kInvalidVersion, invalid_version_message(version));
@@ -840,25 +840,25 @@ ApiResult<SubjectVersion> SchemaRegistry::get_version(std::string_view subject,
   }
   auto e = find_version(sub->second, subject, version, deleted);
   if (!e) return tl::unexpected(e.error());
-  return SubjectVersion{std::string(subject), (*e)->version, (*e)->deleted, (*e)->record};
+  return StoredVersion{std::string(subject), (*e)->version, (*e)->deleted, (*e)->record};
 }
 
-std::vector<SubjectVersion> SchemaRegistry::list_schemas(std::string_view prefix, Deleted deleted,
+std::vector<StoredVersion> SchemaRegistry::list_schemas(std::string_view prefix, Deleted deleted,
                                                          bool latest_only) const {
   std::shared_lock lock(mu_);
-  std::vector<SubjectVersion> out;
+  std::vector<StoredVersion> out;
   bool all = prefix.empty() || prefix == ":*:";
   for (const auto& [name, s] : subjects_) {
     if (!all && name.compare(0, prefix.size(), prefix) != 0) continue;
     if (latest_only) {
       const VersionEntry* e = deleted == Deleted::kYes && !s.versions.empty() ? &s.versions.back()
                                                                              : s.latest_live();
-      if (e) out.push_back(SubjectVersion{name, e->version, e->deleted, e->record});
+      if (e) out.push_back(StoredVersion{name, e->version, e->deleted, e->record});
       continue;
     }
     for (const auto& v : s.versions) {
       if (v.deleted && deleted == Deleted::kNo) continue;
-      out.push_back(SubjectVersion{name, v.version, v.deleted, v.record});
+      out.push_back(StoredVersion{name, v.version, v.deleted, v.record});
     }
   }
   return out;
@@ -1023,7 +1023,7 @@ ApiResult<std::vector<int>> SchemaRegistry::delete_subject(std::string_view subj
 
 // --- compatibility endpoint ----------------------------------------------------
 
-ApiResult<CompatibilityResult> SchemaRegistry::check_compatibility(std::string_view subject_view,
+ApiResult<CompatibilityVerdict> SchemaRegistry::check_compatibility(std::string_view subject_view,
                                                                    std::string_view version,
                                                                    const RegisterRequest& request,
                                                                    bool verbose) const {
@@ -1042,11 +1042,11 @@ ApiResult<CompatibilityResult> SchemaRegistry::check_compatibility(std::string_v
   auto prep = prepare(subject, request, request.normalize || effective_normalize(subject));
   if (!prep) {
     if (verbose && prep.error().error_code == kInvalidSchema) {
-      return CompatibilityResult{false, {prep.error().message}};
+      return CompatibilityVerdict{false, {prep.error().message}};
     }
     return tl::unexpected(prep.error());
   }
-  if (!exists) return CompatibilityResult{};
+  if (!exists) return CompatibilityVerdict{};
   CompatibilityLevel level = effective_level(subject);
   std::vector<const VersionEntry*> previous;
   if (pv) {

@@ -5,7 +5,7 @@
 //   RegisterRequest req;
 //   req.schema = R"({"type":"record","name":"A","fields":[]})";
 //   ApiResult<Registered> r = reg->register_schema("orders-value", req);   // r->id, r->version
-//   ApiResult<SubjectVersion> v = reg->get_version("orders-value", "latest", Deleted::kNo);
+//   ApiResult<StoredVersion> v = reg->get_version("orders-value", "latest", Deleted::kNo);
 //
 // Subjects are qualified names: "orders" lives in the default context ".", and
 // ":.tenant1:orders" in context ".tenant1"; schema ids are allocated per context.
@@ -88,7 +88,7 @@ struct SchemaRecord {
 };
 using RecordPtr = std::shared_ptr<const SchemaRecord>;
 
-struct SubjectVersion {
+struct StoredVersion {
   std::string subject;
   int version = 0;
   bool deleted = false;
@@ -110,7 +110,7 @@ struct Registered {
   RecordPtr record;
 };
 
-struct CompatibilityResult {
+struct CompatibilityVerdict {
   bool compatible = true;
   std::vector<std::string> messages;  // Confluent-style items, one per problem
 };
@@ -189,12 +189,12 @@ class SchemaRegistry {
                                         Force force = Force::kNo);
   // POST /subjects/{s}: the version of `subject` that has this schema. 40401 when the
   // subject has no versions, 40403 when it lacks the schema.
-  ApiResult<SubjectVersion> lookup(std::string_view subject, const RegisterRequest& request,
+  ApiResult<StoredVersion> lookup(std::string_view subject, const RegisterRequest& request,
                                    Deleted deleted);
   // GET /schemas/ids/{id}; the context comes from `subject` (may be empty). 40403.
   ApiResult<RecordPtr> schema_by_id(std::int64_t id, std::string_view subject) const;
   // GET /schemas/ids/{id}/versions: subject-versions using the id. 40403.
-  ApiResult<std::vector<SubjectVersion>> versions_of_id(std::int64_t id, std::string_view subject,
+  ApiResult<std::vector<StoredVersion>> versions_of_id(std::int64_t id, std::string_view subject,
                                                         Deleted deleted) const;
   // GET /subjects: names, sorted. `prefix` ":*:" or "" = every context.
   std::vector<std::string> subjects(std::string_view prefix, Deleted deleted,
@@ -204,10 +204,10 @@ class SchemaRegistry {
                                        bool deleted_only) const;
   // GET /subjects/{s}/versions/{v}; `version` is text ("latest", "-1", "3"). 42202,
   // 40401, 40402.
-  ApiResult<SubjectVersion> get_version(std::string_view subject, std::string_view version,
+  ApiResult<StoredVersion> get_version(std::string_view subject, std::string_view version,
                                         Deleted deleted) const;
   // GET /schemas: every (non-deleted) subject-version, by subject then version.
-  std::vector<SubjectVersion> list_schemas(std::string_view prefix, Deleted deleted,
+  std::vector<StoredVersion> list_schemas(std::string_view prefix, Deleted deleted,
                                            bool latest_only) const;
   // GET .../referencedby: ids of schemas whose references name this subject-version.
   ApiResult<std::vector<std::int32_t>> referenced_by(std::string_view subject,
@@ -221,7 +221,7 @@ class SchemaRegistry {
 
   // POST /compatibility/subjects/{s}/versions[/{v}]. `version` empty = check as a
   // registration would (the subject's level against the non-deleted versions).
-  ApiResult<CompatibilityResult> check_compatibility(std::string_view subject,
+  ApiResult<CompatibilityVerdict> check_compatibility(std::string_view subject,
                                                      std::string_view version,
                                                      const RegisterRequest& request,
                                                      bool verbose) const;
@@ -290,7 +290,7 @@ class SchemaRegistry {
   std::vector<std::string> compat_messages(const SchemaRecord& old_record, int old_version,
                                            const avro::SchemaPtr& candidate,
                                            CompatibilityLevel level) const;
-  ApiResult<CompatibilityResult> check_against(std::string_view subject,
+  ApiResult<CompatibilityVerdict> check_against(std::string_view subject,
                                                const std::vector<const VersionEntry*>& previous,
                                                const avro::SchemaPtr& candidate,
                                                CompatibilityLevel level) const;

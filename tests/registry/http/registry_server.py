@@ -25,12 +25,18 @@ class RegistryServer:
     def start(self):
         args = [BINARY, "registry", "serve", "--listen", "127.0.0.1:0",
                 "--store", "sqlite:" + self.store] + self.extra
-        self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                     text=True)
-        line = self.proc.stdout.readline()
-        m = re.search(r"listening on (https?://[0-9.]+:\d+)", line)
+        self.stderr_path = os.path.join(self.tmp, "server.stderr")
+        self._stderr = open(self.stderr_path, "a")
+        self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=self._stderr, text=True)
+        m = None
+        for _ in range(50):
+            line = self.proc.stdout.readline()
+            m = re.search(r"listening on (https?://[0-9.]+:\d+)", line)
+            if m or not line:
+                break
         if not m:
-            err = self.proc.stderr.read()
+            self.proc.wait(timeout=10)
+            err = open(self.stderr_path).read()
             raise RuntimeError(f"server did not start: {line!r} {err!r}")
         self.url = m.group(1)
         return self
@@ -43,15 +49,15 @@ class RegistryServer:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
-        for stream in (self.proc.stdout, self.proc.stderr):
-            stream.close()
+        self.proc.stdout.close()
+        self._stderr.close()
         return self.proc.returncode
 
     def kill9(self):
         self.proc.kill()
         self.proc.wait()
         self.proc.stdout.close()
-        self.proc.stderr.close()
+        self._stderr.close()
 
     def __enter__(self):
         return self.start()

@@ -43,7 +43,9 @@ class ServerCase(unittest.TestCase):
 
     @classmethod
     def tearDownClass(cls):
-        cls.server.stop()
+        rc = cls.server.stop()
+        if rc not in (0, None):
+            sys.stderr.write(f"server exited with {rc}: {open(cls.server.stderr_path).read()}\n")
         shutil.rmtree(cls.server.tmp, ignore_errors=True)
 
     def expect_error(self, r, http, code, message=None):
@@ -474,7 +476,7 @@ class TestLifecycle(unittest.TestCase):
             self.assertTrue(all(s == 200 for s in results), set(results))
             # every acknowledged registration is there after a restart
             srv.proc.stdout.close()
-            srv.proc.stderr.close()
+            srv._stderr.close()
             srv2 = RegistryServer(tmpdir=tmp, store=srv.store).start()
             c2 = Client(srv2.url)
             total = sum(len(c2.get(f"/subjects/g{n}/versions").json()) for n in range(4)
