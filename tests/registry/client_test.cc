@@ -11,6 +11,7 @@
 #include <atomic>
 #include <deque>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <thread>
 
@@ -614,6 +615,96 @@ TEST(RegistryCliUsageTest, BadArgumentsExitTwo) {
       testing::run_command(fmt::format("'{}' registry register --help", testing::sluice_binary()));
   EXPECT_EQ(help.exit_code, 0);
   EXPECT_NE(help.out.find("Example"), std::string::npos);
+}
+
+// --- basic auth, ACLs and TLS against the real server ---------------------------
+
+class ClientSecureTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto cert = testing::run_command(
+        fmt::format("openssl req -x509 -newkey rsa:2048 -nodes -keyout '{}' -out '{}' -days 2 "
+                    "-subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1",
+                    (dir_ / "key.pem").string(), (dir_ / "cert.pem").string()));
+    if (cert.exit_code != 0)
+      GTEST_SKIP() << "openssl failed: " << cert.err;
+    auto hash = testing::run_command(
+        fmt::format("'{}' registry hash-password --password s3cret", testing::sluice_binary()));
+    if (hash.exit_code != 0)
+      GTEST_SKIP() << "no hash-password command: " << hash.err;
+    std::string h = hash.out.substr(0, hash.out.find_last_not_of("\r\n") + 1);
+    nlohmann::json users = {
+        {"users",
+         {{{"name", "admin"},
+           {"password", h},
+           {"acl", {{{"prefix", ""}, {"permissions", {"admin"}}}}}},
+          {{"name", "orders-app"},
+           {"password", h},
+           {"acl", {{{"prefix", "orders-"}, {"permissions", {"read", "write"}}}}}}}}};
+    testing::write_file(dir_ / "users.json", users.dump());
+    server_ = std::make_unique<testing::ServerProcess>(std::vector<std::string>{
+        "--users", (dir_ / "users.json").string(), "--tls-cert", (dir_ / "cert.pem").string(),
+        "--tls-key", (dir_ / "key.pem").string()});
+    if (!server_->ok())
+      GTEST_SKIP() << server_->why();
+  }
+
+  ClientOptions options(std::string auth) {
+    ClientOptions o;
+    o.url = server_->url();
+    o.ca_file = (dir_ / "cert.pem").string();
+    o.basic_auth = std::move(auth);
+    o.retries = 0;
+    return o;
+  }
+
+  testing::TempDir dir_;
+  std::unique_ptr<testing::ServerProcess> server_;
+};
+
+TEST_F(ClientSecureTest, BasicAuthOverTlsWithAcls) {
+  ASSERT_EQ(server_->url().rfind("https://", 0), 0u) << server_->url();
+  auto admin = Client::make(options("admin:s3cret"));
+  ASSERT_TRUE(admin) << admin.error().to_string();
+  auto id = (*admin)->register_schema("payments-value", {kV1});
+  ASSERT_TRUE(id) << id.error().to_string();
+
+  // Credentials in the URL work too.
+  ClientOptions in_url = options("");
+  in_url.url = "https://orders-app:s3cret@" + server_->url().substr(8);
+  auto app = Client::make(in_url);
+  ASSERT_TRUE(app);
+  auto mine = (*app)->register_schema("orders-value", {kV1});
+  ASSERT_TRUE(mine) << mine.error().to_string();
+  auto theirs = (*app)->register_schema("payments-value", {kV2});
+  ASSERT_FALSE(theirs);
+  EXPECT_EQ(remote_error(theirs.error())->http_status, 403);
+  EXPECT_FALSE(theirs.error().retriable());
+
+  auto wrong = Client::make(options("admin:wrong"));
+  ASSERT_TRUE(wrong);
+  auto denied = (*wrong)->get_subjects();
+  ASSERT_FALSE(denied);
+  auto re = remote_error(denied.error());
+  ASSERT_TRUE(re);
+  EXPECT_EQ(re->http_status, 401);
+  EXPECT_EQ(re->error_code, 401);
+
+  // Without the CA the certificate cannot be verified: a clear, non-retriable error.
+  ClientOptions no_ca = options("admin:s3cret");
+  no_ca.ca_file.clear();
+  auto unverified = Client::make(no_ca);
+  ASSERT_TRUE(unverified);
+  auto refused = (*unverified)->get_subjects();
+  ASSERT_FALSE(refused);
+  EXPECT_FALSE(refused.error().retriable()) << refused.error().to_string();
+  // ... unless verification is switched off.
+  no_ca.verify = TlsVerify::kNo;
+  auto insecure = Client::make(no_ca);
+  ASSERT_TRUE(insecure);
+  auto subjects = (*insecure)->get_subjects();
+  ASSERT_TRUE(subjects) << subjects.error().to_string();
+  EXPECT_EQ(*subjects, (std::vector<std::string>{"orders-value", "payments-value"}));
 }
 
 }  // namespace
