@@ -641,22 +641,15 @@ const Byte* Skipper::skip_collection(const Node& node, const Byte* p) {
 // ---------------------------------------------------------------------------
 // Encode.
 
-[[gnu::cold, gnu::noinline]] Error mismatch(const Node& node, const Value& value) {
-  return Error(ErrorCode::kInvalidData,
-               fmt::format("expected a value of type {}{}{}, got {}", type_name(node.type),
-                           node.fullname.empty() ? "" : " ", node.fullname,
-                           type_name(value.type())));
-}
-
-// Index of the branch of `node` (a union) that `value` is an instance of, or -1.
+// Index of the branch of `node` (a union) that `value` is an instance of, or -1:
+// value.branch() when set, else the branch whose node is the value's, else the
+// first of the same type (same fullname for named types).
 int union_branch_of(const Node& node, const Value& value) {
   int branch = value.branch();
   if (branch >= 0) {
     if (static_cast<std::size_t>(branch) >= node.branches.size()) return -1;
     return branch;
   }
-  // No branch recorded: the branch whose node is the value's, else the first of the
-  // same type (same fullname for named types).
   for (std::size_t i = 0; i < node.branches.size(); ++i) {
     if (node.branches[i] == value.node()) return static_cast<int>(i);
   }
@@ -672,39 +665,77 @@ int union_branch_of(const Node& node, const Value& value) {
 }
 
 struct Encoder {
+  explicit Encoder(std::vector<std::uint8_t>& bytes) : out(bytes) {}
+
   internal::BinaryWriter out;
-  std::optional<Error> error;
+  std::optional<Error> error;  // default-constructed: no zeroing of the Error storage
 
-  [[gnu::cold, gnu::noinline]] bool fail(Error e) {
-    error.emplace(std::move(e));
+  // Leaves and unions of leaves inline in the record/array/map loops; records, arrays
+  // and maps out of line; errors built in cold functions.
+  [[gnu::always_inline]] inline bool encode(const Node& node, const Value& value);
+  [[gnu::always_inline]] inline bool encode_leaf(const Node& node, const Value& value);
+  bool encode_composite(const Node& node, const Value& value);
+
+  [[gnu::cold, gnu::noinline]] bool fail(std::string message) {
+    error.emplace(ErrorCode::kInvalidData, std::move(message));
     return false;
   }
-  [[gnu::cold, gnu::noinline]] bool in(std::string segment) {
-    error->in(segment);
+  [[gnu::cold, gnu::noinline]] bool fail_mismatch(const Node& node, const Value& value) {
+    return fail(fmt::format("expected a value of type {}{}{}, got {}", type_name(node.type),
+                            node.fullname.empty() ? "" : " ", node.fullname,
+                            type_name(value.type())));
+  }
+  [[gnu::cold, gnu::noinline]] bool fail_union(const Node& node, const Value& value) {
+    if (value.branch() >= 0) {
+      return fail(fmt::format("union branch {} is out of range (the union has {} branches)",
+                              value.branch(), node.branches.size()));
+    }
+    return fail(fmt::format("no branch of the union matches a value of type {}",
+                            type_name(value.type())));
+  }
+  [[gnu::cold, gnu::noinline]] bool fail_fixed(const Node& node, const Value& value) {
+    return fail(fmt::format("fixed {} needs {} bytes, the value has {}", node.fullname,
+                            node.fixed_size, value.size()));
+  }
+  [[gnu::cold, gnu::noinline]] bool fail_enum(const Node& node, const Value& value) {
+    return fail(fmt::format("enum {} index {} is out of range (it has {} symbols)",
+                            node.fullname, value.enum_index(), node.symbols.size()));
+  }
+  [[gnu::cold, gnu::noinline]] bool fail_record(const Node& node, const Value& value) {
+    return fail(fmt::format("record {} has {} fields, the value has {}", node.fullname,
+                            node.fields.size(), value.size()));
+  }
+  [[gnu::cold, gnu::noinline]] bool in_field(const Node& record, std::size_t i) {
+    error->in(record.fields[i].name);
     return false;
   }
-
-  bool encode(const Node& node, const Value& value);
+  [[gnu::cold, gnu::noinline]] bool in_item(std::size_t i) {
+    error->in(fmt::format("[{}]", i));
+    return false;
+  }
+  [[gnu::cold, gnu::noinline]] bool in_key(std::string_view key) {
+    error->in(fmt::format("[{}]", key));
+    return false;
+  }
 };
 
-bool Encoder::encode(const Node& node, const Value& value) {
-  if (node.type == Type::kUnion) {
-    int branch = union_branch_of(node, value);
-    if (branch < 0) [[unlikely]] {
-      if (value.branch() >= 0) {
-        return fail(Error(ErrorCode::kInvalidData,
-                          fmt::format("union branch {} is out of range (the union has {} "
-                                      "branches)",
-                                      value.branch(), node.branches.size())));
-      }
-      return fail(Error(ErrorCode::kInvalidData,
-                        fmt::format("no branch of the union matches a value of type {}",
-                                    type_name(value.type()))));
-    }
-    out.write_long(branch);
-    return encode(*node.branches[static_cast<std::size_t>(branch)], value);
+inline bool Encoder::encode(const Node& node, const Value& value) {
+  if (node.type != Type::kUnion) return encode_leaf(node, value);
+  int branch = value.branch();
+  if (static_cast<std::size_t>(static_cast<unsigned>(branch)) >= node.branches.size())
+      [[unlikely]] {
+    branch = union_branch_of(node, value);
+    if (branch < 0) return fail_union(node, value);
   }
-  if (value.type() != node.type) [[unlikely]] return fail(mismatch(node, value));
+  out.write_long(branch);
+  return encode_leaf(*node.branches[static_cast<std::size_t>(branch)], value);
+}
+
+inline bool Encoder::encode_leaf(const Node& node, const Value& value) {
+  if (value.type() != node.type) [[unlikely]] {
+    if (node.type == Type::kUnion) return encode_composite(node, value);
+    return fail_mismatch(node, value);
+  }
   switch (node.type) {
     case Type::kNull: return true;
     case Type::kBoolean: out.write_byte(value.as_bool() ? 1 : 0); return true;
@@ -728,45 +759,41 @@ bool Encoder::encode(const Node& node, const Value& value) {
     }
     case Type::kFixed: {
       std::string_view s = value.as_string();
-      if (s.size() != node.fixed_size) [[unlikely]] {
-        return fail(Error(ErrorCode::kInvalidData,
-                          fmt::format("fixed {} needs {} bytes, the value has {}", node.fullname,
-                                      node.fixed_size, s.size())));
-      }
+      if (s.size() != node.fixed_size) [[unlikely]] return fail_fixed(node, value);
       out.write_raw(s.data(), s.size());
       return true;
     }
     case Type::kEnum: {
       int index = value.enum_index();
-      if (index < 0 || static_cast<std::size_t>(index) >= node.symbols.size()) [[unlikely]] {
-        return fail(Error(ErrorCode::kInvalidData,
-                          fmt::format("enum {} index {} is out of range (it has {} symbols)",
-                                      node.fullname, index, node.symbols.size())));
+      if (static_cast<std::size_t>(static_cast<unsigned>(index)) >= node.symbols.size())
+          [[unlikely]] {
+        return fail_enum(node, value);
       }
       out.write_long(index);
       return true;
     }
+    default: return encode_composite(node, value);
+  }
+}
+
+bool Encoder::encode_composite(const Node& node, const Value& value) {
+  switch (node.type) {
     case Type::kRecord: {
-      std::size_t n = node.fields.size();
-      if (value.size() != n) [[unlikely]] {
-        return fail(Error(ErrorCode::kInvalidData,
-                          fmt::format("record {} has {} fields, the value has {}", node.fullname,
-                                      n, value.size())));
-      }
+      const std::size_t n = node.fields.size();
+      if (value.size() != n) [[unlikely]] return fail_record(node, value);
+      const Field* fields = node.fields.data();
       for (std::size_t i = 0; i < n; ++i) {
-        if (!encode(*node.fields[i].type, value[i])) [[unlikely]] {
-          return in(node.fields[i].name);
-        }
+        if (!encode(*fields[i].type, value[i])) [[unlikely]] return in_field(node, i);
       }
       return true;
     }
     case Type::kArray: {
-      std::size_t n = value.size();
+      const std::size_t n = value.size();
       if (n != 0) {
         out.write_long(static_cast<std::int64_t>(n));
         const Node& items = *node.items;
         for (std::size_t i = 0; i < n; ++i) {
-          if (!encode(items, value[i])) [[unlikely]] return in(fmt::format("[{}]", i));
+          if (!encode(items, value[i])) [[unlikely]] return in_item(i);
         }
       }
       out.write_byte(0);
@@ -780,15 +807,16 @@ bool Encoder::encode(const Node& node, const Value& value) {
         for (const MapEntry& e : entries) {
           out.write_long_and_raw(static_cast<std::int64_t>(e.key.size()), e.key.data(),
                                  e.key.size());
-          if (!encode(values, e.value)) [[unlikely]] return in(fmt::format("[{}]", e.key));
+          if (!encode(values, e.value)) [[unlikely]] return in_key(e.key);
         }
       }
       out.write_byte(0);
       return true;
     }
-    case Type::kUnion: break;  // handled above
+    case Type::kUnion: return encode(node, value);  // a union directly inside a union
+    default: break;
   }
-  return fail(Error(ErrorCode::kInternal, "unknown schema node type"));
+  return fail_mismatch(node, value);
 }
 
 }  // namespace
@@ -813,7 +841,7 @@ Status skip_binary(const Node& schema, BinaryReader& in, const DecodeLimits& lim
 
 Status encode_binary(const Node& schema, const Value& value, std::vector<std::uint8_t>& out) {
   std::size_t before = out.size();
-  Encoder e{internal::BinaryWriter(out), std::nullopt};
+  Encoder e(out);
   bool ok = e.encode(schema, value);
   e.out.finish();
   if (!ok) [[unlikely]] {

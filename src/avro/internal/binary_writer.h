@@ -24,7 +24,7 @@ namespace sluice::avro::internal {
 
 class BinaryWriter {
  public:
-  explicit BinaryWriter(std::vector<std::uint8_t>& out, std::size_t initial_slack = 128)
+  explicit BinaryWriter(std::vector<std::uint8_t>& out, std::size_t initial_slack = 256)
       : out_(out) {
     std::size_t used = out_.size();
     out_.resize(used + initial_slack);
@@ -58,7 +58,7 @@ class BinaryWriter {
 
   void write_raw(const void* data, std::size_t n) {
     reserve(n);
-    if (n != 0) std::memcpy(p_, data, n);
+    copy(p_, static_cast<const std::uint8_t*>(data), n);
     p_ += n;
   }
 
@@ -66,7 +66,7 @@ class BinaryWriter {
   void write_long_and_raw(std::int64_t len, const void* data, std::size_t n) {
     reserve(10 + n);
     p_ = write_varint(p_, zigzag_encode(len));
-    if (n != 0) std::memcpy(p_, data, n);
+    copy(p_, static_cast<const std::uint8_t*>(data), n);
     p_ += n;
   }
 
@@ -88,6 +88,22 @@ class BinaryWriter {
     } while (n >= 0x80);
     *p++ = static_cast<std::uint8_t>(n);
     return p;
+  }
+
+  // Short copies (most strings and keys) as two overlapping fixed-size moves, which
+  // compile to plain loads and stores; longer ones call memcpy.
+  static void copy(std::uint8_t* dst, const std::uint8_t* src, std::size_t n) {
+    if (n >= 8 && n <= 32) [[likely]] {
+      if (n <= 16) {
+        std::memcpy(dst, src, 8);
+        std::memcpy(dst + n - 8, src + n - 8, 8);
+      } else {
+        std::memcpy(dst, src, 16);
+        std::memcpy(dst + n - 16, src + n - 16, 16);
+      }
+    } else if (n != 0) {
+      std::memcpy(dst, src, n);
+    }
   }
 
   [[gnu::noinline]] void grow(std::size_t n) {
