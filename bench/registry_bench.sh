@@ -15,7 +15,7 @@
 # >= 50,000 req/s with p99 < 5 ms; 3 >= 2,000/s; 4 < 100 ms.
 #
 # Environment: DURATION (10s), CONNECTIONS (64), WRK_THREADS (2), PRELOAD (1000),
-# STARTUP_SCHEMAS (10000), SERVER_THREADS (passed to serve --threads when set).
+# STARTUP_SCHEMAS (10000), SUBJECTS_PER_THREAD (32, for run 3), SERVER_THREADS (passed to serve --threads when set).
 # Needs wrk and /usr/bin/python3 (Debian packages; scripts/install-deps.sh).
 set -euo pipefail
 
@@ -105,12 +105,16 @@ versions=$(curl -s "$url/subjects/$BENCH_SUBJECT/versions")
 [[ "$versions" == "[1]" ]] || { echo "registry_bench: idempotent POST created versions: $versions" >&2; exit 1; }
 
 # --- 3: new versions through BACKWARD checks, durable ---------------------------------
+export BENCH_SUBJECTS_PER_THREAD=${SUBJECTS_PER_THREAD:-32}
 run_wrk "POST new version (BACKWARD check, durable)" "$here/registry/register_new.lua"
-created=0
-for t in $(seq 1 "$wrk_threads"); do
-  n=$(curl -s "$url/subjects/bench-new-$t/versions" | "$python" -c 'import json,sys; print(len(json.load(sys.stdin)))' 2>/dev/null || echo 0)
-  created=$((created + n))
-done
+created=$("$python" - "$url" <<'PY'
+import json, sys, urllib.request
+url = sys.argv[1]
+subjects = json.load(urllib.request.urlopen(url + "/subjects"))
+print(sum(len(json.load(urllib.request.urlopen("%s/subjects/%s/versions" % (url, s))))
+          for s in subjects if s.startswith("bench-new-")))
+PY
+)
 echo "versions created by the new-registration run: $created"
 stop_server
 

@@ -1,6 +1,9 @@
--- wrk: every request registers a NEW version of a per-thread subject, so each one goes
--- through a BACKWARD check against the latest version and a durable insert. Versions
--- differ only in the default of field "x" (compatible, and constant in size).
+-- wrk: every request registers a NEW version in one of SUBJECTS_PER_THREAD subjects of
+-- its thread (round robin), so each one goes through a BACKWARD check against the
+-- latest version and a durable insert. Versions differ only in the default of field
+-- "x" (compatible, and constant in size); spreading them over subjects keeps each
+-- subject's history realistic (hundreds of versions, not tens of thousands).
+local subjects_per_thread = tonumber(os.getenv("BENCH_SUBJECTS_PER_THREAD") or "32")
 local next_thread = 0
 function setup(thread)
   next_thread = next_thread + 1
@@ -15,5 +18,6 @@ function request()
     '{"schema":"{\\"type\\":\\"record\\",\\"name\\":\\"Evt\\",\\"fields\\":[' ..
     '{\\"name\\":\\"id\\",\\"type\\":\\"long\\"},' ..
     '{\\"name\\":\\"x\\",\\"type\\":\\"long\\",\\"default\\":%d}]}"}', counter)
-  return wrk.format("POST", "/subjects/bench-new-" .. tid .. "/versions", headers, body)
+  local subject = "bench-new-" .. tid .. "-" .. (counter % subjects_per_thread)
+  return wrk.format("POST", "/subjects/" .. subject .. "/versions", headers, body)
 end
