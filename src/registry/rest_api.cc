@@ -397,7 +397,7 @@ class Handlers {
     if (!need_id(*id, subject)) return;
     auto r = reg_.schema_by_id(*id, subject);
     if (!check(r)) return;
-    c_.res.body = typed(**r) ? (*r)->id_body_typed : (*r)->id_body;
+    c_.res.body = (*r)->id_body(typed(**r));
   }
   void get_schemas_ids_schema(std::string_view id_text) {
     c_.res.route = "/schemas/ids/{id}/schema";

@@ -121,8 +121,7 @@ class SqliteStorage final : public Storage {
                                        column_text(s, 2), column_text(s, 3), column_text(s, 4),
                                        column_blob(s, 5)});
     }));
-    SLUICE_TRY(query("SELECT subject,version,context,id,deleted FROM versions ORDER BY subject,"
-                     "version",
+    SLUICE_TRY(query("SELECT subject,version,context,id,deleted FROM versions",
                      [&](sqlite3_stmt* s) {
                        snap.versions.push_back(VersionRow{
                            column_text(s, 0), sqlite3_column_int(s, 1), column_text(s, 2),

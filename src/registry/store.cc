@@ -224,6 +224,16 @@ Result<std::unique_ptr<SchemaRegistry>> SchemaRegistry::open(std::string_view st
   return make(std::move(storage), options);
 }
 
+const std::string& SchemaRecord::id_body(bool typed) const {
+  std::call_once(body_once, [this] {
+    std::string quoted = json_quote(schema);
+    std::string refs = references.empty() ? "" : ",\"references\":" + references_json;
+    body_typed = fmt::format("{{\"schemaType\":\"{}\",\"schema\":{}{}}}", type, quoted, refs);
+    body_plain = type == "AVRO" ? fmt::format("{{\"schema\":{}{}}}", quoted, refs) : body_typed;
+  });
+  return typed ? body_typed : body_plain;
+}
+
 RecordPtr SchemaRegistry::make_record(Storage::SchemaRow row) const {
   auto rec = std::make_shared<SchemaRecord>();
   rec->context = std::move(row.context);
@@ -233,14 +243,6 @@ RecordPtr SchemaRegistry::make_record(Storage::SchemaRow row) const {
   rec->references_json = row.references_json.empty() ? "[]" : std::move(row.references_json);
   if (rec->references_json != "[]") rec->references = references_from_json(rec->references_json);
   rec->hash = std::move(row.hash);
-  std::string quoted = json_quote(rec->schema);
-  std::string refs = rec->references.empty() ? "" : ",\"references\":" + rec->references_json;
-  bool avro = rec->type == "AVRO";
-  rec->id_body = avro ? fmt::format("{{\"schema\":{}{}}}", quoted, refs)
-                      : fmt::format("{{\"schemaType\":\"{}\",\"schema\":{}{}}}", rec->type,
-                                    quoted, refs);
-  rec->id_body_typed = fmt::format("{{\"schemaType\":\"{}\",\"schema\":{}{}}}", rec->type, quoted,
-                                   refs);
   return rec;
 }
 
@@ -248,6 +250,8 @@ Result<std::unique_ptr<SchemaRegistry>> SchemaRegistry::make(std::unique_ptr<Sto
                                                              RegistryOptions options) {
   SLUICE_ASSIGN_OR_RETURN(Storage::Snapshot snap, storage->load());
   std::unique_ptr<SchemaRegistry> reg(new SchemaRegistry(std::move(storage), options));
+  reg->contexts_["."].by_id.reserve(snap.schemas.size());
+  reg->contexts_["."].by_hash.reserve(snap.schemas.size());
   for (auto& [ctx, max_id] : snap.max_ids) reg->contexts_[ctx].max_id = max_id;
   for (auto& row : snap.schemas) {
     auto& ctx = reg->contexts_[row.context];

@@ -76,11 +76,15 @@ struct SchemaRecord {
   std::string schema;              // canonical string, as stored and returned
   std::vector<Reference> references;
   std::string hash;                // 16-byte MD5 of type + schema + references
-  // {"schema":...,"references":[...]} pre-rendered (GET /schemas/ids/{id}); with and
-  // without "schemaType" (the server picks per its --schema-type option).
-  std::string id_body;
-  std::string id_body_typed;
   std::string references_json;     // "[...]" ("[]" when none)
+
+  // The GET /schemas/ids/{id} body, {"schema":...,"references":[...]}, rendered on first
+  // use and then shared; `typed` adds "schemaType" (the server's --schema-type option).
+  const std::string& id_body(bool typed) const;
+
+  mutable std::once_flag body_once;
+  mutable std::string body_plain;
+  mutable std::string body_typed;
 
   // Parsed lazily (start-up loads text only); guarded by parse_mu.
   mutable std::mutex parse_mu;
