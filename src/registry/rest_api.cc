@@ -806,6 +806,27 @@ RestResponse RestApi::handle(const RestRequest& req) const {
     return res;
   }
 
+  // Fast path for the hottest read: GET /schemas/ids/{digits} without parameters.
+  constexpr std::string_view kIds = "/schemas/ids/";
+  if (req.method == "GET" && qpos == std::string_view::npos && path.size() > kIds.size() &&
+      path.size() <= kIds.size() + 10 && path.substr(0, kIds.size()) == kIds &&
+      call.user == nullptr) {
+    std::string_view digits = path.substr(kIds.size());
+    std::int64_t id = 0;
+    auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), id);
+    if (ec == std::errc() && end == digits.data() + digits.size()) {
+      res.route = "/schemas/ids/{id}";
+      auto r = registry_.schema_by_id(id, "");
+      if (!r) {
+        set_api_error(res, r.error());
+      } else {
+        bool typed = options_.schema_type == SchemaTypeField::kAlways || (*r)->type != "AVRO";
+        res.body = (*r)->id_body(typed);
+      }
+      return res;
+    }
+  }
+
   std::size_t pos = 1;
   while (pos <= path.size()) {
     std::size_t slash = path.find('/', pos);

@@ -181,7 +181,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     RestResponse res;
     int version = 11;
     bool keep_alive = true;
-    std::string method, target;
+    std::string_view method, target;  // views into parser_'s request, alive until the next read
     if (ec == http::error::body_limit) {
       res.status = 413;
       res.route = "body_limit";
@@ -199,8 +199,8 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
       auto& req = parser_->get();
       version = req.version();
       keep_alive = req.keep_alive();
-      method = std::string(req.method_string());
-      target = std::string(req.target());
+      method = std::string_view(req.method_string().data(), req.method_string().size());
+      target = std::string_view(req.target().data(), req.target().size());
       RestRequest hr;
       hr.method = method;
       hr.target = target;

@@ -602,12 +602,10 @@ ApiResult<Registered> SchemaRegistry::register_schema(std::string_view subject_v
 
   Prepared prep;
   {
-    std::shared_lock lock(mu_);
-    Mode mode = effective_mode(subject);
-    if (mode == Mode::kReadOnly || mode == Mode::kReadOnlyOverride) {
-      return api_error(kOperationNotPermitted, read_only_message(subject));
-    }
-    auto p = prepare(subject, request, request.normalize || effective_normalize(subject));
+    // Parsing needs the index only to resolve references; otherwise it runs unlocked.
+    std::shared_lock lock(mu_, std::defer_lock);
+    if (!request.references.empty()) lock.lock();
+    auto p = prepare(subject, request, request.normalize);
     if (!p) return tl::unexpected(p.error());
     prep = std::move(*p);
   }
@@ -617,7 +615,7 @@ ApiResult<Registered> SchemaRegistry::register_schema(std::string_view subject_v
     raw_to_hash_.emplace(std::move(raw_key), prep.hash);
   }
 
-  std::unique_lock lock(mu_);
+  std::lock_guard<std::mutex> write_lock(write_mu_);
   Mode mode = effective_mode(subject);
   if (mode == Mode::kReadOnly || mode == Mode::kReadOnlyOverride) {
     return api_error(kOperationNotPermitted, read_only_message(subject));
@@ -630,7 +628,11 @@ ApiResult<Registered> SchemaRegistry::register_schema(std::string_view subject_v
     return api_error(kOperationNotPermitted,
                      fmt::format("Subject {} is not in read-write mode", subject));
   }
-  ContextState& ctx = contexts_[ctx_name];
+  // Writers may read the index under write_mu_, but must not insert into it (readers
+  // iterate it concurrently): an empty context stands in for a missing one.
+  static const ContextState kNoContext;
+  auto ctx_it = contexts_.find(ctx_name);
+  const ContextState& ctx = ctx_it != contexts_.end() ? ctx_it->second : kNoContext;
   RecordPtr existing;
   if (auto it = ctx.by_hash.find(prep.hash); it != ctx.by_hash.end()) existing = it->second;
   auto sub_it = subjects_.find(subject);
@@ -728,10 +730,12 @@ ApiResult<Registered> SchemaRegistry::register_schema(std::string_view subject_v
     return api_error(kStoreError, fmt::format("Error in the backend data store: {}",
                                               st.error().to_string()));
   }
+  std::unique_lock lock(mu_);  // publish
   if (!existing) {
-    ctx.max_id = new_max;
-    ctx.by_id.emplace(id, record);
-    ctx.by_hash.emplace(record->hash, record);
+    ContextState& target = contexts_[ctx_name];
+    target.max_id = new_max;
+    target.by_id.emplace(id, record);
+    target.by_hash.emplace(record->hash, record);
     ++live_schema_count_;
   }
   SubjectState& s = subjects_[subject];
@@ -888,7 +892,7 @@ ApiResult<int> SchemaRegistry::delete_version(std::string_view subject_view,
   std::string subject(subject_view);
   auto pv = parse_version(version);
   if (!pv) return api_error(kInvalidVersion, invalid_version_message(version));
-  std::unique_lock lock(mu_);
+  std::lock_guard<std::mutex> write_lock(write_mu_);
   Mode mode = effective_mode(subject);
   if (mode == Mode::kReadOnly || mode == Mode::kReadOnlyOverride) {
     return api_error(kOperationNotPermitted, read_only_message(subject));
@@ -948,6 +952,7 @@ ApiResult<int> SchemaRegistry::delete_version(std::string_view subject_view,
   if (Status st = storage_->apply(batch); !st) {
     return api_error(kStoreError, "Error in the backend data store: " + st.error().to_string());
   }
+  std::unique_lock lock(mu_);  // publish
   if (permanent == Permanent::kNo) {
     entry->deleted = true;
   } else {
@@ -961,7 +966,7 @@ ApiResult<int> SchemaRegistry::delete_version(std::string_view subject_view,
 ApiResult<std::vector<int>> SchemaRegistry::delete_subject(std::string_view subject_view,
                                                            Permanent permanent) {
   std::string subject(subject_view);
-  std::unique_lock lock(mu_);
+  std::lock_guard<std::mutex> write_lock(write_mu_);
   Mode mode = effective_mode(subject);
   if (mode == Mode::kReadOnly || mode == Mode::kReadOnlyOverride) {
     return api_error(kOperationNotPermitted, read_only_message(subject));
@@ -1016,6 +1021,7 @@ ApiResult<std::vector<int>> SchemaRegistry::delete_subject(std::string_view subj
   if (Status st = storage_->apply(batch); !st) {
     return api_error(kStoreError, "Error in the backend data store: " + st.error().to_string());
   }
+  std::unique_lock lock(mu_);  // publish
   if (permanent == Permanent::kNo) {
     for (auto& v : s.versions) v.deleted = true;
   } else {
@@ -1085,12 +1091,13 @@ ApiResult<Config> SchemaRegistry::get_config(std::string_view subject,
 
 ApiResult<Config> SchemaRegistry::set_config(std::string_view subject_view, Config config) {
   std::string subject(subject_view);
-  std::unique_lock lock(mu_);
+  std::lock_guard<std::mutex> write_lock(write_mu_);
   Storage::Batch batch;
   batch.configs.emplace_back(subject, config_to_json(config));
   if (Status st = storage_->apply(batch); !st) {
     return api_error(kStoreError, "Error in the backend data store: " + st.error().to_string());
   }
+  std::unique_lock lock(mu_);  // publish
   if (subject.empty()) {
     global_config_ = config;
     global_config_set_ = true;
@@ -1104,7 +1111,7 @@ ApiResult<Config> SchemaRegistry::set_config(std::string_view subject_view, Conf
 
 ApiResult<Config> SchemaRegistry::delete_config(std::string_view subject_view) {
   std::string subject(subject_view);
-  std::unique_lock lock(mu_);
+  std::lock_guard<std::mutex> write_lock(write_mu_);
   Config old;
   if (subject.empty()) {
     old = global_config_;
@@ -1120,6 +1127,7 @@ ApiResult<Config> SchemaRegistry::delete_config(std::string_view subject_view) {
   if (Status st = storage_->apply(batch); !st) {
     return api_error(kStoreError, "Error in the backend data store: " + st.error().to_string());
   }
+  std::unique_lock lock(mu_);  // publish
   if (subject.empty()) {
     global_config_ = Config{};
     global_config_set_ = false;
@@ -1142,7 +1150,7 @@ ApiResult<Mode> SchemaRegistry::get_mode(std::string_view subject, bool default_
 
 ApiResult<Mode> SchemaRegistry::set_mode(std::string_view subject_view, Mode mode, Force force) {
   std::string subject(subject_view);
-  std::unique_lock lock(mu_);
+  std::lock_guard<std::mutex> write_lock(write_mu_);
   if (mode == Mode::kImport && force == Force::kNo) {
     bool busy = false;
     if (subject.empty()) {
@@ -1159,6 +1167,7 @@ ApiResult<Mode> SchemaRegistry::set_mode(std::string_view subject_view, Mode mod
   if (Status st = storage_->apply(batch); !st) {
     return api_error(kStoreError, "Error in the backend data store: " + st.error().to_string());
   }
+  std::unique_lock lock(mu_);  // publish
   if (subject.empty()) {
     global_mode_ = mode;
   } else {
@@ -1171,7 +1180,7 @@ ApiResult<Mode> SchemaRegistry::set_mode(std::string_view subject_view, Mode mod
 
 ApiResult<Mode> SchemaRegistry::delete_mode(std::string_view subject_view) {
   std::string subject(subject_view);
-  std::unique_lock lock(mu_);
+  std::lock_guard<std::mutex> write_lock(write_mu_);
   Mode old = global_mode_;
   if (!subject.empty()) {
     auto sub = subjects_.find(subject);
@@ -1185,6 +1194,7 @@ ApiResult<Mode> SchemaRegistry::delete_mode(std::string_view subject_view) {
   if (Status st = storage_->apply(batch); !st) {
     return api_error(kStoreError, "Error in the backend data store: " + st.error().to_string());
   }
+  std::unique_lock lock(mu_);  // publish
   if (subject.empty()) {
     global_mode_ = Mode::kReadWrite;
   } else {
@@ -1207,7 +1217,7 @@ std::vector<std::string> SchemaRegistry::contexts() const {
 }
 
 ApiResult<bool> SchemaRegistry::delete_context(std::string_view context) {
-  std::unique_lock lock(mu_);
+  std::lock_guard<std::mutex> write_lock(write_mu_);
   for (const auto& [name, s] : subjects_) {
     if (s.context == context && !s.versions.empty()) {
       return api_error(kContextNotEmpty,

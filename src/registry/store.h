@@ -312,6 +312,10 @@ class SchemaRegistry {
 
   std::unique_ptr<Storage> storage_;
   RegistryOptions options_;
+  // Writers serialise on write_mu_ for their whole check + commit, and take mu_
+  // exclusively only to publish the change to memory, so readers never wait for a
+  // disk sync. Only writers mutate, so a writer may read the index under write_mu_.
+  std::mutex write_mu_;
   mutable std::shared_mutex mu_;
   std::map<std::string, SubjectState, std::less<>> subjects_;
   std::map<std::string, ContextState, std::less<>> contexts_;
