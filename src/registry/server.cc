@@ -165,10 +165,36 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     parser_->body_limit(srv_.options.max_body_bytes);
     parser_->header_limit(64 * 1024);
     beast::get_lowest_layer(stream_).expires_after(srv_.options.idle_timeout);
-    http::async_read(stream_, buffer_, *parser_,
-                     [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
-                       self->on_read(ec);
-                     });
+    http::async_read_header(stream_, buffer_, *parser_,
+                            [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+                              self->on_header(ec);
+                            });
+  }
+
+  // Answers "Expect: 100-continue" (libcurl sends it for bodies over 1 KiB and would
+  // otherwise wait a second), then reads the body.
+  void on_header(beast::error_code ec) {
+    if (ec) return on_read(ec);
+    auto self = this->shared_from_this();
+    auto read_body = [self] {
+      http::async_read(self->stream_, self->buffer_, *self->parser_,
+                       [self](beast::error_code rec, std::size_t) { self->on_read(rec); });
+    };
+    auto& req = parser_->get();
+    auto expect = req.find(http::field::expect);
+    if (expect != req.end() && !parser_->is_done() &&
+        beast::iequals(expect->value(), "100-continue")) {
+      continue_ = std::make_shared<http::response<http::empty_body>>(http::status::continue_,
+                                                                     req.version());
+      http::async_write(stream_, *continue_,
+                        [self, read_body](beast::error_code wec, std::size_t) {
+                          if (wec) return self->do_close();
+                          read_body();
+                        });
+      return;
+    }
+    if (parser_->is_done()) return on_read(ec);
+    read_body();
   }
 
   void on_read(beast::error_code ec) {
@@ -268,6 +294,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   http::response<http::string_body> res_;
+  std::shared_ptr<http::response<http::empty_body>> continue_;
   std::string remote_;
   std::chrono::steady_clock::time_point start_;
   bool busy_ = false;

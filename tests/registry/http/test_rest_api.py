@@ -416,6 +416,24 @@ class TestOptionsAndOps(ServerCase):
         self.assertIn("sluice_registry_schemas ", text)
         self.assertIn("sluice_registry_subjects ", text)
 
+    def test_expect_100_continue(self):
+        body = json.dumps({"schema": '"float"'}).encode()
+        port = int(self.server.url.rsplit(":", 1)[1])
+        with socket.create_connection(("127.0.0.1", port), timeout=5) as sk:
+            sk.sendall(b"POST /subjects/expect/versions HTTP/1.1\r\nHost: x\r\n"
+                       b"Content-Type: application/json\r\nExpect: 100-continue\r\n"
+                       b"Content-Length: " + str(len(body)).encode() + b"\r\n\r\n")
+            interim = sk.recv(4096)
+            self.assertTrue(interim.startswith(b"HTTP/1.1 100"), interim)
+            sk.sendall(body)
+            data = b""
+            while b'"id"' not in data:
+                chunk = sk.recv(4096)
+                if not chunk:
+                    break
+                data += chunk
+            self.assertIn(b"200 OK", data)
+
     def test_garbage_request_does_not_crash(self):
         with socket.create_connection(("127.0.0.1", int(self.server.url.rsplit(":", 1)[1]))) as sk:
             sk.sendall(b"THIS IS NOT HTTP\r\n\r\n")
