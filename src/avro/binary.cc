@@ -35,12 +35,19 @@ struct Context {
       : begin(in.pos() != nullptr ? in.pos() : kNoInput),
         end(in.pos() != nullptr ? in.end() : kNoInput),
         begin_offset(in.offset()),
-        limits(l) {}
+        limits(l),
+        max_bytes(std::min<std::size_t>(l.max_bytes_length, kMaxValueSize)),
+        max_items(std::min<std::size_t>(l.max_collection_items, kMaxValueSize)) {}
+
+  // Value keeps sizes in 32 bits, so limits set higher still stop there.
+  static constexpr std::size_t kMaxValueSize = std::numeric_limits<std::uint32_t>::max();
 
   const Byte* begin;
   const Byte* end;
   std::uint64_t begin_offset;  // the reader's offset() at `begin`
   const DecodeLimits& limits;
+  std::size_t max_bytes;  // limits.max_bytes_length, at most kMaxValueSize
+  std::size_t max_items;  // limits.max_collection_items, at most kMaxValueSize
   std::size_t depth = 0;
   std::optional<Error> error;
 
@@ -143,9 +150,9 @@ struct Context {
   const Byte* next = read_long(ctx, p, len, type == Type::kString ? "string length" : "bytes length");
   if (next == nullptr) return nullptr;
   if (static_cast<std::uint64_t>(len) <= static_cast<std::uint64_t>(ctx.end - next)) [[likely]] {
-    if (static_cast<std::uint64_t>(len) > ctx.limits.max_bytes_length) [[unlikely]] {
+    if (static_cast<std::uint64_t>(len) > ctx.max_bytes) [[unlikely]] {
       return ctx.failf(ErrorCode::kLimitExceeded, p, "{} length {} exceeds the limit max_bytes_length={}",
-                                  type_name(type), len, ctx.limits.max_bytes_length);
+                                  type_name(type), len, ctx.max_bytes);
     }
     out = static_cast<std::size_t>(len);
     return next;
@@ -153,9 +160,9 @@ struct Context {
   if (len < 0) {
     return ctx.failf(ErrorCode::kInvalidData, p, "negative {} length {}", type_name(type), len);
   }
-  if (static_cast<std::uint64_t>(len) > ctx.limits.max_bytes_length) {
+  if (static_cast<std::uint64_t>(len) > ctx.max_bytes) {
     return ctx.failf(ErrorCode::kLimitExceeded, p, "{} length {} exceeds the limit max_bytes_length={}",
-                                type_name(type), len, ctx.limits.max_bytes_length);
+                                type_name(type), len, ctx.max_bytes);
   }
   return ctx.failf(ErrorCode::kTruncated, p, "{} length {} exceeds the {} bytes left", type_name(type), len,
                               ctx.end - next);
@@ -241,9 +248,9 @@ inline const Byte* read_block_header(Context& ctx, const Byte* p, BlockHeader& h
     header.block_end = p + byte_size;
   }
   auto n = static_cast<std::uint64_t>(count);
-  if (n > ctx.limits.max_collection_items || total > ctx.limits.max_collection_items - n) {
+  if (n > ctx.max_items || total > ctx.max_items - n) {
     return ctx.failf(ErrorCode::kLimitExceeded, start, "{} of {} items exceeds the limit max_collection_items={}",
-                                type_name(type), total + n, ctx.limits.max_collection_items);
+                                type_name(type), total + n, ctx.max_items);
   }
   if (min_size != 0) {
     const Byte* limit = header.block_end != nullptr ? header.block_end : ctx.end;
@@ -451,7 +458,7 @@ const Byte* Decoder::decode_array(const Node& node, const Byte* p, Value& out) {
       // Later blocks grow the array; the bound check above covers `need`, and
       // doubling is clamped by the same bounds so a hostile count cannot inflate it.
       std::size_t grow = std::max(need, capacity * 2);
-      std::size_t bound = ctx.limits.max_collection_items;
+      std::size_t bound = ctx.max_items;
       if (min_size != 0) bound = std::min(bound, total + static_cast<std::size_t>(ctx.end - p) / min_size);
       grow = std::max(need, std::min(grow, bound));
       Value* bigger = arena.allocate_array<Value>(grow);
@@ -490,7 +497,7 @@ const Byte* Decoder::decode_map(const Node& node, const Byte* p, Value& out) {
     std::size_t need = total + header.count;
     if (need > capacity) {
       std::size_t grow = std::max(need, capacity * 2);
-      std::size_t bound = std::min(ctx.limits.max_collection_items,
+      std::size_t bound = std::min(ctx.max_items,
                                    total + static_cast<std::size_t>(ctx.end - p) / min_size);
       grow = std::max(need, std::min(grow, bound));
       MapEntry* bigger = arena.allocate_array<MapEntry>(grow);
