@@ -7,6 +7,7 @@
 // escaped, as JSON requires); [INTEGERS] size as a plain integer; [WHITESPACE] none.
 // A named type is written in full where it first appears and by fullname afterwards.
 #include "avro/schema.h"
+#include "avro/internal/json_text.h"
 
 #include <set>
 #include <string>
@@ -14,43 +15,6 @@
 
 namespace sluice::avro {
 namespace {
-
-void append_string(std::string& out, std::string_view s) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  out += '"';
-  for (char c : s) {
-    auto u = static_cast<unsigned char>(c);
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (u < 0x20) {
-      switch (c) {
-        case '\b':
-          out += "\\b";
-          break;
-        case '\f':
-          out += "\\f";
-          break;
-        case '\n':
-          out += "\\n";
-          break;
-        case '\r':
-          out += "\\r";
-          break;
-        case '\t':
-          out += "\\t";
-          break;
-        default:
-          out += "\\u00";
-          out += kHex[u >> 4];
-          out += kHex[u & 0xF];
-      }
-    } else {
-      out += c;
-    }
-  }
-  out += '"';
-}
 
 class CanonicalWriter {
  public:
@@ -66,7 +30,7 @@ class CanonicalWriter {
       case Type::kDouble:
       case Type::kBytes:
       case Type::kString:
-        append_string(out_, type_name(node.type));
+        internal::append_json_string(out_, type_name(node.type));
         return;
       case Type::kArray:
         out_ += R"({"type":"array","items":)";
@@ -101,13 +65,13 @@ class CanonicalWriter {
  private:
   void write_named(const Node& node) {
     if (!seen_.insert(node.fullname).second) {
-      append_string(out_, node.fullname);
+      internal::append_json_string(out_, node.fullname);
       return;
     }
     out_ += R"({"name":)";
-    append_string(out_, node.fullname);
+    internal::append_json_string(out_, node.fullname);
     out_ += R"(,"type":)";
-    append_string(out_, type_name(node.type));
+    internal::append_json_string(out_, type_name(node.type));
     if (node.type == Type::kRecord) {
       out_ += R"(,"fields":[)";
       bool first = true;
@@ -116,7 +80,7 @@ class CanonicalWriter {
           out_ += ',';
         first = false;
         out_ += R"({"name":)";
-        append_string(out_, f.name);
+        internal::append_json_string(out_, f.name);
         out_ += R"(,"type":)";
         write(*f.type);
         out_ += '}';
@@ -129,7 +93,7 @@ class CanonicalWriter {
         if (!first)
           out_ += ',';
         first = false;
-        append_string(out_, s);
+        internal::append_json_string(out_, s);
       }
       out_ += "]}";
     } else {

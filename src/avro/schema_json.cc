@@ -4,6 +4,7 @@
 // one) and referenced by fullname afterwards, so parse(to_json(s)) gives the same
 // fullnames.
 #include "avro/schema.h"
+#include "avro/internal/json_text.h"
 
 #include <set>
 #include <string>
@@ -12,46 +13,9 @@
 namespace sluice::avro {
 namespace {
 
-void append_string(std::string& out, std::string_view s) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  out += '"';
-  for (char c : s) {
-    auto u = static_cast<unsigned char>(c);
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (u < 0x20) {
-      switch (c) {
-        case '\b':
-          out += "\\b";
-          break;
-        case '\f':
-          out += "\\f";
-          break;
-        case '\n':
-          out += "\\n";
-          break;
-        case '\r':
-          out += "\\r";
-          break;
-        case '\t':
-          out += "\\t";
-          break;
-        default:
-          out += "\\u00";
-          out += kHex[u >> 4];
-          out += kHex[u & 0xF];
-      }
-    } else {
-      out += c;
-    }
-  }
-  out += '"';
-}
-
 void append_key(std::string& out, std::string_view key) {
   out += ',';
-  append_string(out, key);
+  internal::append_json_string(out, key);
   out += ':';
 }
 
@@ -60,7 +24,7 @@ void append_string_array(std::string& out, const std::vector<std::string>& items
   for (std::size_t i = 0; i < items.size(); ++i) {
     if (i > 0)
       out += ',';
-    append_string(out, items[i]);
+    internal::append_json_string(out, items[i]);
   }
   out += ']';
 }
@@ -94,11 +58,11 @@ class JsonWriter {
     bool bare = is_primitive(node.type) && node.logical == LogicalType::kNone && node.doc.empty() &&
                 node.properties.empty();
     if (bare) {
-      append_string(out_, type_name(node.type));
+      internal::append_json_string(out_, type_name(node.type));
       return;
     }
     out_ += R"({"type":)";
-    append_string(out_, type_name(node.type));
+    internal::append_json_string(out_, type_name(node.type));
     if (node.type == Type::kArray) {
       append_key(out_, "items");
       write(*node.items, space);
@@ -115,7 +79,7 @@ class JsonWriter {
   void write_common(const Node& node) {
     if (node.logical != LogicalType::kNone) {
       append_key(out_, "logicalType");
-      append_string(out_, node.logical_name);
+      internal::append_json_string(out_, node.logical_name);
       if (node.logical == LogicalType::kDecimal) {
         append_key(out_, "precision");
         out_ += std::to_string(node.precision);
@@ -125,27 +89,27 @@ class JsonWriter {
     }
     if (!node.doc.empty() && !is_named(node.type)) {
       append_key(out_, "doc");
-      append_string(out_, node.doc);
+      internal::append_json_string(out_, node.doc);
     }
     append_properties(out_, node.properties);
   }
 
   void write_named(const Node& node, const std::string& space) {
     if (!seen_.insert(node.fullname).second) {
-      append_string(out_, node.fullname);
+      internal::append_json_string(out_, node.fullname);
       return;
     }
     out_ += R"({"type":)";
-    append_string(out_, type_name(node.type));
+    internal::append_json_string(out_, type_name(node.type));
     append_key(out_, "name");
-    append_string(out_, node.name);
+    internal::append_json_string(out_, node.name);
     if (node.space != space) {
       append_key(out_, "namespace");
-      append_string(out_, node.space);
+      internal::append_json_string(out_, node.space);
     }
     if (!node.doc.empty()) {
       append_key(out_, "doc");
-      append_string(out_, node.doc);
+      internal::append_json_string(out_, node.doc);
     }
     if (!node.aliases.empty()) {
       append_key(out_, "aliases");
@@ -165,7 +129,7 @@ class JsonWriter {
       append_string_array(out_, node.symbols);
       if (node.enum_default) {
         append_key(out_, "default");
-        append_string(out_, *node.enum_default);
+        internal::append_json_string(out_, *node.enum_default);
       }
     } else {
       append_key(out_, "size");
@@ -177,12 +141,12 @@ class JsonWriter {
 
   void write_field(const Field& f, const std::string& space) {
     out_ += R"({"name":)";
-    append_string(out_, f.name);
+    internal::append_json_string(out_, f.name);
     append_key(out_, "type");
     write(*f.type, space);
     if (!f.doc.empty()) {
       append_key(out_, "doc");
-      append_string(out_, f.doc);
+      internal::append_json_string(out_, f.doc);
     }
     if (f.default_json) {
       append_key(out_, "default");
@@ -190,7 +154,7 @@ class JsonWriter {
     }
     if (f.order != SortOrder::kAscending) {
       append_key(out_, "order");
-      append_string(out_, f.order == SortOrder::kDescending ? "descending" : "ignore");
+      internal::append_json_string(out_, f.order == SortOrder::kDescending ? "descending" : "ignore");
     }
     if (!f.aliases.empty()) {
       append_key(out_, "aliases");
