@@ -363,7 +363,7 @@ class ClientServerTest : public ::testing::Test {
  protected:
   void SetUp() override {
     if (!server_.ok())
-      GTEST_SKIP() << server_.why();
+      FAIL() << server_.why();
     ClientOptions o;
     o.url = server_.url();
     auto c = Client::make(o);
@@ -627,11 +627,11 @@ class ClientSecureTest : public ::testing::Test {
                     "-subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1",
                     (dir_ / "key.pem").string(), (dir_ / "cert.pem").string()));
     if (cert.exit_code != 0)
-      GTEST_SKIP() << "openssl failed: " << cert.err;
+      FAIL() << "openssl failed: " << cert.err;
     auto hash = testing::run_command(
         fmt::format("'{}' registry hash-password --password s3cret", testing::sluice_binary()));
     if (hash.exit_code != 0)
-      GTEST_SKIP() << "no hash-password command: " << hash.err;
+      FAIL() << "hash-password failed: " << hash.err;
     std::string h = hash.out.substr(0, hash.out.find_last_not_of("\r\n") + 1);
     nlohmann::json users = {
         {"users",
@@ -646,7 +646,7 @@ class ClientSecureTest : public ::testing::Test {
         "--users", (dir_ / "users.json").string(), "--tls-cert", (dir_ / "cert.pem").string(),
         "--tls-key", (dir_ / "key.pem").string()});
     if (!server_->ok())
-      GTEST_SKIP() << server_->why();
+      FAIL() << server_->why();
   }
 
   ClientOptions options(std::string auth) {

@@ -360,7 +360,8 @@ TEST(RegistryStore, SqliteKeepsEverythingAcrossRestarts) {
   std::filesystem::remove_all(dir);
 }
 
-TEST(RegistryStore, StartsFastWithTenThousandSchemas) {
+// Start-up time is measured in bench/registry_bench.sh, not asserted here.
+TEST(RegistryStore, ReloadsTenThousandStoredSchemas) {
   auto dir = std::filesystem::temp_directory_path() /
              ("sluice-store-big-" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
@@ -379,18 +380,16 @@ TEST(RegistryStore, StartsFastWithTenThousandSchemas) {
     }
     ASSERT_TRUE((*storage)->apply(batch));
   }
-  auto start = std::chrono::steady_clock::now();
   auto reg = SchemaRegistry::open(uri);
-  double ms =
-      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   ASSERT_TRUE(reg);
   EXPECT_EQ((*reg)->schema_count(), 10000u);
-  // The target is < 100 ms (about 45 ms measured on a loaded 2-core box); the bound
-  // leaves room for busy CI machines, and sanitizer builds only report the figure.
-#if defined(NDEBUG) && !defined(__SANITIZE_ADDRESS__)
-  EXPECT_LT(ms, 150.0);
-#endif
-  std::printf("loaded 10000 schemas in %.1f ms\n", ms);
+  // Every stored row is served from the reloaded index with its own text.
+  for (int i : {1, 2, 5000, 9999, 10000}) {
+    auto record = (*reg)->schema_by_id(i, "");
+    ASSERT_TRUE(record) << "id " << i;
+    EXPECT_NE((*record)->schema.find("\"R" + std::to_string(i) + "\""), std::string::npos);
+  }
+  EXPECT_FALSE((*reg)->schema_by_id(10001, ""));
   std::filesystem::remove_all(dir);
 }
 

@@ -1,7 +1,7 @@
 // A `sluice registry serve` child process for end-to-end tests.
 //
 //   ServerProcess server;                       // --listen 127.0.0.1:0 --store sqlite::memory:
-//   if (!server.ok()) GTEST_SKIP() << server.why();
+//   if (!server.ok()) FAIL() << server.why();   // our server not starting is a failure
 //   client_options.url = server.url();          // "http://127.0.0.1:41234"
 //
 // Starts the built binary (SLUICE_BINARY), reads its first stdout line
