@@ -25,3 +25,6 @@ find_package(SQLite3 REQUIRED)
 find_package(CURL REQUIRED)
 find_package(Threads REQUIRED)
 pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)
+
+# kafka (librdkafka; its mock cluster, rdkafka_mock.h, is the embedded local cluster)
+pkg_check_modules(RDKAFKA REQUIRED IMPORTED_TARGET rdkafka)

@@ -13,10 +13,10 @@ packages=(
   libfmt-dev libcli11-dev libexpected-dev nlohmann-json3-dev libsimdjson-dev
   libzstd-dev libsnappy-dev libbz2-dev liblzma-dev zlib1g-dev libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  libboost-dev libsqlite3-dev libsodium-dev libcurl4-openssl-dev
+  libboost-dev libsqlite3-dev libsodium-dev libcurl4-openssl-dev librdkafka-dev
   # peers used by interop tests and benchmarks
   python3 python3-avro python3-snappy python3-zstandard avro-bin libavro-dev
-  python3-confluent-kafka python3-requests wrk openssl
+  python3-confluent-kafka python3-requests wrk openssl kcat
 )
 
 # Node.js runs the npm peers in tests; the machine image may ship its own build

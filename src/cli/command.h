@@ -57,5 +57,9 @@ Error in_context(const Error& error, std::string_view where);
 // Subcommand groups (one file each).
 void add_avro_commands(CLI::App& app, Registry& registry);
 void add_demo_command(CLI::App& app, Registry& registry);
+void add_ingest_command(CLI::App& app, Registry& registry);     // ingest_command.cc
+void add_movies_commands(CLI::App& app, Registry& registry);    // movies_commands.cc
+void add_kafka_commands(CLI::App& app, Registry& registry);     // kafka_commands.cc
+void add_artifact_commands(CLI::App& app, Registry& registry);  // artifact_commands.cc
 
 }  // namespace sluice::cli

@@ -120,6 +120,10 @@ int run(int argc, char** argv) {
   add_avro_commands(app, registry);
   add_demo_command(app, registry);
   add_registry_commands(app, registry);
+  add_ingest_command(app, registry);
+  add_movies_commands(app, registry);
+  add_kafka_commands(app, registry);
+  add_artifact_commands(app, registry);
 
   try {
     app.parse(argc, argv);

@@ -1,0 +1,60 @@
+// Where ingestion writes: per-stream Avro container files, or per-stream Kafka topics
+// in the Confluent wire format. A stream is an event type's record name
+// ("MovieWatchEvent", ...) or "quarantine".
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "avro/codec.h"
+#include "avro/schema.h"
+#include "base/result.h"
+
+namespace sluice::ingest {
+
+inline constexpr std::string_view kQuarantineStream = "quarantine";
+
+class EventSink {
+ public:
+  virtual ~EventSink() = default;
+  // Declares a stream and the schema of its datums; called before its first write.
+  virtual Status add_stream(std::string_view stream, const avro::SchemaPtr& schema) = 0;
+  // Adds one encoded datum of the stream's schema. `key` is the record key (the user
+  // id for events; -1 for none).
+  virtual Status write(std::string_view stream, std::int64_t key,
+                       std::span<const std::uint8_t> datum) = 0;
+  // Makes everything written so far durable (files flushed and fsynced / Kafka
+  // deliveries acknowledged). Sources commit only after this succeeds.
+  virtual Status make_durable() = 0;
+  // make_durable() and releases everything (files complete and renamed).
+  virtual Status close() = 0;
+};
+
+struct FileSinkOptions {
+  avro::Codec codec = avro::Codec::kZstandard;
+  // A part file is completed (renamed from its temporary name) and a new one begun
+  // once it holds this many records or bytes.
+  std::uint64_t roll_records = 1'000'000;
+  std::uint64_t roll_bytes = 128ull << 20;
+};
+
+// `<dir>/<stream>/part-<seq>.avro`, written as `.part-<seq>.avro.tmp` and renamed
+// when complete, so a reader never sees a half file. Sequence numbers continue after
+// the files already present (a re-run adds files, never overwrites).
+Result<std::unique_ptr<EventSink>> open_file_sink(const std::string& dir, FileSinkOptions options);
+
+struct KafkaSinkOptions {
+  std::string bootstrap_servers;  // "host:port[,host:port]"
+  std::string topic_prefix;       // topic = prefix + stream
+  // Schema registry base URL ("http://127.0.0.1:8081"). Schemas are auto-registered
+  // under "<topic>-value" (the registry's compatibility check applies).
+  std::string registry_url;
+};
+
+// One topic per stream; values in the Confluent wire format (magic 0, schema id,
+// datum), keys the user id as a decimal string.
+Result<std::unique_ptr<EventSink>> open_kafka_sink(KafkaSinkOptions options);
+}  // namespace sluice::ingest
