@@ -20,13 +20,16 @@ function(sluice_module name)
   if(NOT sources)
     # A module that is only headers so far.
     add_library(sluice_${name} INTERFACE)
-    target_include_directories(sluice_${name} INTERFACE ${PROJECT_SOURCE_DIR}/src)
+    target_include_directories(sluice_${name} INTERFACE $<BUILD_INTERFACE:${PROJECT_SOURCE_DIR}/src>
+                               $<INSTALL_INTERFACE:include/sluice>)
     target_link_libraries(sluice_${name} INTERFACE ${ARG_DEPS})
     add_library(sluice::${name} ALIAS sluice_${name})
     return()
   endif()
   add_library(sluice_${name} STATIC ${sources})
-  target_include_directories(sluice_${name} PUBLIC ${PROJECT_SOURCE_DIR}/src)
+  # Installed headers live in <prefix>/include/sluice/<module>/ (cmake/sluice_install.cmake).
+  target_include_directories(sluice_${name} PUBLIC $<BUILD_INTERFACE:${PROJECT_SOURCE_DIR}/src>
+                             $<INSTALL_INTERFACE:include/sluice>)
   target_link_libraries(sluice_${name} PUBLIC ${ARG_DEPS} PRIVATE sluice_compile_options ${ARG_PRIVATE_DEPS})
   add_library(sluice::${name} ALIAS sluice_${name})
 endfunction()

@@ -1,12 +1,180 @@
-// `sluice artifact`: see the description below; each subcommand is thin and calls its module.
+// `sluice artifact build | sync`: schemas as versioned CMake packages of generated C++
+// classes. Parsing and printing only; the work is done by codegen/artifact.h and
+// codegen/artifact_sync.h (the registry is read with registry::Client).
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <memory>
+#include <string>
+#include <vector>
+
 #include "cli/command.h"
+#include "cli/io.h"
+#include "codegen/artifact.h"
+#include "codegen/artifact_sync.h"
+#include "registry/client.h"
 
 namespace sluice::cli {
+namespace {
+
+namespace reg = sluice::registry;
+
+struct BuildOptions {
+  std::string schema;
+  std::string name;
+  std::string version;
+  std::string out = ".";
+  std::string source;
+};
+
+Result<int> run_build(const BuildOptions& o) {
+  if (Status s = codegen::validate_dataset_name(o.name); !s) {
+    return fail(usage_error("--name: " + s.error().message()));
+  }
+  auto version = codegen::ArtifactVersion::parse(o.version);
+  if (!version) return fail(usage_error("--version: " + version.error().message()));
+  auto text = schema_text(o.schema, "--schema");
+  if (!text) return fail(text.error());
+
+  codegen::ArtifactSpec spec;
+  spec.name = o.name;
+  spec.version = *version;
+  spec.schema_text = std::move(*text);
+  spec.source = o.source.empty() ? o.schema : o.source;
+  auto info = codegen::build_artifact(spec, o.out);
+  if (!info) {
+    if (info.error().code() == ErrorCode::kInvalidSchema) {
+      return fail(in_context(info.error(), "--schema"));
+    }
+    return fail(info.error());
+  }
+  SLUICE_TRY(write_stdout(fmt::format("{} {} (fingerprint {}) -> {}\n", spec.name,
+                                      spec.version.to_string(),
+                                      codegen::fingerprint_hex(info->fingerprint),
+                                      info->root.string())));
+  return kExitOk;
+}
+
+struct SyncOptions {
+  std::string registry;
+  std::string out;
+  std::string user;
+  std::string prefix;
+  int timeout_ms = 30000;
+};
+
+// Every version of every subject (deleted ones excluded), as the registry serves it.
+Result<std::vector<codegen::SubjectSnapshot>> take_snapshot(reg::Client& client,
+                                                            const std::string& prefix) {
+  std::vector<codegen::SubjectSnapshot> snapshot;
+  SLUICE_ASSIGN_OR_RETURN(std::vector<std::string> subjects,
+                          client.get_subjects(reg::IncludeDeleted::kNo, prefix));
+  for (const std::string& subject : subjects) {
+    codegen::SubjectSnapshot snap;
+    snap.subject = subject;
+    SLUICE_ASSIGN_OR_RETURN(std::vector<int> versions, client.get_versions(subject));
+    for (int v : versions) {
+      SLUICE_ASSIGN_OR_RETURN(reg::SubjectVersion sv, client.get_version(subject, v));
+      codegen::RegisteredVersion rv;
+      rv.version = sv.version;
+      rv.schema_id = sv.id.value;
+      rv.schema_type = sv.schema.schema_type.empty() ? "AVRO" : sv.schema.schema_type;
+      rv.schema = std::move(sv.schema.schema);
+      rv.has_references = !sv.schema.references.empty();
+      snap.versions.push_back(std::move(rv));
+    }
+    snapshot.push_back(std::move(snap));
+  }
+  return snapshot;
+}
+
+Result<int> run_sync(const SyncOptions& o) {
+  reg::ClientOptions options;
+  options.url = o.registry;
+  options.basic_auth = o.user;
+  options.request_timeout = std::chrono::milliseconds(o.timeout_ms);
+  auto client = reg::Client::make(options);
+  if (!client) return fail(usage_error("--registry: " + client.error().to_string()));
+  auto snapshot = take_snapshot(**client, o.prefix);
+  if (!snapshot) return fail(in_context(snapshot.error(), o.registry));
+  SLUICE_ASSIGN_OR_RETURN(codegen::SyncReport report,
+                          codegen::sync_artifacts(*snapshot, o.out, o.registry));
+  std::string text;
+  for (const auto& skipped : report.skipped) text += fmt::format("skipped {}\n", skipped);
+  for (const auto& b : report.built) {
+    text += fmt::format("built {} {} from {} version {} (schema id {}, {}) -> {}\n", b.dataset,
+                        b.version.to_string(), b.subject, b.registry_version, b.schema_id,
+                        codegen::change_kind_name(b.change), b.root.string());
+  }
+  if (report.built.empty()) text += "up to date\n";
+  SLUICE_TRY(write_stdout(text));
+  return kExitOk;
+}
+
+}  // namespace
 
 void add_artifact_commands(CLI::App& app, Registry& registry) {
-  (void)registry;
-  CLI::App* group = app.add_subcommand("artifact", "Schemas as versioned artifacts: CMake packages holding generated C++ classes.");
+  CLI::App* group = app.add_subcommand(
+      "artifact", "Schemas as versioned artifacts: CMake packages holding generated C++ classes.");
   group->require_subcommand(1);
+
+  {
+    auto o = std::make_shared<BuildOptions>();
+    CLI::App* cmd = registry.add(
+        *group, "build",
+        "Builds one schema version as a CMake package in <out>/<name>/<version>/, an "
+        "installation prefix holding include/<name>/v<x_y_z>/<name>.hpp (classes in namespace "
+        "<name>::v<x_y_z>), share/<name>-<version>/schema.avsc and artifact.json (version, "
+        "Rabin fingerprint, source), and lib/cmake/<name>/ (find_package(<name> [<version> "
+        "[EXACT]] CONFIG) gives the target <name>::<name>; several versions copied into one "
+        "prefix live side by side). The same inputs always give byte-identical files.",
+        "sluice artifact build --schema schemas/movies/v1.avsc --name movies --version 1.0.0 "
+        "--out artifacts\n"
+        "cmake -S app -B app/build -DCMAKE_PREFIX_PATH=\"$PWD/artifacts/movies/1.0.0;<sluice "
+        "prefix>\"");
+    cmd->add_option("--schema", o->schema,
+                    "The schema: a file, '-' for stdin, or inline JSON; one schema or a JSON "
+                    "array of schemas")
+        ->required();
+    cmd->add_option("--name", o->name,
+                    "Dataset name: CMake package, folder and C++ namespace ([A-Za-z_][A-Za-z0-9_]*)")
+        ->required();
+    cmd->add_option("--version", o->version, "Artifact version x.y.z")->required();
+    cmd->add_option("--out", o->out, "Folder receiving <name>/<version>/ (default: .)");
+    cmd->add_option("--source", o->source,
+                    "Text recorded as \"source\" in artifact.json (default: the --schema argument)");
+    registry.set_runner(cmd, [o] { return run_build(*o); });
+  }
+  {
+    auto o = std::make_shared<SyncOptions>();
+    CLI::App* cmd = registry.add(
+        *group, "sync",
+        "Snapshots every subject of a schema registry and builds one artifact per registered "
+        "version missing from <out> (<out>/<dataset>/<version>/, dataset = the subject with "
+        "characters outside [A-Za-z0-9_] replaced by '_'). Versioning: the first registry "
+        "version is 1.0.0; a later one that can read the previous one's data (BACKWARD) bumps "
+        "the patch number, an incompatible one (level NONE) bumps the major. "
+        "<out>/<dataset>/versions.json records registry version, schema id and fingerprint "
+        "-> artifact version, so a re-run with no registry change builds nothing and prints "
+        "\"up to date\".",
+        "sluice artifact sync --registry http://127.0.0.1:8081 --out artifact-repo");
+    cmd->add_option("--registry", o->registry,
+                    "Registry base URL (default: $SLUICE_REGISTRY_URL or http://127.0.0.1:8081)");
+    cmd->add_option("--out", o->out, "Artifact repository folder (created if missing)")->required();
+    cmd->add_option("--user", o->user, "HTTP basic auth as user:password");
+    cmd->add_option("--prefix", o->prefix, "Only subjects starting with this prefix");
+    cmd->add_option("--timeout-ms", o->timeout_ms, "Per-request timeout in milliseconds")
+        ->capture_default_str();
+    registry.set_runner(cmd, [o] {
+      if (o->registry.empty()) {
+        const char* env = std::getenv("SLUICE_REGISTRY_URL");
+        o->registry = env != nullptr && *env != '\0' ? env : "http://127.0.0.1:8081";
+      }
+      return run_sync(*o);
+    });
+  }
 }
 
 }  // namespace sluice::cli

@@ -1,0 +1,280 @@
+#include "codegen/artifact_sync.h"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <fstream>
+#include <map>
+#include <optional>
+#include <sstream>
+
+#include "avro/fingerprint.h"
+#include "avro/resolution.h"
+#include "avro/schema.h"
+
+namespace sluice::codegen {
+namespace fs = std::filesystem;
+namespace {
+
+constexpr int kManifestFormat = 1;
+
+struct ManifestEntry {
+  int registry_version = 0;
+  std::int64_t schema_id = 0;
+  std::string fingerprint;  // hex
+  ArtifactVersion version;
+  ChangeKind change = ChangeKind::kFirst;
+};
+
+struct Manifest {
+  std::string subject;
+  std::vector<ManifestEntry> entries;  // by registry_version, ascending
+
+  const ManifestEntry* find(int registry_version) const {
+    for (const auto& e : entries) {
+      if (e.registry_version == registry_version) return &e;
+    }
+    return nullptr;
+  }
+};
+
+std::optional<ChangeKind> parse_change(std::string_view text) {
+  for (ChangeKind k : {ChangeKind::kFirst, ChangeKind::kCompatible, ChangeKind::kIncompatible,
+                       ChangeKind::kRebuilt}) {
+    if (change_kind_name(k) == text) return k;
+  }
+  return std::nullopt;
+}
+
+// Reads <dataset>/versions.json; a missing file is an empty manifest.
+Result<Manifest> load_manifest(const fs::path& path) {
+  Manifest m;
+  std::error_code ec;
+  if (!fs::exists(path, ec)) return m;
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  if (!in) return fail(ErrorCode::kIo, "{}: cannot read", path.string());
+  nlohmann::json j = nlohmann::json::parse(text.str(), nullptr, /*allow_exceptions=*/false);
+  auto corrupt = [&](std::string_view why) {
+    return fail(ErrorCode::kCorrupt, "{}: {}", path.string(), why);
+  };
+  if (j.is_discarded() || !j.is_object()) return corrupt("not a JSON object");
+  if (!j.contains("subject") || !j["subject"].is_string()) return corrupt("no \"subject\"");
+  if (!j.contains("versions") || !j["versions"].is_array()) return corrupt("no \"versions\" array");
+  m.subject = j["subject"].get<std::string>();
+  for (std::size_t i = 0; i < j["versions"].size(); ++i) {
+    const nlohmann::json& e = j["versions"][i];
+    const std::string where = fmt::format("versions[{}]", i);
+    if (!e.is_object() || !e.contains("registry_version") || !e["registry_version"].is_number_integer() ||
+        !e.contains("schema_id") || !e["schema_id"].is_number_integer() ||
+        !e.contains("fingerprint") || !e["fingerprint"].is_string() ||
+        !e.contains("artifact_version") || !e["artifact_version"].is_string() ||
+        !e.contains("change") || !e["change"].is_string()) {
+      return corrupt(where + ": expected registry_version, schema_id, fingerprint, "
+                             "artifact_version and change");
+    }
+    ManifestEntry entry;
+    entry.registry_version = e["registry_version"].get<int>();
+    entry.schema_id = e["schema_id"].get<std::int64_t>();
+    entry.fingerprint = e["fingerprint"].get<std::string>();
+    auto version = ArtifactVersion::parse(e["artifact_version"].get<std::string>());
+    if (!version) return corrupt(where + ": " + version.error().message());
+    entry.version = *version;
+    auto change = parse_change(e["change"].get<std::string>());
+    if (!change) return corrupt(where + ": unknown change kind");
+    entry.change = *change;
+    m.entries.push_back(std::move(entry));
+  }
+  std::sort(m.entries.begin(), m.entries.end(),
+            [](const auto& a, const auto& b) { return a.registry_version < b.registry_version; });
+  return m;
+}
+
+Status save_manifest(const fs::path& path, const Manifest& m) {
+  nlohmann::json versions = nlohmann::json::array();
+  for (const auto& e : m.entries) {
+    versions.push_back({{"registry_version", e.registry_version},
+                        {"schema_id", e.schema_id},
+                        {"fingerprint", e.fingerprint},
+                        {"artifact_version", e.version.to_string()},
+                        {"change", change_kind_name(e.change)}});
+  }
+  nlohmann::json j = {{"format", kManifestFormat}, {"subject", m.subject}, {"versions", versions}};
+  const std::string text = j.dump(2) + "\n";
+  const fs::path temp = path.string() + ".tmp";
+  {
+    std::ofstream out(temp, std::ios::binary | std::ios::trunc);
+    out.write(text.data(), static_cast<std::streamsize>(text.size()));
+    out.close();
+    if (!out) return fail(ErrorCode::kIo, "{}: cannot write", temp.string());
+  }
+  std::error_code ec;
+  fs::rename(temp, path, ec);
+  if (ec) return fail(ErrorCode::kIo, "{}: {}", path.string(), ec.message());
+  return {};
+}
+
+Error with_place(const Error& e, std::string_view subject, int version) {
+  return Error(e.code(), fmt::format("subject \"{}\" version {}: {}", subject, version,
+                                     e.to_string()));
+}
+
+// Builds one subject's missing artifacts (see the header for the rule).
+Status sync_subject(const SubjectSnapshot& snap, const std::string& dataset, const fs::path& repo,
+                    std::string_view registry_url, SyncReport& report) {
+  const fs::path manifest_path = repo / dataset / "versions.json";
+  SLUICE_ASSIGN_OR_RETURN(Manifest manifest, load_manifest(manifest_path));
+  if (!manifest.entries.empty() && manifest.subject != snap.subject) {
+    return fail(ErrorCode::kInvalidArgument,
+                "{}: belongs to subject \"{}\", not \"{}\" (both map to dataset \"{}\")",
+                manifest_path.string(), manifest.subject, snap.subject, dataset);
+  }
+  manifest.subject = snap.subject;
+
+  std::vector<const RegisteredVersion*> versions;
+  for (const auto& v : snap.versions) versions.push_back(&v);
+  std::sort(versions.begin(), versions.end(),
+            [](const auto* a, const auto* b) { return a->version < b->version; });
+
+  // The schema of the newest manifest entry, for comparing the next registry version.
+  avro::SchemaPtr previous_schema;
+  for (const RegisteredVersion* rv : versions) {
+    if (rv->has_references) {
+      return fail(ErrorCode::kUnsupported,
+                  "subject \"{}\" version {}: schemas with references are not supported",
+                  snap.subject, rv->version);
+    }
+    auto parsed = avro::Schema::parse(rv->schema);
+    if (!parsed) return fail(with_place(parsed.error(), snap.subject, rv->version));
+    avro::SchemaPtr schema = *parsed;
+    const std::string fp = fingerprint_hex(avro::rabin_fingerprint(schema->root()));
+
+    ArtifactSpec spec;
+    spec.name = dataset;
+    spec.schema_text = rv->schema;
+    spec.source = fmt::format("{}/subjects/{}/versions/{} (schema id {})", registry_url,
+                              snap.subject, rv->version, rv->schema_id);
+
+    if (const ManifestEntry* known = manifest.find(rv->version)) {
+      if (known->fingerprint != fp) {
+        return fail(ErrorCode::kCorrupt,
+                    "{}: registry version {} of \"{}\" had fingerprint {}, the registry now "
+                    "serves {}; was the registry reset? Move {} away to start over",
+                    manifest_path.string(), rv->version, snap.subject, known->fingerprint, fp,
+                    (repo / dataset).string());
+      }
+      previous_schema = schema;
+      std::error_code ec;
+      if (fs::exists(repo / dataset / known->version.to_string(), ec)) continue;
+      spec.version = known->version;
+      auto built = build_artifact(spec, repo);
+      if (!built) return fail(with_place(built.error(), snap.subject, rv->version));
+      report.built.push_back({snap.subject, dataset, rv->version, rv->schema_id, spec.version,
+                              ChangeKind::kRebuilt, built->root});
+      continue;
+    }
+    if (!manifest.entries.empty() && rv->version < manifest.entries.back().registry_version) {
+      // A version older than ones already versioned (it was deleted and is back, or the
+      // manifest was edited): versioning it now would break the order; leave it out.
+      continue;
+    }
+
+    ManifestEntry entry;
+    entry.registry_version = rv->version;
+    entry.schema_id = rv->schema_id;
+    entry.fingerprint = fp;
+    if (manifest.entries.empty()) {
+      entry.version = {1, 0, 0};
+      entry.change = ChangeKind::kFirst;
+    } else {
+      const ManifestEntry& last = manifest.entries.back();
+      if (!previous_schema) {
+        // The previous registry version is gone from the registry: use the artifact's copy.
+        const fs::path schema_file = repo / dataset / last.version.to_string() / "share" /
+                                     fmt::format("{}-{}", dataset, last.version.to_string()) /
+                                     "schema.avsc";
+        std::ifstream in(schema_file, std::ios::binary);
+        std::stringstream text;
+        text << in.rdbuf();
+        if (!in) {
+          return fail(ErrorCode::kNotFound, "{}: cannot read the previous version's schema",
+                      schema_file.string());
+        }
+        SLUICE_ASSIGN_OR_RETURN(previous_schema, avro::Schema::parse(text.str()));
+      }
+      if (last.fingerprint == fp) {
+        // Same canonical schema registered again: same artifact, nothing to build.
+        entry.version = last.version;
+        entry.change = last.change;
+        manifest.entries.push_back(entry);
+        SLUICE_TRY(save_manifest(manifest_path, manifest));
+        previous_schema = schema;
+        continue;
+      }
+      bool compatible = avro::check_compatibility(schema->root(), previous_schema->root()).empty();
+      if (compatible) {
+        entry.version = {last.version.major, last.version.minor, last.version.patch + 1};
+        entry.change = ChangeKind::kCompatible;
+      } else {
+        int major = 0;
+        for (const auto& e : manifest.entries) major = std::max(major, e.version.major);
+        entry.version = {major + 1, 0, 0};
+        entry.change = ChangeKind::kIncompatible;
+      }
+    }
+    spec.version = entry.version;
+    auto built = build_artifact(spec, repo);
+    if (!built) return fail(with_place(built.error(), snap.subject, rv->version));
+    manifest.entries.push_back(entry);
+    SLUICE_TRY(save_manifest(manifest_path, manifest));
+    report.built.push_back({snap.subject, dataset, rv->version, rv->schema_id, entry.version,
+                            entry.change, built->root});
+    previous_schema = schema;
+  }
+  return {};
+}
+
+}  // namespace
+
+std::string_view change_kind_name(ChangeKind kind) {
+  switch (kind) {
+    case ChangeKind::kFirst: return "first";
+    case ChangeKind::kCompatible: return "compatible";
+    case ChangeKind::kIncompatible: return "incompatible";
+    case ChangeKind::kRebuilt: return "rebuilt";
+  }
+  return "?";
+}
+
+Result<SyncReport> sync_artifacts(std::span<const SubjectSnapshot> snapshot, const fs::path& repo,
+                                  std::string_view registry_url) {
+  std::vector<const SubjectSnapshot*> subjects;
+  for (const auto& s : snapshot) subjects.push_back(&s);
+  std::sort(subjects.begin(), subjects.end(),
+            [](const auto* a, const auto* b) { return a->subject < b->subject; });
+
+  SyncReport report;
+  std::map<std::string, std::string> dataset_owner;  // dataset -> subject
+  for (const SubjectSnapshot* s : subjects) {
+    const std::string dataset = dataset_name_for_subject(s->subject);
+    auto [it, inserted] = dataset_owner.emplace(dataset, s->subject);
+    if (!inserted) {
+      return fail(ErrorCode::kInvalidArgument,
+                  "subjects \"{}\" and \"{}\" both map to dataset name \"{}\"", it->second,
+                  s->subject, dataset);
+    }
+    auto not_avro = std::find_if(s->versions.begin(), s->versions.end(),
+                                 [](const auto& v) { return v.schema_type != "AVRO"; });
+    if (not_avro != s->versions.end()) {
+      report.skipped.push_back(fmt::format("{}: version {} is a {} schema, not Avro", s->subject,
+                                           not_avro->version, not_avro->schema_type));
+      continue;
+    }
+    SLUICE_TRY(sync_subject(*s, dataset, repo, registry_url, report));
+  }
+  return report;
+}
+
+}  // namespace sluice::codegen

@@ -1,0 +1,78 @@
+// Schema registry -> artifact repository (`sluice artifact sync`): one artifact per
+// registered subject version, versioned by a fixed rule, idempotent across re-runs.
+//
+//   std::vector<SubjectSnapshot> snapshot = ...;   // every subject's versions (the CLI
+//                                                  // fetches them with registry::Client)
+//   SLUICE_ASSIGN_OR_RETURN(SyncReport report, sync_artifacts(snapshot, "repo", url));
+//   if (report.built.empty()) puts("up to date");
+//
+// Versioning rule, per subject (dataset name = dataset_name_for_subject(subject)):
+//   - the first registry version becomes artifact 1.0.0;
+//   - each later registry version is compared with the previous one: the same
+//     canonical schema keeps the previous artifact version (nothing is built); a schema
+//     that can read the previous one's data (check_compatibility, BACKWARD sense:
+//     new reader, previous writer) bumps the patch number (1.0.0 -> 1.0.1); anything
+//     else (possible when the subject's level is NONE) bumps the major (1.0.1 -> 2.0.0).
+// The manifest <repo>/<dataset>/versions.json maps each registry version (with its
+// schema id and fingerprint) to its artifact version; a registry version already in
+// the manifest is never re-versioned, only rebuilt if its folder is missing, so a re-run
+// with no registry change builds nothing.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/result.h"
+#include "codegen/artifact.h"
+
+namespace sluice::codegen {
+
+// One version of a subject as the registry serves it.
+struct RegisteredVersion {
+  int version = 0;             // the registry's version number (1, 2, ...)
+  std::int64_t schema_id = 0;  // the registry's global schema id
+  std::string schema_type = "AVRO";
+  std::string schema;       // schema text
+  bool has_references = false;  // schemas with references are not supported yet
+};
+
+struct SubjectSnapshot {
+  std::string subject;
+  std::vector<RegisteredVersion> versions;  // any order
+};
+
+enum class ChangeKind : std::uint8_t { kFirst, kCompatible, kIncompatible, kRebuilt };
+std::string_view change_kind_name(ChangeKind kind);  // "first", "compatible", ...
+
+struct SyncAction {
+  std::string subject;
+  std::string dataset;
+  int registry_version = 0;
+  std::int64_t schema_id = 0;
+  ArtifactVersion version;
+  ChangeKind change = ChangeKind::kFirst;
+  std::filesystem::path root;  // the artifact's folder
+};
+
+struct SyncReport {
+  std::vector<SyncAction> built;
+  std::vector<std::string> skipped;  // "subject: why" for subjects that are not Avro
+};
+
+// Brings `repo` up to date with `snapshot` (see the rule above). `registry_url` is
+// recorded in each artifact's source. Subjects are processed in name order and
+// versions in number order; the manifest is rewritten after every artifact, so an
+// interrupted run resumes where it stopped. Fails with kInvalidArgument when two
+// subjects map to one dataset name or a manifest belongs to another subject, kCorrupt
+// for an unreadable manifest or one whose fingerprint for a registry version differs
+// from the registry's (the registry was reset: move the dataset folder away),
+// kUnsupported for schema references, and as build_artifact().
+Result<SyncReport> sync_artifacts(std::span<const SubjectSnapshot> snapshot,
+                                  const std::filesystem::path& repo,
+                                  std::string_view registry_url);
+
+}  // namespace sluice::codegen
