@@ -19,6 +19,7 @@ void add_avro_commands(CLI::App& app, Registry& registry) {
       "Run `sluice avro <command> --help` for each command's options.");
   add_avro_schema_commands(*avro, registry);
   add_avro_file_commands(*avro, registry);
+  add_avro_codegen_command(*avro, registry);
 }
 
 }  // namespace sluice::cli

@@ -1,0 +1,296 @@
+// Cold paths of the generated-code support (codegen_support.h): errors, the slow
+// varint read, encoder growth, logical types, schema resolution and JSON.
+#include "avro/codegen_support.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <map>
+#include <mutex>
+#include <shared_mutex>
+
+#include "avro/arena.h"
+#include "avro/binary.h"
+#include "avro/fingerprint.h"
+#include "avro/json_codec.h"
+#include "avro/resolution.h"
+#include "avro/value.h"
+
+namespace sluice::avro::gen {
+
+void throw_error(const char* path, std::string_view reason) {
+  throw CodegenError(fmt::format("{}: {}", path, reason));
+}
+
+void throw_error_at(const char* path, std::string_view reason, std::uint64_t offset) {
+  throw CodegenError(fmt::format("{}: {} (at byte {})", path, reason, offset));
+}
+
+void Decoder::fail(const char* path, std::string_view reason) const {
+  throw_error_at(path, reason, offset());
+}
+
+void Decoder::fail_truncated(const char* path) const {
+  throw_error_at(path, "truncated data: the input ends inside the value", offset());
+}
+
+void Decoder::fail_length(const char* path, std::int64_t n) const {
+  if (n < 0)
+    throw_error_at(path, fmt::format("negative length {}", n), offset());
+  throw_error_at(path,
+                 fmt::format("truncated data: length {} exceeds the {} bytes left", n, remaining()),
+                 offset());
+}
+
+void Decoder::fail_index(const char* path, const char* what, std::int64_t i,
+                         std::size_t n) const {
+  throw_error_at(path, fmt::format("{} {} out of range (0..{})", what, i, n - 1), offset());
+}
+
+void Decoder::fail_count(const char* path, std::uint64_t count) const {
+  throw_error_at(path,
+                 fmt::format("block count {} exceeds what the input ({} bytes left) can hold",
+                             count, remaining()),
+                 offset());
+}
+
+std::int64_t Decoder::read_long_slow(const char* path) {
+  std::uint64_t result = 0;
+  int shift = 0;
+  while (p_ < end_) {
+    std::uint8_t b = *p_++;
+    result |= static_cast<std::uint64_t>(b & 0x7F) << shift;
+    if ((b & 0x80) == 0)
+      return static_cast<std::int64_t>(result >> 1) ^ -static_cast<std::int64_t>(result & 1);
+    shift += 7;
+    if (shift >= 70)
+      fail(path, "varint longer than 10 bytes");
+  }
+  fail_truncated(path);
+}
+
+void Encoder::grow(std::size_t n) {
+  auto used = static_cast<std::size_t>(p_ - out_.data());
+  std::size_t want = std::max({used + n, out_.size() * 2, used + 128});
+  out_.resize(want);
+  p_ = out_.data() + used;
+  end_ = out_.data() + out_.size();
+}
+
+namespace {
+
+[[noreturn]] void throw_status(const char* path, const Error& error) {
+  throw_error(path, error.to_string());
+}
+
+// Checks a decimal against the schema's precision and rescales it to the schema's scale.
+Decimal fit_decimal(const Decimal& value, int precision, int scale, const char* path) {
+  Result<Decimal> scaled = value.rescale(scale);
+  if (!scaled)
+    throw_status(path, scaled.error());
+  if (precision > 0 && scaled->digits() > precision)
+    throw_error(path, fmt::format("decimal {} has more than {} digits", value.to_string(),
+                                  precision));
+  return *std::move(scaled);
+}
+
+}  // namespace
+
+Decimal read_decimal(Decoder& in, int scale, const char* path) {
+  std::string_view v = in.read_view(path);
+  return Decimal(std::span(reinterpret_cast<const std::uint8_t*>(v.data()), v.size()), scale);
+}
+
+void write_decimal(Encoder& out, const Decimal& value, int precision, int scale,
+                   const char* path) {
+  Decimal fitted = fit_decimal(value, precision, scale, path);
+  std::span<const std::uint8_t> b = fitted.unscaled();
+  out.write_long(static_cast<std::int64_t>(b.size()));
+  out.write_raw(b.data(), b.size());
+}
+
+Decimal read_decimal_fixed(Decoder& in, std::size_t size, int scale, const char* path) {
+  std::vector<std::uint8_t> b(size);
+  in.read_raw(b.data(), size, path);
+  return Decimal(b, scale);
+}
+
+void write_decimal_fixed(Encoder& out, const Decimal& value, std::size_t size, int precision,
+                         int scale, const char* path) {
+  Decimal fitted = fit_decimal(value, precision, scale, path);
+  Result<std::vector<std::uint8_t>> b = fitted.to_fixed_bytes(size);
+  if (!b)
+    throw_status(path, b.error());
+  out.write_raw(b->data(), b->size());
+}
+
+Decimal read_big_decimal(Decoder& in, const char* path) {
+  std::string_view v = in.read_view(path);
+  Result<Decimal> d =
+      decode_big_decimal(std::span(reinterpret_cast<const std::uint8_t*>(v.data()), v.size()));
+  if (!d)
+    throw_status(path, d.error());
+  return *std::move(d);
+}
+
+void write_big_decimal(Encoder& out, const Decimal& value) {
+  std::vector<std::uint8_t> b = encode_big_decimal(value);
+  out.write_bytes(b);
+}
+
+Uuid read_uuid_string(Decoder& in, const char* path) {
+  std::string_view v = in.read_view(path);
+  Result<Uuid> u = Uuid::parse(v);
+  if (!u)
+    throw_status(path, u.error());
+  return *u;
+}
+
+void write_uuid_string(Encoder& out, const Uuid& value) { out.write_string(value.to_string()); }
+
+Duration read_duration(Decoder& in, const char* path) {
+  std::uint8_t b[12];
+  in.read_raw(b, 12, path);
+  auto le32 = [&](int at) {
+    return static_cast<std::uint32_t>(b[at]) | static_cast<std::uint32_t>(b[at + 1]) << 8 |
+           static_cast<std::uint32_t>(b[at + 2]) << 16 | static_cast<std::uint32_t>(b[at + 3]) << 24;
+  };
+  return Duration{le32(0), le32(4), le32(8)};
+}
+
+void write_duration(Encoder& out, const Duration& value) {
+  std::uint8_t b[12];
+  std::uint32_t parts[3] = {value.months, value.days, value.millis};
+  for (int i = 0; i < 3; ++i)
+    for (int k = 0; k < 4; ++k)
+      b[i * 4 + k] = static_cast<std::uint8_t>(parts[i] >> (8 * k));
+  out.write_raw(b, 12);
+}
+
+std::int32_t date_days(std::chrono::sys_days date, const char* path) {
+  auto days = date.time_since_epoch().count();
+  if (days < INT32_MIN || days > INT32_MAX)
+    throw_error(path, "date out of the int range of days");
+  return static_cast<std::int32_t>(days);
+}
+
+Uuid parse_uuid(std::string_view text) {
+  Result<Uuid> u = Uuid::parse(text);
+  if (!u)
+    throw_status("default", u.error());
+  return *u;
+}
+
+Decimal make_decimal(std::vector<std::uint8_t> unscaled, int scale) {
+  return Decimal(unscaled, scale);
+}
+
+Decimal make_big_decimal(std::vector<std::uint8_t> encoded) {
+  Result<Decimal> d = decode_big_decimal(encoded);
+  if (!d)
+    throw_status("default", d.error());
+  return *std::move(d);
+}
+
+SchemaPtr parse_schema(std::string_view json) {
+  Result<SchemaPtr> schema = Schema::parse(json);
+  if (!schema)
+    throw_status("schema", schema.error());
+  return *std::move(schema);
+}
+
+namespace {
+
+// Plans per (reader schema, writer schema text). A null plan marks a writer with the
+// reader's canonical form.
+struct KeyLess {
+  using is_transparent = void;
+  template <class A, class B>
+  bool operator()(const A& a, const B& b) const {
+    if (a.first != b.first)
+      return std::less<const Schema*>()(a.first, b.first);
+    return std::string_view(a.second) < std::string_view(b.second);
+  }
+};
+
+struct PlanCache {
+  std::shared_mutex mutex;
+  std::map<std::pair<const Schema*, std::string>, std::shared_ptr<const ResolutionPlan>, KeyLess>
+      plans;
+};
+
+PlanCache& plan_cache() {
+  static PlanCache cache;
+  return cache;
+}
+
+std::shared_ptr<const ResolutionPlan> plan_for(const SchemaPtr& reader,
+                                               std::string_view writer_json, bool& identical) {
+  PlanCache& cache = plan_cache();
+  auto key = std::pair<const Schema*, std::string_view>(reader.get(), writer_json);
+  {
+    std::shared_lock lock(cache.mutex);
+    auto it = cache.plans.find(key);
+    if (it != cache.plans.end()) {
+      identical = it->second == nullptr;
+      return it->second;
+    }
+  }
+  Result<SchemaPtr> writer = Schema::parse(writer_json);
+  if (!writer)
+    throw_status("writer schema", writer.error());
+  std::shared_ptr<const ResolutionPlan> plan;
+  if (canonical_form((*writer)->root()) != canonical_form(reader->root())) {
+    Result<std::shared_ptr<const ResolutionPlan>> compiled =
+        ResolutionPlan::compile(*writer, reader);
+    if (!compiled)
+      throw_status(reader->root().fullname.c_str(), compiled.error());
+    plan = *std::move(compiled);
+  }
+  std::unique_lock lock(cache.mutex);
+  auto [it, inserted] =
+      cache.plans.emplace(std::pair(reader.get(), std::string(writer_json)), plan);
+  identical = it->second == nullptr;
+  return it->second;
+}
+
+}  // namespace
+
+std::optional<std::vector<std::uint8_t>> resolve(const SchemaPtr& reader,
+                                                 const std::uint8_t* data, std::size_t size,
+                                                 std::string_view writer_schema_json) {
+  bool identical = false;
+  std::shared_ptr<const ResolutionPlan> plan = plan_for(reader, writer_schema_json, identical);
+  if (identical)
+    return std::nullopt;
+  const char* name = reader->root().fullname.c_str();
+  Arena arena;
+  BinaryReader in(std::span(data, size));
+  Result<Value> value = plan->decode(in, arena);
+  if (!value)
+    throw_status(name, value.error());
+  if (!in.at_end())
+    throw_error_at(name, fmt::format("{} trailing bytes after the datum", in.remaining()),
+                   in.offset());
+  std::vector<std::uint8_t> out;
+  Status encoded = encode_binary(reader->root(), *value, out);
+  if (!encoded)
+    throw_status(name, encoded.error());
+  return out;
+}
+
+std::string binary_to_json(const SchemaPtr& schema, const std::vector<std::uint8_t>& bytes) {
+  const char* name = schema->root().fullname.c_str();
+  Arena arena;
+  BinaryReader in(bytes);
+  Result<Value> value = decode_binary(schema->root(), in, arena);
+  if (!value)
+    throw_status(name, value.error());
+  std::string out;
+  Status encoded = encode_json(schema->root(), *value, out);
+  if (!encoded)
+    throw_status(name, encoded.error());
+  return out;
+}
+
+}  // namespace sluice::avro::gen

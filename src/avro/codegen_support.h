@@ -1,0 +1,365 @@
+// Run-time support for the C++ classes that `sluice avro codegen` generates.
+//
+// Generated code includes this header and nothing else from Sluice. It holds:
+//   - CodegenError, the one exception generated classes throw (a std::runtime_error
+//     whose message names the field path and byte offset);
+//   - Box<T>, a value-semantics heap box that breaks recursive types;
+//   - Decoder / Encoder, the bounds-checked cursor and the appender that generated
+//     straight-line encode/decode code calls for each primitive;
+//   - the slow paths: parsing the embedded schema once, reading data written with
+//     another schema through a cached ResolutionPlan, and the Avro JSON encoding.
+//
+//   auto bytes = event.to_avro();                       // generated member
+//   auto back = MovieWatchEvent::from_avro(bytes.data(), bytes.size());
+//
+// Unlike the rest of Sluice, generated classes report bad input by throwing
+// (their surface returns plain values); nothing here throws for valid input.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "avro/logical.h"
+#include "avro/schema.h"
+
+namespace sluice::avro {
+
+// Thrown by generated classes: truncated data, a bad union index, an enum index out
+// of range, trailing bytes, a value that does not fit its schema, an incompatible
+// writer schema. what() is "<field path>: <reason> (at byte N)" when there is a place.
+class CodegenError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+namespace gen {
+
+// Most nested records of a recursive type decoded or encoded at once (guards the stack).
+inline constexpr int kMaxDepth = 512;
+// Most items in one array or entries in one map whose items may take no bytes at all
+// (arrays of null): other collections are bounded by the input size.
+inline constexpr std::uint64_t kMaxEmptyItems = std::uint64_t{64} << 20;
+
+[[noreturn]] void throw_error(const char* path, std::string_view reason);
+[[noreturn]] void throw_error_at(const char* path, std::string_view reason, std::uint64_t offset);
+
+// A heap-allocated T with value semantics (copying copies the T; == compares the Ts).
+// Breaks recursive types: a record that contains itself through a union holds a
+// std::optional<Box<T>> or a Box<T> inside a std::variant. An empty Box (moved-from,
+// or default-constructed, which allocates nothing) reads as a default T.
+template <class T>
+class Box {
+ public:
+  Box() = default;
+  Box(T value) : p_(std::make_unique<T>(std::move(value))) {}  // NOLINT: implicit by design
+  Box(const Box& other) : p_(other.p_ ? std::make_unique<T>(*other.p_) : nullptr) {}
+  Box(Box&&) noexcept = default;
+  Box& operator=(const Box& other) {
+    if (this != &other)
+      p_ = other.p_ ? std::make_unique<T>(*other.p_) : nullptr;
+    return *this;
+  }
+  Box& operator=(Box&&) noexcept = default;
+  Box& operator=(T value) {
+    p_ = std::make_unique<T>(std::move(value));
+    return *this;
+  }
+
+  T& get() {
+    if (!p_)
+      p_ = std::make_unique<T>();
+    return *p_;
+  }
+  const T& get() const {
+    if (!p_) {
+      static const T kEmpty{};
+      return kEmpty;
+    }
+    return *p_;
+  }
+  T& operator*() { return get(); }
+  const T& operator*() const { return get(); }
+  T* operator->() { return &get(); }
+  const T* operator->() const { return &get(); }
+
+  friend bool operator==(const Box& a, const Box& b) { return a.get() == b.get(); }
+
+ private:
+  std::unique_ptr<T> p_;
+};
+
+// A bounds-checked cursor over one datum's bytes. Every read names the field path it
+// reads for, so a failure says where: "Interop.mapField{}.label: truncated ... (at byte 9)".
+class Decoder {
+ public:
+  Decoder(const std::uint8_t* data, std::size_t size)
+      : begin_(data), p_(data), end_(data + size) {}
+
+  std::size_t remaining() const { return static_cast<std::size_t>(end_ - p_); }
+  std::uint64_t offset() const { return static_cast<std::uint64_t>(p_ - begin_); }
+
+  std::int64_t read_long(const char* path) {
+    if (p_ < end_ && *p_ < 0x80) [[likely]] {
+      std::uint64_t b = *p_++;
+      return static_cast<std::int64_t>(b >> 1) ^ -static_cast<std::int64_t>(b & 1);
+    }
+    return read_long_slow(path);
+  }
+  std::int32_t read_int(const char* path) {
+    std::int64_t v = read_long(path);
+    if (v < INT32_MIN || v > INT32_MAX) [[unlikely]]
+      fail(path, "int out of the 32-bit range");
+    return static_cast<std::int32_t>(v);
+  }
+  bool read_bool(const char* path) {
+    if (p_ >= end_) [[unlikely]]
+      fail_truncated(path);
+    std::uint8_t b = *p_++;
+    if (b > 1) [[unlikely]]
+      fail(path, "boolean byte is neither 0 nor 1");
+    return b == 1;
+  }
+  float read_float(const char* path) {
+    float v;
+    read_raw(&v, 4, path);  // little-endian hosts (x86_64, aarch64)
+    return v;
+  }
+  double read_double(const char* path) {
+    double v;
+    read_raw(&v, 8, path);
+    return v;
+  }
+  void read_raw(void* out, std::size_t n, const char* path) {
+    if (remaining() < n) [[unlikely]]
+      fail_truncated(path);
+    std::memcpy(out, p_, n);
+    p_ += n;
+  }
+  // A length-prefixed string or bytes value, returned as a view into the input.
+  std::string_view read_view(const char* path) {
+    std::int64_t n = read_long(path);
+    if (n < 0 || static_cast<std::uint64_t>(n) > remaining()) [[unlikely]]
+      fail_length(path, n);
+    std::string_view v(reinterpret_cast<const char*>(p_), static_cast<std::size_t>(n));
+    p_ += n;
+    return v;
+  }
+  void read_string(std::string& out, const char* path) {
+    std::string_view v = read_view(path);
+    out.assign(v.data(), v.size());
+  }
+  void read_bytes(std::vector<std::uint8_t>& out, const char* path) {
+    std::string_view v = read_view(path);
+    out.assign(reinterpret_cast<const std::uint8_t*>(v.data()),
+               reinterpret_cast<const std::uint8_t*>(v.data()) + v.size());
+  }
+  // A union branch index, checked against the number of branches.
+  std::size_t read_branch(std::size_t branches, const char* path) {
+    std::int64_t i = read_long(path);
+    if (i < 0 || static_cast<std::uint64_t>(i) >= branches) [[unlikely]]
+      fail_index(path, "union index", i, branches);
+    return static_cast<std::size_t>(i);
+  }
+  // An enum symbol index, checked against the number of symbols.
+  std::int32_t read_enum(std::size_t symbols, const char* path) {
+    std::int64_t i = read_long(path);
+    if (i < 0 || static_cast<std::uint64_t>(i) >= symbols) [[unlikely]]
+      fail_index(path, "enum index", i, symbols);
+    return static_cast<std::int32_t>(i);
+  }
+  // The item count of the next array or map block (0 ends the collection). A negative
+  // count is followed by the block's byte size, which is read and ignored. `total`
+  // accumulates the collection's items: items that take at least one byte are bounded
+  // by the input left; items that may take none by kMaxEmptyItems.
+  std::size_t read_block(bool items_may_be_empty, std::uint64_t& total, const char* path) {
+    std::int64_t n = read_long(path);
+    if (n == 0)
+      return 0;
+    if (n < 0) {
+      if (n == INT64_MIN) [[unlikely]]
+        fail(path, "block count out of range");
+      n = -n;
+      if (read_long(path) < 0) [[unlikely]]
+        fail(path, "negative block byte size");
+    }
+    auto count = static_cast<std::uint64_t>(n);
+    total += count;
+    if (items_may_be_empty ? total > kMaxEmptyItems : count > remaining()) [[unlikely]]
+      fail_count(path, count);
+    return static_cast<std::size_t>(count);
+  }
+  // Fails unless every byte was consumed.
+  void expect_end(const char* path) {
+    if (p_ != end_) [[unlikely]]
+      fail(path, std::to_string(remaining()) + " trailing bytes after the datum");
+  }
+
+  // Counts nesting of recursive records (see DepthGuard).
+  int depth = 0;
+
+  [[noreturn]] void fail(const char* path, std::string_view reason) const;
+  [[noreturn]] void fail_truncated(const char* path) const;
+
+ private:
+  [[gnu::noinline]] std::int64_t read_long_slow(const char* path);
+  [[noreturn]] void fail_length(const char* path, std::int64_t n) const;
+  [[noreturn]] void fail_index(const char* path, const char* what, std::int64_t i,
+                               std::size_t n) const;
+  [[noreturn]] void fail_count(const char* path, std::uint64_t count) const;
+
+  const std::uint8_t* begin_;
+  const std::uint8_t* p_;
+  const std::uint8_t* end_;
+};
+
+// Appends the Avro binary encoding onto a vector. Grows the vector in chunks and
+// writes through a raw pointer; finish() trims it to what was written (REQUIRED).
+class Encoder {
+ public:
+  explicit Encoder(std::vector<std::uint8_t>& out, std::size_t slack = 128) : out_(out) {
+    std::size_t used = out_.size();
+    out_.resize(used + slack);
+    p_ = out_.data() + used;
+    end_ = out_.data() + out_.size();
+  }
+  Encoder(const Encoder&) = delete;
+  Encoder& operator=(const Encoder&) = delete;
+
+  void write_long(std::int64_t value) {
+    reserve(10);
+    auto n = (static_cast<std::uint64_t>(value) << 1) ^ static_cast<std::uint64_t>(value >> 63);
+    while (n >= 0x80) {
+      *p_++ = static_cast<std::uint8_t>(n | 0x80);
+      n >>= 7;
+    }
+    *p_++ = static_cast<std::uint8_t>(n);
+  }
+  void write_int(std::int32_t value) { write_long(value); }
+  void write_bool(bool value) {
+    reserve(1);
+    *p_++ = value ? 1 : 0;
+  }
+  void write_float(float value) { write_raw(&value, 4); }
+  void write_double(double value) { write_raw(&value, 8); }
+  void write_raw(const void* data, std::size_t n) {
+    reserve(n);
+    if (n != 0)
+      std::memcpy(p_, data, n);
+    p_ += n;
+  }
+  void write_string(std::string_view s) {
+    write_long(static_cast<std::int64_t>(s.size()));
+    write_raw(s.data(), s.size());
+  }
+  void write_bytes(const std::vector<std::uint8_t>& b) {
+    write_long(static_cast<std::int64_t>(b.size()));
+    write_raw(b.data(), b.size());
+  }
+  // An enum index; fails when `value` is not one of the `symbols` enumerators.
+  void write_enum(std::int32_t value, std::size_t symbols, const char* path) {
+    if (value < 0 || static_cast<std::size_t>(value) >= symbols) [[unlikely]]
+      throw_error(path, "enum value out of range");
+    write_long(value);
+  }
+
+  void finish() {
+    out_.resize(static_cast<std::size_t>(p_ - out_.data()));
+    p_ = end_ = nullptr;
+  }
+
+  // Counts nesting of recursive records (see DepthGuard).
+  int depth = 0;
+
+ private:
+  void reserve(std::size_t n) {
+    if (static_cast<std::size_t>(end_ - p_) < n) [[unlikely]]
+      grow(n);
+  }
+  [[gnu::noinline]] void grow(std::size_t n);
+
+  std::vector<std::uint8_t>& out_;
+  std::uint8_t* p_;
+  std::uint8_t* end_;
+};
+
+// Makes room for `n` more items, growing geometrically (many small blocks stay linear).
+template <class Vector>
+void reserve_more(Vector& v, std::size_t n) {
+  std::size_t want = v.size() + n;
+  if (v.capacity() < want)
+    v.reserve(want < 2 * v.capacity() ? 2 * v.capacity() : want);
+}
+
+// Bounds the nesting of recursive records while decoding or encoding.
+template <class Coder>
+class DepthGuard {
+ public:
+  DepthGuard(Coder& coder, const char* path) : coder_(coder) {
+    if (++coder_.depth > kMaxDepth) [[unlikely]]
+      throw_error(path, "records nested deeper than 512 levels");
+  }
+  ~DepthGuard() { --coder_.depth; }
+  DepthGuard(const DepthGuard&) = delete;
+  DepthGuard& operator=(const DepthGuard&) = delete;
+
+ private:
+  Coder& coder_;
+};
+
+// ---- Logical types (each fails with CodegenError naming `path`).
+
+// decimal on bytes: the unscaled big-endian two's complement, at the schema's scale.
+Decimal read_decimal(Decoder& in, int scale, const char* path);
+void write_decimal(Encoder& out, const Decimal& value, int precision, int scale,
+                   const char* path);
+// decimal on fixed(size): the unscaled integer sign-extended to `size` bytes.
+Decimal read_decimal_fixed(Decoder& in, std::size_t size, int scale, const char* path);
+void write_decimal_fixed(Encoder& out, const Decimal& value, std::size_t size, int precision,
+                         int scale, const char* path);
+// big-decimal on bytes: the scale travels in the value.
+Decimal read_big_decimal(Decoder& in, const char* path);
+void write_big_decimal(Encoder& out, const Decimal& value);
+// uuid on string: the 8-4-4-4-12 text; on fixed(16): the 16 bytes.
+Uuid read_uuid_string(Decoder& in, const char* path);
+void write_uuid_string(Encoder& out, const Uuid& value);
+// duration on fixed(12): months, days, millis as little-endian uint32.
+Duration read_duration(Decoder& in, const char* path);
+void write_duration(Encoder& out, const Duration& value);
+// A date's day count, checked against the int range.
+std::int32_t date_days(std::chrono::sys_days date, const char* path);
+// For default member initializers.
+Uuid parse_uuid(std::string_view text);
+Decimal make_decimal(std::vector<std::uint8_t> unscaled, int scale);
+Decimal make_big_decimal(std::vector<std::uint8_t> encoded);
+
+// ---- Slow paths shared by every generated record.
+
+// Parses a generated class's embedded schema (once per class, cached by the caller).
+SchemaPtr parse_schema(std::string_view json);
+
+// Reads one datum written with `writer_schema_json` as `reader` (the generated
+// class's schema) and returns it re-encoded in the reader's binary encoding, ready for
+// the generated decoder. Returns nullopt when the writer schema has the reader's
+// canonical form (the bytes can be decoded directly). Resolution plans are compiled
+// once per (reader, writer text) and cached for the life of the process; the cache
+// is thread-safe. Fails (throws) on an unparsable or incompatible writer schema, on
+// bad data and on trailing bytes.
+std::optional<std::vector<std::uint8_t>> resolve(const SchemaPtr& reader,
+                                                 const std::uint8_t* data, std::size_t size,
+                                                 std::string_view writer_schema_json);
+
+// The Avro JSON encoding (as avro::encode_json writes it) of one datum of `schema`
+// given in its binary encoding.
+std::string binary_to_json(const SchemaPtr& schema, const std::vector<std::uint8_t>& bytes);
+
+}  // namespace gen
+}  // namespace sluice::avro

@@ -1,0 +1,128 @@
+// `sluice avro codegen`: Avro schemas -> a C++20 header of typed classes.
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "avro/schema.h"
+#include "cli/avro_commands.h"
+#include "cli/command.h"
+#include "cli/io.h"
+#include "codegen/cpp_generator.h"
+
+namespace sluice::cli {
+namespace {
+
+struct CodegenOptions {
+  std::vector<std::string> schemas;
+  std::string cpp_namespace;
+  std::string out;
+  std::string map = "ordered";
+};
+
+// The label for the "generated from" comment: file names only, so the output does not
+// depend on where the build runs.
+std::string label_of(const std::string& argument) {
+  std::error_code ec;
+  if (argument != "-" && std::filesystem::is_regular_file(argument, ec))
+    return std::filesystem::path(argument).filename().string();
+  return argument == "-" ? "stdin" : "inline schema";
+}
+
+Result<std::string> generate(const std::vector<avro::SchemaPtr>& schemas,
+                             const codegen::CppOptions& options) {
+  auto header = codegen::generate_cpp_header(schemas, options);
+  if (!header)
+    return fail(in_context(header.error(), "codegen"));
+  return header;
+}
+
+Status write_file(const std::string& path, const std::string& text) {
+  SLUICE_ASSIGN_OR_RETURN(std::shared_ptr<OutputFile> file, OutputFile::open(path));
+  SLUICE_TRY(file->write(text));
+  return file->commit();
+}
+
+Result<int> run_codegen(const CodegenOptions& opts) {
+  codegen::CppOptions options;
+  if (!opts.cpp_namespace.empty())
+    options.cpp_namespace = opts.cpp_namespace;
+  options.map_kind = opts.map == "unordered" ? codegen::MapKind::kUnordered
+                                             : codegen::MapKind::kOrdered;
+  std::vector<avro::SchemaPtr> schemas;
+  std::vector<std::string> labels;
+  for (const std::string& arg : opts.schemas) {
+    SLUICE_ASSIGN_OR_RETURN(avro::SchemaPtr schema, load_schema(arg, arg));
+    schemas.push_back(std::move(schema));
+    labels.push_back(label_of(arg));
+  }
+  std::error_code ec;
+  bool to_dir = !opts.out.empty() &&
+                (std::filesystem::is_directory(opts.out, ec) || opts.out.back() == '/');
+  if (to_dir) {
+    // One header per schema argument, named after its file: user.avsc -> user.hpp.
+    std::filesystem::create_directories(opts.out, ec);
+    if (ec)
+      return fail(ErrorCode::kIo, "--out {}: cannot create the directory: {}", opts.out,
+                  ec.message());
+    for (std::size_t i = 0; i < schemas.size(); ++i) {
+      std::filesystem::path stem = std::filesystem::path(labels[i]).stem();
+      if (labels[i] == "stdin" || labels[i] == "inline schema")
+        stem = fmt::format("schema{}", i + 1);
+      options.source_label = labels[i];
+      SLUICE_ASSIGN_OR_RETURN(std::string header, generate({schemas[i]}, options));
+      SLUICE_TRY(write_file((std::filesystem::path(opts.out) / stem).string() + ".hpp", header));
+    }
+    return kExitOk;
+  }
+  std::string label;
+  for (const std::string& l : labels)
+    label += (label.empty() ? "" : ", ") + l;
+  options.source_label = label;
+  SLUICE_ASSIGN_OR_RETURN(std::string header, generate(schemas, options));
+  if (opts.out.empty() || opts.out == "-") {
+    SLUICE_TRY(write_stdout(header));
+    return kExitOk;
+  }
+  SLUICE_TRY(write_file(opts.out, header));
+  return kExitOk;
+}
+
+}  // namespace
+
+void add_avro_codegen_command(CLI::App& avro, Registry& registry) {
+  auto opts = std::make_shared<CodegenOptions>();
+  CLI::App* cmd = registry.add(
+      avro, "codegen",
+      "Generates a C++20 header of typed classes from Avro schemas.\n"
+      "Records become structs (fields in schema order, defaults as member initializers) with "
+      "to_avro()/from_avro() (straight-line binary encoding), from_avro(data, size, "
+      "writer_schema) for data written with another schema version, to_json() and the "
+      "embedded schema, canonical form and Rabin fingerprint. [\"null\", T] becomes "
+      "std::optional<T>, other unions std::variant, enums enum class, fixed std::array, "
+      "logical types std::chrono and sluice::avro::Decimal/Uuid/Duration. The header needs "
+      "only the Sluice Avro library. Names that are C++ keywords get a trailing '_'.",
+      "  sluice avro codegen user.avsc --out user.hpp\n"
+      "  sluice avro codegen v1.avsc --namespace app::v1 --map unordered > v1.hpp\n"
+      "  sluice avro codegen a.avsc b.avsc --out generated/   # a.hpp and b.hpp");
+  cmd->add_option("schemas", opts->schemas,
+                  "Schemas: file paths, '-' for stdin, or inline JSON; every named type "
+                  "reachable from them is generated once")
+      ->required();
+  cmd->add_option("--namespace", opts->cpp_namespace,
+                  "C++ namespace for every generated type (a::b or a.b); default: each "
+                  "type's Avro namespace as nested C++ namespaces");
+  cmd->add_option("--out", opts->out,
+                  "Output: a header file (all schemas in one), or a directory (existing, or "
+                  "ending in '/': one <schema-file-stem>.hpp per schema); default: stdout");
+  cmd->add_option("--map", opts->map, "C++ type of Avro maps: ordered (std::map) or unordered "
+                                      "(std::unordered_map)")
+      ->check(CLI::IsMember({"ordered", "unordered"}))
+      ->capture_default_str();
+  registry.set_runner(cmd, [opts] { return run_codegen(*opts); });
+}
+
+}  // namespace sluice::cli

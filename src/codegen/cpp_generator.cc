@@ -1,0 +1,1151 @@
+// generate_cpp_header: Avro schemas -> one C++20 header (see cpp_generator.h).
+//
+// Layout of the output: includes; forward declarations of every record; enums and
+// fixed aliases; records in dependency order (a record after every record it holds
+// by value); then, after every type is complete, the out-of-class inline member
+// functions (straight-line encode/decode, schema constants, resolution, JSON).
+//
+// Recursion: records are ordered by a depth-first walk of the records each one
+// refers to; a reference that closes a cycle and needs a complete type (a record
+// held directly, in a std::optional or in a std::variant) becomes Box<T>. References
+// inside std::vector or maps need no box (those containers accept incomplete types).
+#include "codegen/cpp_generator.h"
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <cstdint>
+#include <functional>
+#include <limits>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "avro/fingerprint.h"
+#include "codegen/internal/cpp_names.h"
+
+namespace sluice::codegen {
+namespace {
+
+using avro::LogicalType;
+using avro::Node;
+using avro::Type;
+using Json = nlohmann::json;
+
+constexpr const char* kGen = "::sluice::avro::gen::";
+constexpr const char* kAvro = "::sluice::avro::";
+
+struct Named {
+  const Node* node = nullptr;
+  std::string ns;    // C++ namespace, "a::b" ("" = global)
+  std::string name;  // C++ simple name
+  // Records only.
+  std::vector<std::string> fields;  // C++ member names, in field order
+  std::set<std::string> boxed;      // fullnames of records held through Box<>
+  bool recursive = false;           // the record can contain itself
+};
+
+// Splits an Avro namespace ("a.b") or a --namespace value ("a::b" or "a.b").
+std::vector<std::string> split_namespace(std::string_view text) {
+  std::vector<std::string> parts;
+  std::string cur;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (c == '.' || c == ':') {
+      if (c == ':' && i + 1 < text.size() && text[i + 1] == ':')
+        ++i;
+      if (!cur.empty())
+        parts.push_back(cur);
+      cur.clear();
+    } else {
+      cur += c;
+    }
+  }
+  if (!cur.empty())
+    parts.push_back(cur);
+  return parts;
+}
+
+// A C++ string literal for arbitrary bytes (octal escapes outside printable ASCII).
+std::string cpp_string_literal(std::string_view s) {
+  std::string out = "\"";
+  for (unsigned char c : s) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += static_cast<char>(c);
+    } else if (c >= 0x20 && c < 0x7F && c != '?') {
+      out += static_cast<char>(c);
+    } else {
+      out += fmt::format("\\{:03o}", c);
+    }
+  }
+  out += '"';
+  return out;
+}
+
+// A raw string literal whose delimiter does not occur in `s`.
+std::string cpp_raw_literal(std::string_view s) {
+  std::string delim = "avro";
+  while (s.find(")" + delim + "\"") != std::string_view::npos)
+    delim += "_";
+  return fmt::format("R\"{}({}){}\"", delim, s, delim);
+}
+
+std::string int_literal(std::int64_t v) {
+  if (v == std::numeric_limits<std::int64_t>::min())
+    return "(-9223372036854775807LL - 1)";
+  if (v > std::numeric_limits<std::int32_t>::max() || v < std::numeric_limits<std::int32_t>::min())
+    return fmt::format("{}LL", v);
+  return fmt::format("{}", v);
+}
+
+// Default JSON strings of bytes/fixed hold code points 0-255 (ISO-8859-1); nlohmann
+// gives them as UTF-8.
+std::vector<std::uint8_t> latin1_bytes(const std::string& utf8) {
+  std::vector<std::uint8_t> out;
+  for (std::size_t i = 0; i < utf8.size(); ++i) {
+    auto c = static_cast<unsigned char>(utf8[i]);
+    if (c < 0x80) {
+      out.push_back(c);
+    } else if ((c & 0xE0) == 0xC0 && i + 1 < utf8.size()) {
+      out.push_back(static_cast<std::uint8_t>(((c & 0x1F) << 6) |
+                                              (static_cast<unsigned char>(utf8[i + 1]) & 0x3F)));
+      ++i;
+    } else {
+      out.push_back('?');  // not ISO-8859-1; the parser validated defaults already
+    }
+  }
+  return out;
+}
+
+std::string byte_list(const std::vector<std::uint8_t>& bytes) {
+  std::string out;
+  for (std::size_t i = 0; i < bytes.size(); ++i) {
+    if (i > 0)
+      out += ", ";
+    out += fmt::format("0x{:02x}", bytes[i]);
+  }
+  return out;
+}
+
+std::string float_literal(const Json& j, bool is_float) {
+  const char* t = is_float ? "float" : "double";
+  double d;
+  if (j.is_string()) {
+    std::string s = j.get<std::string>();
+    if (s == "NaN")
+      return fmt::format("std::numeric_limits<{}>::quiet_NaN()", t);
+    if (s == "Infinity")
+      return fmt::format("std::numeric_limits<{}>::infinity()", t);
+    return fmt::format("-std::numeric_limits<{}>::infinity()", t);
+  }
+  d = j.get<double>();
+  std::string text = is_float ? fmt::format("{}", static_cast<float>(d)) : fmt::format("{}", d);
+  if (text.find_first_of(".e") == std::string::npos)
+    text += ".0";
+  if (is_float)
+    text += "f";
+  return text;
+}
+
+// Doc text as `//` comment lines (a trailing backslash would splice the next line).
+void append_doc(std::string& out, std::string_view doc, std::string_view indent) {
+  if (doc.empty())
+    return;
+  std::size_t start = 0;
+  while (start <= doc.size()) {
+    std::size_t nl = doc.find('\n', start);
+    std::string line(doc.substr(start, nl == std::string_view::npos ? doc.npos : nl - start));
+    while (!line.empty() && (line.back() == '\\' || line.back() == '\r' || line.back() == ' '))
+      line.pop_back();
+    out += fmt::format("{}//{}{}\n", indent, line.empty() ? "" : " ", line);
+    if (nl == std::string_view::npos)
+      break;
+    start = nl + 1;
+  }
+}
+
+class Generator {
+ public:
+  explicit Generator(const CppOptions& options) : options_(options) {}
+
+  Result<std::string> run(std::span<const avro::SchemaPtr> schemas) {
+    if (schemas.empty())
+      return fail(ErrorCode::kInvalidArgument, "no schema to generate C++ from");
+    for (const avro::SchemaPtr& schema : schemas)
+      SLUICE_TRY(collect(schema->root()));
+    SLUICE_TRY(assign_names());
+    order_records();
+    emit();
+    return std::move(out_);
+  }
+
+ private:
+  // ---------------------------------------------------------------- analysis
+
+  Status collect(const Node& node) {
+    switch (node.type) {
+      case Type::kRecord:
+      case Type::kEnum:
+      case Type::kFixed: {
+        auto it = named_.find(node.fullname);
+        if (it != named_.end()) {
+          if (it->second.node != &node &&
+              avro::canonical_form(*it->second.node) != avro::canonical_form(node))
+            return fail(ErrorCode::kInvalidArgument,
+                        "two different definitions of the named type {}", node.fullname);
+          return ok_status();
+        }
+        named_[node.fullname].node = &node;
+        appearance_.push_back(&node);
+        for (const avro::Field& f : node.fields)
+          SLUICE_TRY(collect(*f.type));
+        return ok_status();
+      }
+      case Type::kArray:
+        return collect(*node.items);
+      case Type::kMap:
+        return collect(*node.values);
+      case Type::kUnion:
+        for (const Node* b : node.branches)
+          SLUICE_TRY(collect(*b));
+        return ok_status();
+      default:
+        return ok_status();
+    }
+  }
+
+  Status assign_names() {
+    std::optional<std::string> override_ns;
+    if (options_.cpp_namespace) {
+      std::string ns;
+      for (const std::string& part : split_namespace(*options_.cpp_namespace))
+        ns += (ns.empty() ? "" : "::") + internal::cpp_identifier(part);
+      override_ns = ns;
+    }
+    std::set<std::string> type_names;
+    std::map<std::string, std::string> taken;  // "ns::name" -> fullname
+    for (const Node* node : appearance_) {
+      Named& n = named_[node->fullname];
+      if (override_ns) {
+        n.ns = *override_ns;
+      } else {
+        for (const std::string& part : split_namespace(node->space))
+          n.ns += (n.ns.empty() ? "" : "::") + internal::cpp_identifier(part);
+      }
+      n.name = internal::cpp_identifier(node->name);
+      std::string key = n.ns + "::" + n.name;
+      auto [it, inserted] = taken.emplace(key, node->fullname);
+      if (!inserted)
+        return fail(ErrorCode::kInvalidArgument,
+                    "{} and {} would both become the C++ type {}{}", it->second, node->fullname,
+                    n.ns.empty() ? "" : n.ns + "::", n.name);
+      type_names.insert(n.name);
+      for (const std::string& part : split_namespace(n.ns))
+        type_names.insert(part);
+    }
+    // Member names: a name that equals a type or namespace name would change the
+    // meaning of that name inside the struct, so it gets a trailing underscore too.
+    for (const Node* node : appearance_) {
+      if (node->type != Type::kRecord)
+        continue;
+      Named& n = named_[node->fullname];
+      std::set<std::string> used;
+      for (const avro::Field& f : node->fields) {
+        std::string name = internal::cpp_identifier(f.name);
+        while (type_names.count(name) != 0 || used.count(name) != 0)
+          name += '_';
+        used.insert(name);
+        n.fields.push_back(name);
+      }
+    }
+    return ok_status();
+  }
+
+  // Records `node` refers to, with whether the reference sits inside a vector/map.
+  void refs(const Node& node, bool in_container, std::vector<std::pair<const Node*, bool>>& out) {
+    switch (node.type) {
+      case Type::kRecord:
+        out.emplace_back(&node, in_container);
+        return;
+      case Type::kArray:
+        refs(*node.items, true, out);
+        return;
+      case Type::kMap:
+        refs(*node.values, true, out);
+        return;
+      case Type::kUnion:
+        for (const Node* b : node.branches)
+          refs(*b, in_container, out);
+        return;
+      default:
+        return;
+    }
+  }
+
+  std::vector<std::pair<const Node*, bool>> record_refs(const Node& record) {
+    std::vector<std::pair<const Node*, bool>> out;
+    for (const avro::Field& f : record.fields)
+      refs(*f.type, false, out);
+    return out;
+  }
+
+  void order_records() {
+    std::map<std::string, int> state;  // 0 new, 1 in progress, 2 done
+    std::function<void(const Node&)> visit = [&](const Node& r) {
+      state[r.fullname] = 1;
+      for (auto [s, in_container] : record_refs(r)) {
+        int st = state[s->fullname];
+        if (st == 1) {
+          if (!in_container)
+            named_[r.fullname].boxed.insert(s->fullname);
+        } else if (st == 0) {
+          visit(*s);
+        }
+      }
+      state[r.fullname] = 2;
+      records_.push_back(&r);
+    };
+    for (const Node* node : appearance_)
+      if (node->type == Type::kRecord && state[node->fullname] == 0)
+        visit(*node);
+    // A record is recursive when it can reach itself.
+    for (const Node* r : records_) {
+      std::set<std::string> seen;
+      std::vector<const Node*> stack;
+      for (auto [s, c] : record_refs(*r))
+        stack.push_back(s);
+      while (!stack.empty()) {
+        const Node* s = stack.back();
+        stack.pop_back();
+        if (s == r || s->fullname == r->fullname) {
+          named_[r->fullname].recursive = true;
+          break;
+        }
+        if (!seen.insert(s->fullname).second)
+          continue;
+        for (auto [t, c] : record_refs(*s))
+          stack.push_back(t);
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- types
+
+  std::string qualified(const Node& named, const Named& ctx) const {
+    const Named& n = named_.at(named.fullname);
+    if (n.ns == ctx.ns)
+      return n.name;
+    return n.ns.empty() ? "::" + n.name : "::" + n.ns + "::" + n.name;
+  }
+
+  bool is_boxed(const Node& record, const Named& ctx, bool in_container) const {
+    return !in_container && ctx.boxed.count(record.fullname) != 0;
+  }
+
+  // The optional's value branch for ["null", T] / [T, "null"], else -1.
+  static int optional_branch(const Node& u) {
+    if (u.branches.size() != 2)
+      return -1;
+    int ni = u.null_branch();
+    return ni < 0 ? -1 : 1 - ni;
+  }
+
+  // The C++ type of a logical annotation on a fixed/bytes/string/int/long, or "".
+  std::string logical_type(const Node& n) const {
+    switch (n.logical) {
+      case LogicalType::kDecimal:
+      case LogicalType::kBigDecimal:
+        return fmt::format("{}Decimal", kAvro);
+      case LogicalType::kUuid:
+        return fmt::format("{}Uuid", kAvro);
+      case LogicalType::kDate:
+        return "std::chrono::sys_days";
+      case LogicalType::kTimeMillis:
+        return fmt::format("{}TimeMillis", kAvro);
+      case LogicalType::kTimeMicros:
+        return fmt::format("{}TimeMicros", kAvro);
+      case LogicalType::kTimestampMillis:
+        return fmt::format("{}TimestampMillis", kAvro);
+      case LogicalType::kTimestampMicros:
+        return fmt::format("{}TimestampMicros", kAvro);
+      case LogicalType::kTimestampNanos:
+        return fmt::format("{}TimestampNanos", kAvro);
+      case LogicalType::kLocalTimestampMillis:
+        return fmt::format("{}LocalTimestampMillis", kAvro);
+      case LogicalType::kLocalTimestampMicros:
+        return fmt::format("{}LocalTimestampMicros", kAvro);
+      case LogicalType::kLocalTimestampNanos:
+        return fmt::format("{}LocalTimestampNanos", kAvro);
+      case LogicalType::kDuration:
+        return fmt::format("{}Duration", kAvro);
+      case LogicalType::kNone:
+        return "";
+    }
+    return "";
+  }
+
+  std::string cpp_type(const Node& n, const Named& ctx, bool in_container) const {
+    switch (n.type) {
+      case Type::kNull:
+        return "std::monostate";
+      case Type::kBoolean:
+        return "bool";
+      case Type::kInt:
+        return n.logical != LogicalType::kNone ? logical_type(n) : "std::int32_t";
+      case Type::kLong:
+        return n.logical != LogicalType::kNone ? logical_type(n) : "std::int64_t";
+      case Type::kFloat:
+        return "float";
+      case Type::kDouble:
+        return "double";
+      case Type::kBytes:
+        return n.logical != LogicalType::kNone ? logical_type(n) : "std::vector<std::uint8_t>";
+      case Type::kString:
+        return n.logical != LogicalType::kNone ? logical_type(n) : "std::string";
+      case Type::kRecord:
+        if (is_boxed(n, ctx, in_container))
+          return fmt::format("{}Box<{}>", kGen, qualified(n, ctx));
+        return qualified(n, ctx);
+      case Type::kEnum:
+      case Type::kFixed:
+        return qualified(n, ctx);
+      case Type::kArray:
+        return fmt::format("std::vector<{}>", cpp_type(*n.items, ctx, true));
+      case Type::kMap:
+        return fmt::format("{}<std::string, {}>",
+                           options_.map_kind == MapKind::kOrdered ? "std::map"
+                                                                  : "std::unordered_map",
+                           cpp_type(*n.values, ctx, true));
+      case Type::kUnion: {
+        int vi = optional_branch(n);
+        if (vi >= 0)
+          return fmt::format("std::optional<{}>", cpp_type(*n.branches[vi], ctx, in_container));
+        std::string out = "std::variant<";
+        for (std::size_t i = 0; i < n.branches.size(); ++i)
+          out += (i > 0 ? ", " : "") + cpp_type(*n.branches[i], ctx, in_container);
+        return out + ">";
+      }
+    }
+    return "void";
+  }
+
+  // ---------------------------------------------------------------- defaults
+
+  Result<std::string> default_expr(const Node& n, const Json& j, const Named& ctx,
+                                   bool in_container) const {
+    switch (n.type) {
+      case Type::kNull:
+        return std::string("{}");
+      case Type::kBoolean:
+        return std::string(j.get<bool>() ? "true" : "false");
+      case Type::kInt: {
+        std::int64_t v = j.get<std::int64_t>();
+        if (n.logical == LogicalType::kDate)
+          return fmt::format("std::chrono::sys_days(std::chrono::days({}))", v);
+        if (n.logical == LogicalType::kTimeMillis)
+          return fmt::format("{}TimeMillis({})", kAvro, v);
+        return int_literal(v);
+      }
+      case Type::kLong: {
+        std::int64_t v = j.get<std::int64_t>();
+        switch (n.logical) {
+          case LogicalType::kTimeMicros:
+            return fmt::format("{}TimeMicros({})", kAvro, int_literal(v));
+          case LogicalType::kTimestampMillis:
+          case LogicalType::kLocalTimestampMillis:
+            return fmt::format("{}(std::chrono::milliseconds({}))", logical_type(n), int_literal(v));
+          case LogicalType::kTimestampMicros:
+          case LogicalType::kLocalTimestampMicros:
+            return fmt::format("{}(std::chrono::microseconds({}))", logical_type(n), int_literal(v));
+          case LogicalType::kTimestampNanos:
+          case LogicalType::kLocalTimestampNanos:
+            return fmt::format("{}(std::chrono::nanoseconds({}))", logical_type(n), int_literal(v));
+          default:
+            return int_literal(v);
+        }
+      }
+      case Type::kFloat:
+        return float_literal(j, true);
+      case Type::kDouble:
+        return float_literal(j, false);
+      case Type::kString: {
+        std::string s = j.get<std::string>();
+        if (n.logical == LogicalType::kUuid)
+          return fmt::format("{}parse_uuid({})", kGen, cpp_string_literal(s));
+        if (s.find('\0') != std::string::npos)
+          return fmt::format("std::string({}, {})", cpp_string_literal(s), s.size());
+        return fmt::format("std::string({})", cpp_string_literal(s));
+      }
+      case Type::kBytes: {
+        std::vector<std::uint8_t> b = latin1_bytes(j.get<std::string>());
+        if (n.logical == LogicalType::kDecimal)
+          return fmt::format("{}make_decimal({{{}}}, {})", kGen, byte_list(b), n.scale);
+        if (n.logical == LogicalType::kBigDecimal)
+          return fmt::format("{}make_big_decimal({{{}}})", kGen, byte_list(b));
+        return fmt::format("std::vector<std::uint8_t>{{{}}}", byte_list(b));
+      }
+      case Type::kFixed: {
+        std::vector<std::uint8_t> b = latin1_bytes(j.get<std::string>());
+        if (n.logical == LogicalType::kDecimal)
+          return fmt::format("{}make_decimal({{{}}}, {})", kGen, byte_list(b), n.scale);
+        if (n.logical == LogicalType::kUuid)
+          return fmt::format("{}Uuid{{{{{}}}}}", kAvro, byte_list(b));
+        if (n.logical == LogicalType::kDuration && b.size() == 12) {
+          auto le = [&](int at) {
+            return static_cast<std::uint32_t>(b[at]) | static_cast<std::uint32_t>(b[at + 1]) << 8 |
+                   static_cast<std::uint32_t>(b[at + 2]) << 16 |
+                   static_cast<std::uint32_t>(b[at + 3]) << 24;
+          };
+          return fmt::format("{}Duration{{{}u, {}u, {}u}}", kAvro, le(0), le(4), le(8));
+        }
+        return fmt::format("{}{{{{{}}}}}", qualified(n, ctx), byte_list(b));
+      }
+      case Type::kEnum: {
+        int i = n.symbol_index(j.get<std::string>());
+        if (i < 0)
+          return fail(ErrorCode::kInvalidArgument, "enum default {} is not a symbol", j.dump());
+        return fmt::format("{}::{}", qualified(n, ctx), enum_symbols(n)[i]);
+      }
+      case Type::kArray: {
+        if (j.empty())
+          return std::string("{}");
+        std::string out = cpp_type(n, ctx, in_container) + "{";
+        bool first = true;
+        for (const Json& item : j) {
+          SLUICE_ASSIGN_OR_RETURN(std::string e, default_expr(*n.items, item, ctx, true));
+          out += (first ? "" : ", ") + e;
+          first = false;
+        }
+        return out + "}";
+      }
+      case Type::kMap: {
+        if (j.empty())
+          return std::string("{}");
+        std::string out = cpp_type(n, ctx, in_container) + "{";
+        bool first = true;
+        for (auto it = j.begin(); it != j.end(); ++it) {
+          SLUICE_ASSIGN_OR_RETURN(std::string e, default_expr(*n.values, it.value(), ctx, true));
+          out += fmt::format("{}{{{}, {}}}", first ? "" : ", ", cpp_string_literal(it.key()), e);
+          first = false;
+        }
+        return out + "}";
+      }
+      case Type::kRecord: {
+        const Named& r = named_.at(n.fullname);
+        std::string type = qualified(n, ctx);
+        std::string out = fmt::format("[] {{ {} v; ", type);
+        for (std::size_t i = 0; i < n.fields.size(); ++i) {
+          auto it = j.find(n.fields[i].name);
+          if (it == j.end())
+            continue;
+          SLUICE_ASSIGN_OR_RETURN(std::string e, default_expr(*n.fields[i].type, *it, r, false));
+          out += fmt::format("v.{} = {}; ", r.fields[i], e);
+        }
+        out += "return v; }()";
+        if (is_boxed(n, ctx, in_container))
+          return fmt::format("{}Box<{}>({})", kGen, type, out);
+        return out;
+      }
+      case Type::kUnion: {
+        const Node& first = *n.branches[0];
+        int vi = optional_branch(n);
+        if (vi >= 0) {
+          if (first.type == Type::kNull)
+            return std::string("std::nullopt");
+          return default_expr(first, j, ctx, in_container);
+        }
+        if (first.type == Type::kNull)
+          return std::string("{}");
+        SLUICE_ASSIGN_OR_RETURN(std::string e, default_expr(first, j, ctx, in_container));
+        return fmt::format("{}(std::in_place_index<0>, {})", cpp_type(n, ctx, in_container), e);
+      }
+    }
+    return std::string("{}");
+  }
+
+  std::vector<std::string> enum_symbols(const Node& n) const {
+    std::vector<std::string> out;
+    std::set<std::string> used;
+    for (const std::string& s : n.symbols) {
+      std::string name = internal::cpp_identifier(s);
+      while (used.count(name) != 0)
+        name += '_';
+      used.insert(name);
+      out.push_back(name);
+    }
+    return out;
+  }
+
+  // ---------------------------------------------------------------- code
+
+  void line(int indent, std::string_view text) {
+    out_.append(static_cast<std::size_t>(indent) * 2, ' ');
+    out_ += text;
+    out_ += '\n';
+  }
+
+  std::string tmp(std::string_view prefix) { return fmt::format("{}{}", prefix, counter_++); }
+
+  static std::string quote(const std::string& path) { return "\"" + path + "\""; }
+
+  // An expression reading a scalar (no storage to reuse), or "" when the type decodes
+  // into an lvalue.
+  std::string scalar_read(const Node& n, const Named& ctx, const std::string& p) const {
+    switch (n.type) {
+      case Type::kBoolean:
+        return fmt::format("in.read_bool({})", p);
+      case Type::kInt:
+        if (n.logical == LogicalType::kDate)
+          return fmt::format("std::chrono::sys_days(std::chrono::days(in.read_int({})))", p);
+        if (n.logical == LogicalType::kTimeMillis)
+          return fmt::format("{}TimeMillis(in.read_int({}))", kAvro, p);
+        return fmt::format("in.read_int({})", p);
+      case Type::kLong:
+        switch (n.logical) {
+          case LogicalType::kTimeMicros:
+            return fmt::format("{}TimeMicros(in.read_long({}))", kAvro, p);
+          case LogicalType::kTimestampMillis:
+          case LogicalType::kLocalTimestampMillis:
+            return fmt::format("{}(std::chrono::milliseconds(in.read_long({})))", logical_type(n), p);
+          case LogicalType::kTimestampMicros:
+          case LogicalType::kLocalTimestampMicros:
+            return fmt::format("{}(std::chrono::microseconds(in.read_long({})))", logical_type(n), p);
+          case LogicalType::kTimestampNanos:
+          case LogicalType::kLocalTimestampNanos:
+            return fmt::format("{}(std::chrono::nanoseconds(in.read_long({})))", logical_type(n), p);
+          default:
+            return fmt::format("in.read_long({})", p);
+        }
+      case Type::kFloat:
+        return fmt::format("in.read_float({})", p);
+      case Type::kDouble:
+        return fmt::format("in.read_double({})", p);
+      case Type::kEnum:
+        return fmt::format("static_cast<{}>(in.read_enum({}, {}))", qualified(n, ctx),
+                           n.symbols.size(), p);
+      case Type::kBytes:
+        if (n.logical == LogicalType::kDecimal)
+          return fmt::format("{}read_decimal(in, {}, {})", kGen, n.scale, p);
+        if (n.logical == LogicalType::kBigDecimal)
+          return fmt::format("{}read_big_decimal(in, {})", kGen, p);
+        return "";
+      case Type::kString:
+        if (n.logical == LogicalType::kUuid)
+          return fmt::format("{}read_uuid_string(in, {})", kGen, p);
+        return "";
+      case Type::kFixed:
+        if (n.logical == LogicalType::kDuration)
+          return fmt::format("{}read_duration(in, {})", kGen, p);
+        if (n.logical == LogicalType::kDecimal)
+          return fmt::format("{}read_decimal_fixed(in, {}, {}, {})", kGen, n.fixed_size, n.scale,
+                             p);
+        return "";
+      default:
+        return "";
+    }
+  }
+
+  // Decodes one value of `n` into the lvalue `lv` (whose storage is reused).
+  void decode(const Node& n, const std::string& lv, const std::string& path, const Named& ctx,
+              bool in_container, int ind) {
+    std::string p = quote(path);
+    if (n.type == Type::kNull)
+      return;
+    std::string scalar = scalar_read(n, ctx, p);
+    if (!scalar.empty()) {
+      line(ind, fmt::format("{} = {};", lv, scalar));
+      return;
+    }
+    switch (n.type) {
+      case Type::kString:
+        line(ind, fmt::format("in.read_string({}, {});", lv, p));
+        return;
+      case Type::kBytes:
+        line(ind, fmt::format("in.read_bytes({}, {});", lv, p));
+        return;
+      case Type::kFixed:
+        if (n.logical == LogicalType::kUuid)
+          line(ind, fmt::format("in.read_raw({}.bytes.data(), 16, {});", lv, p));
+        else
+          line(ind, fmt::format("in.read_raw({}.data(), {}, {});", lv, n.fixed_size, p));
+        return;
+      case Type::kRecord:
+        line(ind, fmt::format("{}::decode_avro(in, {}{});", qualified(n, ctx),
+                              is_boxed(n, ctx, in_container) ? "*" : "", lv));
+        return;
+      case Type::kArray: {
+        std::string a = tmp("a"), t = tmp("t"), b = tmp("n"), i = tmp("i");
+        bool may_be_empty = min_size(*n.items) == 0;
+        line(ind, "{");
+        line(ind + 1, fmt::format("auto& {} = {};", a, lv));
+        line(ind + 1, fmt::format("{}.clear();", a));
+        line(ind + 1, fmt::format("std::uint64_t {} = 0;", t));
+        line(ind + 1, fmt::format("while (std::size_t {} = in.read_block({}, {}, {})) {{", b,
+                                  may_be_empty ? "true" : "false", t, p));
+        if (!may_be_empty)
+          line(ind + 2, fmt::format("{}reserve_more({}, {});", kGen, a, b));
+        line(ind + 2, fmt::format("for (std::size_t {} = 0; {} < {}; ++{}) {{", i, i, b, i));
+        std::string item_path = path + "[]";
+        std::string s = scalar_read(*n.items, ctx, quote(item_path));
+        if (n.items->type == Type::kNull) {
+          line(ind + 3, fmt::format("{}.emplace_back();", a));
+        } else if (!s.empty()) {
+          line(ind + 3, fmt::format("{}.push_back({});", a, s));
+        } else {
+          std::string e = tmp("e");
+          line(ind + 3, fmt::format("auto& {} = {}.emplace_back();", e, a));
+          decode(*n.items, e, item_path, ctx, true, ind + 3);
+        }
+        line(ind + 2, "}");
+        line(ind + 1, "}");
+        line(ind, "}");
+        return;
+      }
+      case Type::kMap: {
+        std::string m = tmp("m"), t = tmp("t"), b = tmp("n"), i = tmp("i"), k = tmp("k");
+        bool may_be_empty = false;  // every entry has a key of at least one byte
+        line(ind, "{");
+        line(ind + 1, fmt::format("auto& {} = {};", m, lv));
+        line(ind + 1, fmt::format("{}.clear();", m));
+        line(ind + 1, fmt::format("std::uint64_t {} = 0;", t));
+        line(ind + 1, fmt::format("std::string {};", k));
+        line(ind + 1, fmt::format("while (std::size_t {} = in.read_block({}, {}, {})) {{", b,
+                                  may_be_empty ? "true" : "false", t, p));
+        line(ind + 2, fmt::format("for (std::size_t {} = 0; {} < {}; ++{}) {{", i, i, b, i));
+        line(ind + 3, fmt::format("in.read_string({}, {});", k, p));
+        if (n.values->type == Type::kNull) {
+          line(ind + 3, fmt::format("{}[{}];", m, k));
+        } else {
+          std::string e = tmp("e");
+          line(ind + 3, fmt::format("auto& {} = {}[{}];", e, m, k));
+          decode(*n.values, e, path + "{}", ctx, true, ind + 3);
+        }
+        line(ind + 2, "}");
+        line(ind + 1, "}");
+        line(ind, "}");
+        return;
+      }
+      case Type::kUnion: {
+        int vi = optional_branch(n);
+        if (vi >= 0) {
+          const Node& v = *n.branches[vi];
+          line(ind, fmt::format("if (in.read_branch(2, {}) == {}) {{", p, vi));
+          std::string s = scalar_read(v, ctx, p);
+          if (!s.empty()) {
+            line(ind + 1, fmt::format("{} = {};", lv, s));
+          } else {
+            std::string u = tmp("u");
+            line(ind + 1, fmt::format("auto& {} = {} ? *{} : {}.emplace();", u, lv, lv, lv));
+            decode(v, u, path, ctx, in_container, ind + 1);
+          }
+          line(ind, "} else {");
+          line(ind + 1, fmt::format("{}.reset();", lv));
+          line(ind, "}");
+          return;
+        }
+        line(ind, fmt::format("switch (in.read_branch({}, {})) {{", n.branches.size(), p));
+        for (std::size_t i = 0; i < n.branches.size(); ++i) {
+          const Node& br = *n.branches[i];
+          line(ind + 1, fmt::format("case {}: {{", i));
+          std::string s = scalar_read(br, ctx, p);
+          if (br.type == Type::kNull) {
+            line(ind + 2, fmt::format("{}.emplace<{}>();", lv, i));
+          } else if (!s.empty()) {
+            line(ind + 2, fmt::format("{}.emplace<{}>({});", lv, i, s));
+          } else {
+            std::string u = tmp("u");
+            line(ind + 2, fmt::format("auto& {} = {}.index() == {} ? std::get<{}>({}) : {}.emplace<{}>();",
+                                      u, lv, i, i, lv, lv, i));
+            decode(br, u, path, ctx, in_container, ind + 2);
+          }
+          line(ind + 2, "break;");
+          line(ind + 1, "}");
+        }
+        line(ind, "}");
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
+  // The fewest bytes a value of `n` takes (0 for null and records of nulls).
+  std::size_t min_size(const Node& n, int depth = 0) const {
+    switch (n.type) {
+      case Type::kNull:
+        return 0;
+      case Type::kFixed:
+        return n.fixed_size;
+      case Type::kRecord: {
+        if (depth > 32)
+          return 0;
+        std::size_t s = 0;
+        for (const avro::Field& f : n.fields)
+          s += min_size(*f.type, depth + 1);
+        return s;
+      }
+      case Type::kFloat:
+        return 4;
+      case Type::kDouble:
+        return 8;
+      default:
+        return 1;
+    }
+  }
+
+  // Encodes the value `rv` of `n`.
+  void encode(const Node& n, const std::string& rv, const std::string& path, const Named& ctx,
+              bool in_container, int ind) {
+    std::string p = quote(path);
+    switch (n.type) {
+      case Type::kNull:
+        return;
+      case Type::kBoolean:
+        line(ind, fmt::format("out.write_bool({});", rv));
+        return;
+      case Type::kInt:
+        if (n.logical == LogicalType::kDate)
+          line(ind, fmt::format("out.write_int({}date_days({}, {}));", kGen, rv, p));
+        else if (n.logical == LogicalType::kTimeMillis)
+          line(ind, fmt::format("out.write_int({}.count());", rv));
+        else
+          line(ind, fmt::format("out.write_int({});", rv));
+        return;
+      case Type::kLong:
+        if (n.logical == LogicalType::kTimeMicros)
+          line(ind, fmt::format("out.write_long({}.count());", rv));
+        else if (n.logical != LogicalType::kNone)
+          line(ind, fmt::format("out.write_long({}.time_since_epoch().count());", rv));
+        else
+          line(ind, fmt::format("out.write_long({});", rv));
+        return;
+      case Type::kFloat:
+        line(ind, fmt::format("out.write_float({});", rv));
+        return;
+      case Type::kDouble:
+        line(ind, fmt::format("out.write_double({});", rv));
+        return;
+      case Type::kString:
+        if (n.logical == LogicalType::kUuid)
+          line(ind, fmt::format("{}write_uuid_string(out, {});", kGen, rv));
+        else
+          line(ind, fmt::format("out.write_string({});", rv));
+        return;
+      case Type::kBytes:
+        if (n.logical == LogicalType::kDecimal)
+          line(ind, fmt::format("{}write_decimal(out, {}, {}, {}, {});", kGen, rv, n.precision,
+                                n.scale, p));
+        else if (n.logical == LogicalType::kBigDecimal)
+          line(ind, fmt::format("{}write_big_decimal(out, {});", kGen, rv));
+        else
+          line(ind, fmt::format("out.write_bytes({});", rv));
+        return;
+      case Type::kFixed:
+        if (n.logical == LogicalType::kDuration)
+          line(ind, fmt::format("{}write_duration(out, {});", kGen, rv));
+        else if (n.logical == LogicalType::kDecimal)
+          line(ind, fmt::format("{}write_decimal_fixed(out, {}, {}, {}, {}, {});", kGen, rv,
+                                n.fixed_size, n.precision, n.scale, p));
+        else if (n.logical == LogicalType::kUuid)
+          line(ind, fmt::format("out.write_raw({}.bytes.data(), 16);", rv));
+        else
+          line(ind, fmt::format("out.write_raw({}.data(), {});", rv, n.fixed_size));
+        return;
+      case Type::kEnum:
+        line(ind, fmt::format("out.write_enum(static_cast<std::int32_t>({}), {}, {});", rv,
+                              n.symbols.size(), p));
+        return;
+      case Type::kRecord:
+        if (is_boxed(n, ctx, in_container))
+          line(ind, fmt::format("{}->encode_avro(out);", rv));
+        else
+          line(ind, fmt::format("{}.encode_avro(out);", rv));
+        return;
+      case Type::kArray: {
+        std::string e = tmp("e");
+        line(ind, fmt::format("if (!{}.empty()) {{", rv));
+        line(ind + 1, fmt::format("out.write_long(static_cast<std::int64_t>({}.size()));", rv));
+        line(ind + 1, fmt::format("for (const auto& {} : {}) {{", e, rv));
+        if (n.items->type == Type::kNull)
+          line(ind + 2, fmt::format("static_cast<void>({});", e));
+        encode(*n.items, e, path + "[]", ctx, true, ind + 2);
+        line(ind + 1, "}");
+        line(ind, "}");
+        line(ind, "out.write_long(0);");
+        return;
+      }
+      case Type::kMap: {
+        std::string e = tmp("e"), k = tmp("k");
+        line(ind, fmt::format("if (!{}.empty()) {{", rv));
+        line(ind + 1, fmt::format("out.write_long(static_cast<std::int64_t>({}.size()));", rv));
+        line(ind + 1, fmt::format("for (const auto& [{}, {}] : {}) {{", k, e, rv));
+        line(ind + 2, fmt::format("out.write_string({});", k));
+        if (n.values->type == Type::kNull)
+          line(ind + 2, fmt::format("static_cast<void>({});", e));
+        encode(*n.values, e, path + "{}", ctx, true, ind + 2);
+        line(ind + 1, "}");
+        line(ind, "}");
+        line(ind, "out.write_long(0);");
+        return;
+      }
+      case Type::kUnion: {
+        int vi = optional_branch(n);
+        if (vi >= 0) {
+          line(ind, fmt::format("if ({}) {{", rv));
+          line(ind + 1, fmt::format("out.write_long({});", vi));
+          encode(*n.branches[vi], "(*" + rv + ")", path, ctx, in_container, ind + 1);
+          line(ind, "} else {");
+          line(ind + 1, fmt::format("out.write_long({});", 1 - vi));
+          line(ind, "}");
+          return;
+        }
+        line(ind, fmt::format("switch ({}.index()) {{", rv));
+        for (std::size_t i = 0; i < n.branches.size(); ++i) {
+          line(ind + 1, fmt::format("case {}:", i));
+          line(ind + 2, fmt::format("out.write_long({});", i));
+          encode(*n.branches[i], fmt::format("std::get<{}>({})", i, rv), path, ctx, in_container,
+                 ind + 2);
+          line(ind + 2, "break;");
+        }
+        line(ind + 1, "default:");
+        line(ind + 2, fmt::format("{}throw_error({}, \"union holds no value\");", kGen, p));
+        line(ind, "}");
+        return;
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- emission
+
+  // Wraps emission in `namespace ns {` blocks, reopening only when ns changes.
+  void enter_namespace(const std::string& ns) {
+    if (open_ns_ && *open_ns_ == ns)
+      return;
+    close_namespace();
+    if (!ns.empty())
+      out_ += fmt::format("namespace {} {{\n\n", ns);
+    open_ns_ = ns;
+  }
+  void close_namespace() {
+    if (open_ns_ && !open_ns_->empty())
+      out_ += fmt::format("}}  // namespace {}\n\n", *open_ns_);
+    open_ns_.reset();
+  }
+
+  void emit() {
+    std::string label = options_.source_label.empty() ? "Avro schemas" : options_.source_label;
+    out_ += fmt::format("// Generated by `sluice avro codegen` from {}. Do not edit.\n", label);
+    out_ +=
+        "// C++ classes for Avro records: binary and JSON encodings, schema resolution.\n"
+        "// Needs only the Sluice Avro library and the standard library.\n"
+        "#pragma once\n\n"
+        "#include <array>\n#include <chrono>\n#include <cstddef>\n#include <cstdint>\n"
+        "#include <limits>\n#include <map>\n#include <optional>\n#include <string>\n"
+        "#include <string_view>\n#include <unordered_map>\n#include <utility>\n"
+        "#include <variant>\n#include <vector>\n\n"
+        "#include \"avro/codegen_support.h\"\n\n";
+
+    // Forward declarations.
+    for (const Node* r : records_) {
+      const Named& n = named_.at(r->fullname);
+      enter_namespace(n.ns);
+      out_ += fmt::format("struct {};\n", n.name);
+    }
+    if (!records_.empty())
+      out_ += "\n";
+    for (const Node* node : appearance_) {
+      if (node->type == Type::kEnum)
+        emit_enum(*node);
+      else if (node->type == Type::kFixed)
+        emit_fixed(*node);
+    }
+    for (const Node* r : records_)
+      emit_record(*r);
+    for (const Node* r : records_)
+      emit_record_functions(*r);
+    close_namespace();
+  }
+
+  void emit_fixed(const Node& node) {
+    const Named& n = named_.at(node.fullname);
+    enter_namespace(n.ns);
+    append_doc(out_, node.doc, "");
+    std::string type = node.logical != LogicalType::kNone
+                           ? logical_type(node)
+                           : fmt::format("std::array<std::uint8_t, {}>", node.fixed_size);
+    out_ += fmt::format("// Avro fixed {} ({} bytes).\nusing {} = {};\n\n", node.fullname,
+                        node.fixed_size, n.name, type);
+  }
+
+  void emit_enum(const Node& node) {
+    const Named& n = named_.at(node.fullname);
+    enter_namespace(n.ns);
+    std::vector<std::string> syms = enum_symbols(node);
+    append_doc(out_, node.doc, "");
+    out_ += fmt::format("// Avro enum {}.\nenum class {} : std::int32_t {{\n", node.fullname, n.name);
+    for (const std::string& s : syms)
+      out_ += fmt::format("  {},\n", s);
+    out_ += "};\n\n";
+    out_ += fmt::format("// The Avro symbol of `value` (\"\" for a value that is not an enumerator).\n"
+                        "inline constexpr std::string_view to_string({} value) noexcept {{\n"
+                        "  switch (value) {{\n",
+                        n.name);
+    for (std::size_t i = 0; i < syms.size(); ++i)
+      out_ += fmt::format("    case {}::{}:\n      return {};\n", n.name, syms[i],
+                          cpp_string_literal(node.symbols[i]));
+    out_ += "  }\n  return {};\n}\n\n";
+    out_ += fmt::format(
+        "// Sets `value` to the enumerator of the Avro symbol `text`; false when none matches.\n"
+        "inline bool from_string(std::string_view text, {}& value) noexcept {{\n",
+        n.name);
+    for (std::size_t i = 0; i < syms.size(); ++i)
+      out_ += fmt::format("  if (text == {}) {{\n    value = {}::{};\n    return true;\n  }}\n",
+                          cpp_string_literal(node.symbols[i]), n.name, syms[i]);
+    out_ += "  return false;\n}\n\n";
+  }
+
+  void emit_record(const Node& node) {
+    const Named& n = named_.at(node.fullname);
+    enter_namespace(n.ns);
+    append_doc(out_, node.doc, "");
+    out_ += fmt::format("// Avro record {}.\nstruct {} {{\n", node.fullname, n.name);
+    for (std::size_t i = 0; i < node.fields.size(); ++i) {
+      const avro::Field& f = node.fields[i];
+      append_doc(out_, f.doc, "  ");
+      std::string type = cpp_type(*f.type, n, false);
+      std::string init = "{}";
+      if (f.default_json) {
+        Json j = Json::parse(*f.default_json, nullptr, false);
+        if (!j.is_discarded()) {
+          Result<std::string> e = default_expr(*f.type, j, n, false);
+          if (e)
+            init = " = " + *e;
+        }
+      }
+      if (init == " = {}" || init == " = std::nullopt")
+        init = "{}";
+      if (f.name != n.fields[i])
+        out_ += fmt::format("  // Avro field \"{}\".\n", f.name);
+      out_ += fmt::format("  {} {}{};\n", type, n.fields[i], init);
+    }
+    if (!node.fields.empty())
+      out_ += "\n";
+    avro::Schema standalone;
+    standalone.set_root(&node);
+    std::string json = standalone.to_json();
+    std::string canonical = avro::canonical_form(node);
+    out_ += fmt::format(
+        "  // This record's Avro schema (the writer schema of to_avro()), its Parsing\n"
+        "  // Canonical Form and the form's CRC-64-AVRO (Rabin) fingerprint.\n"
+        "  static constexpr std::string_view kAvroSchemaJson =\n      {};\n"
+        "  static constexpr std::string_view kAvroCanonicalForm =\n      {};\n"
+        "  static constexpr std::uint64_t kAvroFingerprint = 0x{:016x}ULL;\n\n",
+        cpp_raw_literal(json), cpp_raw_literal(canonical), avro::rabin_fingerprint(canonical));
+    out_ += fmt::format(
+        "  static std::string_view avro_schema() {{ return kAvroSchemaJson; }}\n"
+        "  // The schema parsed once (thread-safe).\n"
+        "  static const ::sluice::avro::SchemaPtr& avro_schema_ptr();\n\n"
+        "  // The Avro binary encoding. Throws CodegenError for a value the schema cannot\n"
+        "  // hold (an enum or decimal out of range).\n"
+        "  std::vector<std::uint8_t> to_avro() const;\n"
+        "  // Appends the binary encoding to `bytes`.\n"
+        "  void append_avro(std::vector<std::uint8_t>& bytes) const;\n"
+        "  void encode_avro(::sluice::avro::gen::Encoder& out) const;\n\n"
+        "  // Decodes data written with this schema; throws CodegenError naming the field\n"
+        "  // path on truncated data, a bad union or enum index, or trailing bytes.\n"
+        "  static {0} from_avro(const std::uint8_t* data, std::size_t size);\n"
+        "  // Decodes data written with `writer_schema_json` (an older or newer version),\n"
+        "  // resolving it to this schema (plans are compiled once per writer and cached).\n"
+        "  static {0} from_avro(const std::uint8_t* data, std::size_t size,\n"
+        "      {1}std::string_view writer_schema_json);\n"
+        "  // Decodes into `value`, reusing its storage.\n"
+        "  static void decode_avro(::sluice::avro::gen::Decoder& in, {0}& value);\n\n"
+        "  // The Avro JSON encoding (as sluice::avro::encode_json writes it).\n"
+        "  std::string to_json() const;\n\n"
+        "  friend bool operator==(const {0}&, const {0}&) = default;\n"
+        "}};\n\n",
+        n.name, std::string(n.name.size() + 14, ' '));
+  }
+
+  void emit_record_functions(const Node& node) {
+    const Named& n = named_.at(node.fullname);
+    enter_namespace(n.ns);
+    const std::string& T = n.name;
+    const std::string full = node.fullname;
+    out_ += fmt::format("// ---- {} ----\n\n", full);
+    out_ += fmt::format(
+        "inline const ::sluice::avro::SchemaPtr& {0}::avro_schema_ptr() {{\n"
+        "  static const ::sluice::avro::SchemaPtr schema = {1}parse_schema(kAvroSchemaJson);\n"
+        "  return schema;\n}}\n\n",
+        T, kGen);
+    // encode
+    out_ += fmt::format("inline void {}::encode_avro(::sluice::avro::gen::Encoder& out) const {{\n", T);
+    if (n.recursive)
+      line(1, fmt::format("{}DepthGuard guard(out, {});", kGen, quote(full)));
+    for (std::size_t i = 0; i < node.fields.size(); ++i)
+      encode(*node.fields[i].type, "this->" + n.fields[i], full + "." + node.fields[i].name, n,
+             false, 1);
+    if (node.fields.empty())
+      line(1, "static_cast<void>(out);");
+    out_ += "}\n\n";
+    out_ += fmt::format(
+        "inline void {0}::append_avro(std::vector<std::uint8_t>& bytes) const {{\n"
+        "  ::sluice::avro::gen::Encoder out(bytes);\n"
+        "  encode_avro(out);\n"
+        "  out.finish();\n}}\n\n"
+        "inline std::vector<std::uint8_t> {0}::to_avro() const {{\n"
+        "  std::vector<std::uint8_t> bytes;\n"
+        "  append_avro(bytes);\n"
+        "  return bytes;\n}}\n\n",
+        T);
+    // decode
+    out_ += fmt::format("inline void {0}::decode_avro(::sluice::avro::gen::Decoder& in, {0}& value) {{\n", T);
+    if (n.recursive)
+      line(1, fmt::format("{}DepthGuard guard(in, {});", kGen, quote(full)));
+    for (std::size_t i = 0; i < node.fields.size(); ++i)
+      decode(*node.fields[i].type, "value." + n.fields[i], full + "." + node.fields[i].name, n,
+             false, 1);
+    if (node.fields.empty())
+      line(1, "static_cast<void>(in);\n  static_cast<void>(value);");
+    out_ += "}\n\n";
+    out_ += fmt::format(
+        "inline {0} {0}::from_avro(const std::uint8_t* data, std::size_t size) {{\n"
+        "  ::sluice::avro::gen::Decoder in(data, size);\n"
+        "  {0} value;\n"
+        "  decode_avro(in, value);\n"
+        "  in.expect_end({1});\n"
+        "  return value;\n}}\n\n"
+        "inline {0} {0}::from_avro(const std::uint8_t* data, std::size_t size,\n"
+        "{3}std::string_view writer_schema_json) {{\n"
+        "  if (writer_schema_json == kAvroSchemaJson)\n"
+        "    return from_avro(data, size);\n"
+        "  std::optional<std::vector<std::uint8_t>> resolved =\n"
+        "      {2}resolve(avro_schema_ptr(), data, size, writer_schema_json);\n"
+        "  if (!resolved)\n"
+        "    return from_avro(data, size);\n"
+        "  return from_avro(resolved->data(), resolved->size());\n}}\n\n"
+        "inline std::string {0}::to_json() const {{\n"
+        "  return {2}binary_to_json(avro_schema_ptr(), to_avro());\n}}\n\n",
+        T, quote(full), kGen, std::string(2 * T.size() + 20, ' '));
+  }
+
+  const CppOptions& options_;
+  std::map<std::string, Named> named_;  // by Avro fullname
+  std::vector<const Node*> appearance_;  // named types in order of first appearance
+  std::vector<const Node*> records_;     // records in emission order
+  std::optional<std::string> open_ns_;
+  std::string out_;
+  int counter_ = 0;
+};
+
+}  // namespace
+
+Result<std::string> generate_cpp_header(std::span<const avro::SchemaPtr> schemas,
+                                        const CppOptions& options) {
+  return Generator(options).run(schemas);
+}
+
+}  // namespace sluice::codegen

@@ -1,0 +1,54 @@
+#include "codegen/internal/cpp_names.h"
+
+#include <algorithm>
+#include <array>
+#include <vector>
+
+namespace sluice::codegen::internal {
+namespace {
+
+// Sorted for binary search.
+constexpr std::array<std::string_view, 130> kTaken = {
+    "alignas", "alignof", "and", "and_eq", "append_avro", "array", "asm", "auto",
+    "avro_schema", "avro_schema_ptr", "bitand", "bitor", "bool", "break", "case", "catch",
+    "char", "char16_t", "char32_t", "char8_t", "class", "co_await", "co_return", "co_yield",
+    "compl", "concept", "const", "const_cast", "consteval", "constexpr", "constinit",
+    "continue", "decltype", "decode_avro", "default", "delete", "do", "double",
+    "dynamic_cast", "else", "encode_avro", "enum", "explicit", "export", "extern", "false",
+    "final", "float", "for", "friend", "from_avro", "from_string", "goto", "if", "import",
+    "inline", "int", "int16_t", "int32_t", "int64_t", "int8_t", "kAvroCanonicalForm",
+    "kAvroFingerprint", "kAvroSchemaJson", "long", "map", "module", "monostate", "mutable",
+    "namespace", "new", "noexcept", "not", "not_eq", "nullopt", "nullptr", "operator",
+    "optional", "or", "or_eq", "override", "private", "protected", "public",
+    "register", "reinterpret_cast", "requires", "return", "short", "signed", "size_t",
+    "sizeof", "sluice", "static", "static_assert", "static_cast", "std", "string",
+    "string_view", "struct", "switch", "template", "this", "thread_local", "throw",
+    "to_avro", "to_json", "to_string", "true", "try", "typedef", "typeid", "typename",
+    "uint16_t", "uint32_t", "uint64_t", "uint8_t", "union", "unordered_map", "unsigned",
+    "using", "variant", "vector", "virtual", "void", "volatile", "wchar_t", "while",
+    "xor", "xor_eq",
+};
+
+}  // namespace
+
+bool is_taken_name(std::string_view name) {
+  return std::binary_search(kTaken.begin(), kTaken.end(), name);
+}
+
+std::string cpp_identifier(std::string_view avro_name) {
+  // Built in a vector: g++ 12 reports a false -Wrestrict on small std::string appends.
+  std::vector<char> out;
+  out.reserve(avro_name.size() + 4);
+  if (avro_name.empty() || avro_name.front() == '_')
+    out.push_back('x');
+  for (char c : avro_name) {
+    if (c == '_' && !out.empty() && out.back() == '_')
+      out.push_back('x');
+    out.push_back(c);
+  }
+  if (is_taken_name(std::string_view(out.data(), out.size())))
+    out.push_back('_');
+  return std::string(out.data(), out.size());
+}
+
+}  // namespace sluice::codegen::internal

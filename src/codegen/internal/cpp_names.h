@@ -1,0 +1,25 @@
+// How Avro names become C++ identifiers in generated code (documented in README.md,
+// "Generated C++ classes"):
+//   1. a leading underscore gets an `x` in front (`_Reserved` -> `x_Reserved`), and
+//      every double underscore gets an `x` between (`a__b` -> `a_x_b`), so no result
+//      is a reserved identifier;
+//   2. a C++ keyword or alternative token (`class`, `int`, `and`), a name the
+//      generated code itself uses (`std`, `sluice`, `string`, `vector`, `to_avro`,
+//      ...) gets a trailing underscore (`class` -> `class_`).
+// Callers add further trailing underscores when two names would still collide.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace sluice::codegen::internal {
+
+// The C++ identifier for an Avro name (a record, enum, fixed, field, enum symbol or
+// one namespace component). Deterministic; never empty for a valid Avro name.
+std::string cpp_identifier(std::string_view avro_name);
+
+// True when `name` is a C++ keyword, alternative token, or a name the generated code
+// declares or refers to unqualified.
+bool is_taken_name(std::string_view name);
+
+}  // namespace sluice::codegen::internal
