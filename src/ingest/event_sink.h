@@ -5,9 +5,11 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "avro/codec.h"
 #include "avro/schema.h"
@@ -35,6 +37,9 @@ class EventSink {
 
 struct FileSinkOptions {
   avro::Codec codec = avro::Codec::kZstandard;
+  std::optional<int> level;  // codec level; the codec's default when absent
+  // Encoded bytes per container block (compressed as one unit).
+  std::size_t block_size_bytes = 256 * 1024;
   // A part file is completed (renamed from its temporary name) and a new one begun
   // once it holds this many records or bytes.
   std::uint64_t roll_records = 1'000'000;
@@ -43,8 +48,15 @@ struct FileSinkOptions {
 
 // `<dir>/<stream>/part-<seq>.avro`, written as `.part-<seq>.avro.tmp` and renamed
 // when complete, so a reader never sees a half file. Sequence numbers continue after
-// the files already present (a re-run adds files, never overwrites).
+// the files already present (a re-run adds files, never overwrites). make_durable()
+// completes (fsyncs and renames) the open parts, so durable data is always in complete
+// files. Creates `dir` when missing; kIo naming the folder when it cannot be created or
+// written, kInvalidArgument for a zero roll limit.
 Result<std::unique_ptr<EventSink>> open_file_sink(const std::string& dir, FileSinkOptions options);
+
+// Writes every stream to each of `sinks`, in order (the first failure is returned).
+// make_durable()/close() reach every sink. Used by `sluice demo`: files and Kafka.
+std::unique_ptr<EventSink> make_tee_sink(std::vector<std::unique_ptr<EventSink>> sinks);
 
 struct KafkaSinkOptions {
   std::string bootstrap_servers;  // "host:port[,host:port]"

@@ -24,4 +24,9 @@ inline bool stop_requested() { return internal::g_stop_requested.load(std::memor
 // Forgets a stop request (tests that run several pipelines in one process).
 inline void clear_stop_request() { internal::g_stop_requested.store(false, std::memory_order_relaxed); }
 
+// Makes SIGINT and SIGTERM call request_stop() instead of ending the process (stop.cc).
+// A second signal of the same kind once the flag is set ends the process the default
+// way, so an impatient Ctrl-C still works. Handlers use SA_RESTART.
+void install_stop_handlers();
+
 }  // namespace sluice::ingest

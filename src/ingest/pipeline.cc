@@ -1,0 +1,206 @@
+#include "ingest/pipeline.h"
+
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+#include <array>
+#include <chrono>
+#include <cstdio>
+#include <string>
+
+#include "ingest/stop.h"
+#include "movies/event_schemas.h"
+
+namespace sluice::ingest {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+std::int64_t now_micros() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+double seconds_between(Clock::time_point a, Clock::time_point b) {
+  return std::chrono::duration<double>(b - a).count();
+}
+
+// Prints "\r<counts>" on stderr at most once a second while the run lasts.
+class ProgressLine {
+ public:
+  explicit ProgressLine(Progress mode) : on_(mode == Progress::kAuto && ::isatty(2) == 1) {}
+  void maybe_print(const RunReport& r, Clock::time_point start, Clock::time_point now) {
+    if (!on_ || now - last_ < std::chrono::seconds(1)) return;
+    last_ = now;
+    double s = seconds_between(start, now);
+    std::string line = fmt::format(
+        "\r{} lines, {:.0f} lines/s, {} events, {} quarantined   ", r.lines_in,
+        s > 0 ? static_cast<double>(r.lines_in) / s : 0.0, r.events_total, r.quarantined_total);
+    std::fputs(line.c_str(), stderr);
+    printed_ = true;
+  }
+  void finish() {
+    if (printed_) std::fputs("\n", stderr);
+  }
+
+ private:
+  bool on_;
+  bool printed_ = false;
+  Clock::time_point last_ = Clock::now();
+};
+
+class Runner {
+ public:
+  Runner(const movies::EventEncoder& encoder, EventSink& sink, const PipelineOptions& options)
+      : encoder_(encoder), sink_(sink), options_(options), parser_(options.rules) {
+    for (int t = 0; t < movies::kEventTypeCount; ++t) {
+      stream_names_[static_cast<std::size_t>(t)] =
+          encoder_.schema(static_cast<movies::EventType>(t))->root().name;
+    }
+  }
+
+  Status declare_streams() {
+    for (int t = 0; t < movies::kEventTypeCount; ++t) {
+      const std::string& name = stream_names_[static_cast<std::size_t>(t)];
+      SLUICE_TRY(sink_.add_stream(name, encoder_.schema(static_cast<movies::EventType>(t))));
+      report_.events_out[name] = 0;
+    }
+    return sink_.add_stream(kQuarantineStream, movies::quarantine_schema());
+  }
+
+  Status run(std::vector<std::unique_ptr<LineSource>>& sources) {
+    start_ = Clock::now();
+    ProgressLine progress(options_.progress);
+    LineBatch batch;
+    batch.lines.reserve(options_.batch_lines);
+    for (auto& source : sources) {
+      SourceReport& sr = report_.sources.emplace_back();
+      sr.name = source->name();
+      source_name_ = sr.name;
+      auto last_commit = Clock::now();
+      bool commits = false;  // the source has had lines since its last commit
+      for (;;) {
+        if (stop_requested()) {
+          report_.interrupted = true;
+          break;
+        }
+        SLUICE_ASSIGN_OR_RETURN(bool more, source->next_batch(batch, options_.batch_lines));
+        sr.header_lines += batch.skipped_header_lines;
+        report_.header_lines += batch.skipped_header_lines;
+        if (!batch.lines.empty()) {
+          SLUICE_TRY(process(batch, sr));
+          commits = true;
+        }
+        auto now = Clock::now();
+        progress.maybe_print(report_, start_, now);
+        if (!more) break;
+        // Sources that resume (Kafka) commit what the sink made durable, now and then.
+        if (commits && now - last_commit >= std::chrono::milliseconds(options_.commit_interval_ms)) {
+          SLUICE_TRY(sink_.make_durable());
+          SLUICE_TRY(source->commit());
+          last_commit = now;
+          commits = false;
+        }
+      }
+      if (stop_requested()) report_.interrupted = true;
+      SLUICE_TRY(sink_.make_durable());
+      SLUICE_TRY(source->commit());
+      if (report_.interrupted) break;
+    }
+    SLUICE_TRY(sink_.close());
+    progress.finish();
+    report_.elapsed_seconds = seconds_between(start_, Clock::now());
+    return ok_status();
+  }
+
+  RunReport take_report() { return std::move(report_); }
+
+ private:
+  Status process(const LineBatch& batch, SourceReport& sr) {
+    std::int64_t ingested_at = now_micros();
+    for (const InputLine& in : batch.lines) {
+      const movies::ParseOutcome& out = parser_.parse(in.text);
+      if (out.ok()) {
+        datum_.clear();
+        std::optional<movies::Rejection> rejected = encoder_.encode(out.event, datum_);
+        if (!rejected) {
+          auto type = static_cast<std::size_t>(out.event.type);
+          SLUICE_TRY(sink_.write(stream_names_[type], out.event.user_id, datum_));
+          ++type_counts_[type];
+          if (out.event.warnings != 0) count_warnings(out.event.warnings);
+          ++sr.events_out;
+          continue;
+        }
+        SLUICE_TRY(quarantine(in, *rejected, ingested_at));
+      } else {
+        SLUICE_TRY(quarantine(in, out.rejection, ingested_at));
+      }
+      ++sr.quarantined;
+    }
+    sr.lines_in += batch.lines.size();
+    report_.lines_in += batch.lines.size();
+    // Per-type totals folded in once per batch (the map is keyed by name).
+    std::uint64_t events = 0;
+    for (int t = 0; t < movies::kEventTypeCount; ++t) {
+      auto i = static_cast<std::size_t>(t);
+      report_.events_out[stream_names_[i]] += type_counts_[i];
+      events += type_counts_[i];
+      type_counts_[i] = 0;
+    }
+    report_.events_total += events;
+    return ok_status();
+  }
+
+  void count_warnings(std::uint32_t bits) {
+    for (int b = 0; b < movies::kWarningCount; ++b) {
+      if (bits & (1u << b)) ++report_.warnings[static_cast<std::size_t>(b)];
+    }
+  }
+
+  Status quarantine(const InputLine& in, const movies::Rejection& rejection,
+                    std::int64_t ingested_at) {
+    auto reason = static_cast<std::size_t>(rejection.reason);
+    ++report_.quarantined[reason];
+    ++report_.quarantined_total;
+    auto& samples = report_.samples[reason];
+    if (samples.size() < RunReport::kSamplesPerReason) {
+      SampleLine& s = samples.emplace_back();
+      s.source = source_name_;
+      s.line = in.line;
+      s.partition = in.partition;
+      s.offset = in.offset;
+      s.text = std::string(in.text.substr(0, RunReport::kSampleChars));
+      s.detail = rejection.detail;
+    }
+    movies::LinePosition position{source_name_, in.line, in.partition, in.offset};
+    datum_.clear();
+    movies::encode_quarantined(in.text, rejection, position, ingested_at, datum_);
+    return sink_.write(kQuarantineStream, -1, datum_);
+  }
+
+  const movies::EventEncoder& encoder_;
+  EventSink& sink_;
+  const PipelineOptions& options_;
+  movies::LineParser parser_;
+  std::array<std::string, movies::kEventTypeCount> stream_names_;
+  std::array<std::uint64_t, movies::kEventTypeCount> type_counts_{};
+  std::vector<std::uint8_t> datum_;
+  std::string source_name_;
+  RunReport report_;
+  Clock::time_point start_;
+};
+
+}  // namespace
+
+Result<RunReport> run_pipeline(std::vector<std::unique_ptr<LineSource>>& sources,
+                               const movies::EventEncoder& encoder, EventSink& sink,
+                               const PipelineOptions& options) {
+  Runner runner(encoder, sink, options);
+  SLUICE_TRY(runner.declare_streams());
+  SLUICE_TRY(runner.run(sources));
+  return runner.take_report();
+}
+
+}  // namespace sluice::ingest
