@@ -43,8 +43,9 @@ class LineParser {
   explicit LineParser(ParseRules rules = {}) : rules_(rules) {}
 
   // Parses one line (without its '\n'; a trailing '\r' is accepted with a warning).
-  // A McGill Kafka-dump row (`movielog5,1,<offset>,...,"b'<line>'",...`) is unwrapped
-  // first. The result's views point into `line` and this parser's scratch storage.
+  // A McGill Kafka-dump row (`movielog5,1,<offset>,...,"b'<line>'",...`) and a CMU
+  // export row (`Movie,"<line>"`, `Rating,...`, `Recommendation,...`) are unwrapped
+  // first, with a warning. The result's views point into `line` and this parser's scratch storage.
   const ParseOutcome& parse(std::string_view line);
 
   const ParseRules& rules() const { return rules_; }
@@ -53,6 +54,7 @@ class LineParser {
   ParseRules rules_;
   ParseOutcome outcome_;
   std::vector<std::string_view> recommendations_;  // reused scratch
+  std::string unwrapped_;  // a dump row's line after unescaping (reused scratch)
 };
 
 // Timestamps: "YYYY-MM-DDTHH:MM[:SS[.f{1,9}]]" (UTC). Returns false when malformed;

@@ -53,18 +53,21 @@ enum Warning : std::uint32_t {
   kWarnOtherFraction = 1u << 4,     // 1, 2, 4, 5, 7 or 8 digits
   kWarnCrLf = 1u << 5,              // line ended in \r\n
   kWarnKafkaDumpEnvelope = 1u << 6, // the line was unwrapped from a b'...' dump row
+  kWarnCsvExportRow = 1u << 7,      // unwrapped from a `Movie,"<line>"` export row (CMU CSV)
 };
-inline constexpr int kWarningCount = 7;
+inline constexpr int kWarningCount = 8;
 // "no_seconds", "fraction_3_digits", ...: the report's names, bit i == name i.
 std::string_view warning_name(int bit);
 
 struct WatchFields {
   std::string_view movie_id;
   std::int32_t minute = 0;
+  std::string_view minute_text;  // the minute as in the log ("84")
 };
 struct RatingFields {
   std::string_view movie_id;
   std::int32_t rating = 0;
+  std::string_view rating_text;  // the rating as in the log ("4")
 };
 struct RecommendationFields {
   std::string_view server;  // "17645-team19.isri.cmu.edu:8082"
@@ -74,6 +77,10 @@ struct RecommendationFields {
   // The result text when the request failed (status != 200); the list is empty then.
   std::optional<std::string_view> error;
   std::int32_t response_time_ms = 0;
+  // The pieces as in the log, for string-typed user schema fields:
+  std::string_view status_text;         // "200"
+  std::string_view result_text;         // everything between "result: " and ", <n> ms"
+  std::string_view response_time_text;  // "44 ms"
 };
 
 // One good line.

@@ -30,6 +30,8 @@ struct SimulatorOptions {
   double timeout_rate = 0.05;          // share of recommendation requests with status 0
   double corruption_rate = 0.0;        // share of lines corrupted on purpose
   int recommendations_per_request = 20;
+  // Concurrent watch sessions (each a user watching consecutive minutes of a movie).
+  int active_sessions = 256;
 };
 
 // What the simulator produced so far (corrupted lines are counted, not typed).
@@ -39,6 +41,9 @@ struct SimulatorStats {
   std::uint64_t rating = 0;
   std::uint64_t recommendation = 0;
   std::uint64_t corrupted = 0;
+  // Of `corrupted`, the lines whose seconds were dropped: those still parse (with a
+  // no_seconds warning); every other corrupted line is rejected by LineParser.
+  std::uint64_t seconds_dropped = 0;
 };
 
 class Simulator {

@@ -1,0 +1,512 @@
+#include "movies/line_parser.h"
+
+#include <fmt/format.h>
+
+#include <cstring>
+#include <iterator>
+#include <limits>
+
+#include "movies/internal/text.h"
+
+namespace sluice::movies {
+namespace {
+
+using internal::is_digit;
+
+constexpr std::string_view kWatchPrefix = "GET /data/m/";
+constexpr std::string_view kRatePrefix = "GET /rate/";
+constexpr std::string_view kRecommendationPrefix = "recommendation request ";
+constexpr std::string_view kStatusSep = ", status ";
+constexpr std::string_view kResultSep = ", result: ";
+constexpr std::string_view kMpg = ".mpg";
+constexpr std::string_view kMs = " ms";
+
+// At most this many characters of an offending piece are quoted in a detail.
+constexpr std::size_t kQuoteMax = 48;
+
+std::string_view quoted(std::string_view s) {
+  return s.size() <= kQuoteMax ? s : s.substr(0, kQuoteMax);
+}
+const char* ellipsis(std::string_view s) { return s.size() <= kQuoteMax ? "" : "..."; }
+
+// Parses s as a decimal number of at most 18 digits (no sign, no spaces).
+bool parse_digits(std::string_view s, std::int64_t* value) {
+  if (s.empty() || s.size() > 18) return false;
+  std::int64_t v = 0;
+  for (char c : s) {
+    if (!is_digit(c)) return false;
+    v = v * 10 + (c - '0');
+  }
+  *value = v;
+  return true;
+}
+
+// The character rule for movie ids and server names: printable, no space or control
+// character (bytes >= 0x80 are parts of UTF-8 characters, validated for the whole
+// line), and none of the `forbidden` separators. Returns the offset of the first bad
+// character, or npos.
+std::size_t bad_id_char(std::string_view s, char forbidden1, char forbidden2) {
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    auto c = static_cast<unsigned char>(s[i]);
+    if (c <= 0x20 || c == 0x7f || s[i] == forbidden1 || s[i] == forbidden2) return i;
+  }
+  return std::string_view::npos;
+}
+
+std::string describe_char(char c) {
+  auto u = static_cast<unsigned char>(c);
+  if (u == ' ') return "a space";
+  if (u < 0x20 || u == 0x7f) return fmt::format("control character 0x{:02x}", u);
+  return fmt::format("'{}'", c);
+}
+
+// Days since 1970-01-01 of a proleptic Gregorian date (month 1-12).
+std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
+  y -= m <= 2 ? 1 : 0;
+  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const auto yoe = static_cast<unsigned>(y - era * 400);
+  const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
+}
+
+unsigned days_in_month(std::int64_t y, unsigned m) {
+  static constexpr unsigned kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0)) return 29;
+  return kDays[m - 1];
+}
+
+inline unsigned two(const char* p) { return static_cast<unsigned>((p[0] - '0') * 10 + (p[1] - '0')); }
+
+// Unescapes the contents of a python bytes repr (b'...' as written inside a CSV
+// field): \\ \' \" \n \r \t \xHH, and CSV's doubled quote "" for ". Stops at the
+// closing quote `quote` (for b"..." the CSV form of the closing quote is ""),
+// returning the offset just past it in *end, or false when the text is malformed.
+bool unescape_bytes_repr(std::string_view s, char quote, std::string& out, std::size_t* end) {
+  out.clear();
+  std::size_t i = 0;
+  while (i < s.size()) {
+    char c = s[i];
+    if (quote == '\'' && c == '\'') {
+      *end = i + 1;
+      return true;
+    }
+    if (c == '"') {
+      if (i + 1 >= s.size() || s[i + 1] != '"') return false;  // a lone quote ends the CSV field
+      if (quote == '"') {
+        *end = i + 2;
+        return true;
+      }
+      out.push_back('"');
+      i += 2;
+      continue;
+    }
+    if (c != '\\') {
+      out.push_back(c);
+      ++i;
+      continue;
+    }
+    if (i + 1 >= s.size()) return false;
+    char e = s[i + 1];
+    switch (e) {
+      case '\\': out.push_back('\\'); i += 2; break;
+      case '\'': out.push_back('\''); i += 2; break;
+      case 'n': out.push_back('\n'); i += 2; break;
+      case 'r': out.push_back('\r'); i += 2; break;
+      case 't': out.push_back('\t'); i += 2; break;
+      case '"':  // CSV doubles it: \"" is an escaped quote
+        out.push_back('"');
+        i += (i + 2 < s.size() && s[i + 2] == '"') ? 3 : 2;
+        break;
+      case 'x': {
+        if (i + 3 >= s.size()) return false;
+        auto hex = [](char h) -> int {
+          if (h >= '0' && h <= '9') return h - '0';
+          if (h >= 'a' && h <= 'f') return h - 'a' + 10;
+          if (h >= 'A' && h <= 'F') return h - 'A' + 10;
+          return -1;
+        };
+        int hi = hex(s[i + 2]);
+        int lo = hex(s[i + 3]);
+        if (hi < 0 || lo < 0) return false;
+        out.push_back(static_cast<char>(hi * 16 + lo));
+        i += 4;
+        break;
+      }
+      default:
+        return false;
+    }
+  }
+  return false;  // no closing quote
+}
+
+}  // namespace
+
+bool parse_log_timestamp(std::string_view t, std::int64_t* micros, std::uint32_t* warnings) {
+  // YYYY-MM-DDTHH:MM is 16 characters; every further form extends it.
+  if (t.size() < 16) return false;
+  const char* p = t.data();
+  for (int i : {0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15}) {
+    if (!is_digit(p[i])) return false;
+  }
+  if (p[4] != '-' || p[7] != '-' || p[10] != 'T' || p[13] != ':') return false;
+  const std::int64_t year = (p[0] - '0') * 1000 + (p[1] - '0') * 100 + two(p + 2);
+  const unsigned month = two(p + 5);
+  const unsigned day = two(p + 8);
+  const unsigned hour = two(p + 11);
+  const unsigned minute = two(p + 14);
+  unsigned second = 0;
+  std::int64_t fraction_micros = 0;
+  std::uint32_t w = 0;
+  if (t.size() == 16) {
+    w |= kWarnNoSeconds;
+  } else {
+    if (t.size() < 19 || p[16] != ':' || !is_digit(p[17]) || !is_digit(p[18])) return false;
+    second = two(p + 17);
+    if (t.size() > 19) {
+      if (p[19] != '.') return false;
+      const std::size_t digits = t.size() - 20;
+      if (digits < 1 || digits > 9) return false;
+      std::int64_t f = 0;
+      for (std::size_t i = 0; i < digits; ++i) {
+        char c = p[20 + i];
+        if (!is_digit(c)) return false;
+        if (i < 6) f = f * 10 + (c - '0');  // digits past the 6th are truncated
+      }
+      for (std::size_t i = digits; i < 6; ++i) f *= 10;
+      fraction_micros = f;
+      w |= digits == 3 ? kWarnFraction3
+           : digits == 6 ? kWarnFraction6
+           : digits == 9 ? kWarnFraction9
+                         : kWarnOtherFraction;
+    }
+  }
+  if (month < 1 || month > 12 || day < 1 || day > days_in_month(year, month) || hour > 23 ||
+      minute > 59 || second > 59) {
+    return false;
+  }
+  const std::int64_t days = days_from_civil(year, month, day);
+  *micros = (((days * 24 + hour) * 60 + minute) * 60 + second) * 1'000'000 + fraction_micros;
+  *warnings |= w;
+  return true;
+}
+
+std::string format_log_timestamp(std::int64_t micros) {
+  std::int64_t secs = micros / 1'000'000;
+  std::int64_t frac = micros % 1'000'000;
+  if (frac < 0) {
+    frac += 1'000'000;
+    secs -= 1;
+  }
+  std::int64_t days = secs / 86400;
+  std::int64_t rem = secs % 86400;
+  if (rem < 0) {
+    rem += 86400;
+    days -= 1;
+  }
+  // civil_from_days (the inverse of days_from_civil).
+  const std::int64_t z = days + 719468;
+  const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const auto doe = static_cast<unsigned>(z - era * 146097);
+  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const unsigned mp = (5 * doy + 2) / 153;
+  const unsigned d = doy - (153 * mp + 2) / 5 + 1;
+  const unsigned m = mp < 10 ? mp + 3 : mp - 9;
+  const std::int64_t y = static_cast<std::int64_t>(yoe) + era * 400 + (m <= 2 ? 1 : 0);
+  if (frac == 0) {
+    return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}", y, m, d, rem / 3600, rem / 60 % 60,
+                       rem % 60);
+  }
+  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:06}", y, m, d, rem / 3600,
+                     rem / 60 % 60, rem % 60, frac);
+}
+
+const ParseOutcome& LineParser::parse(std::string_view line) {
+  ParseOutcome& out = outcome_;
+  out.is_event = false;
+  std::uint32_t warnings = 0;
+
+  // Every rejection goes through here: reason, and a detail naming the 1-based column
+  // of the line (as parsed, after unwrapping) where the problem starts.
+  std::string_view text = line;
+  auto reject = [&](Reason reason, std::size_t offset, std::string_view format,
+                    const auto&... args) -> const ParseOutcome& {
+    out.rejection.reason = reason;
+    std::string& d = out.rejection.detail;
+    d.clear();  // keeps its capacity: a bad line costs no allocation once warmed up
+    fmt::format_to(std::back_inserter(d), fmt::runtime(format), args...);
+    fmt::format_to(std::back_inserter(d), " (column {})", offset + 1);
+    return out;
+  };
+  auto column = [&](std::string_view piece) {
+    return static_cast<std::size_t>(piece.data() - text.data());
+  };
+
+  if (!text.empty() && text.back() == '\n') text.remove_suffix(1);
+  if (!text.empty() && text.back() == '\r') {
+    text.remove_suffix(1);
+    warnings |= kWarnCrLf;
+  }
+
+  // A McGill Kafka-dump CSV row: `<topic>,<partition>,<offset>,<ts>,...,"b'<line>'",...`.
+  // Log lines start with a digit; a dump row starts with its topic name.
+  if (!text.empty() && !is_digit(text.front())) {
+    std::size_t open = text.find(",\"b'");
+    char quote = '\'';
+    std::size_t skip = 4;
+    if (open == std::string_view::npos) {
+      open = text.find(",\"b\"\"");
+      quote = '"';
+      skip = 5;
+    }
+    // The CMU export CSV: `Movie,"<line>"`, `Rating,"..."`, `Recommendation,"..."`.
+    std::size_t export_quote = std::string_view::npos;
+    for (std::string_view kind : {"Movie,\"", "Rating,\"", "Recommendation,\""}) {
+      if (text.starts_with(kind)) export_quote = kind.size();
+    }
+    if (export_quote != std::string_view::npos && text.size() > export_quote &&
+        text.back() == '"') {
+      std::string_view inner = text.substr(export_quote, text.size() - export_quote - 1);
+      if (inner.find('"') == std::string_view::npos) {
+        text = inner;
+      } else {
+        // CSV doubles quotes inside a quoted field.
+        unwrapped_.clear();
+        for (std::size_t i = 0; i < inner.size(); ++i) {
+          unwrapped_.push_back(inner[i]);
+          if (inner[i] == '"' && i + 1 < inner.size() && inner[i + 1] == '"') ++i;
+        }
+        text = unwrapped_;
+      }
+      warnings |= kWarnCsvExportRow;
+    } else if (open != std::string_view::npos) {
+      std::string_view body = text.substr(open + skip);
+      std::size_t end = 0;
+      if (!unescape_bytes_repr(body, quote, unwrapped_, &end) || end >= body.size() ||
+          body[end] != '"' || (end + 1 < body.size() && body[end + 1] != ',')) {
+        return reject(Reason::kUnknownFormat, open + 1,
+                      "a Kafka dump row whose b'...' field is malformed");
+      }
+      warnings |= kWarnKafkaDumpEnvelope;
+      // Without escapes the line is the row's own bytes: no copy kept.
+      std::string_view inner = body.substr(0, end - (quote == '"' ? 2 : 1));
+      text = inner.size() == unwrapped_.size() ? inner : std::string_view(unwrapped_);
+      if (!text.empty() && text.back() == '\n') text.remove_suffix(1);
+      if (!text.empty() && text.back() == '\r') {
+        text.remove_suffix(1);
+        warnings |= kWarnCrLf;
+      }
+    }
+  }
+
+  if (internal::has_high_byte(text)) {
+    std::size_t bad = internal::first_invalid_utf8(text);
+    if (bad != text.size()) {
+      return reject(Reason::kBadEncoding, bad, "byte 0x{:02x} is not valid UTF-8",
+                    static_cast<unsigned char>(text[bad]));
+    }
+  }
+
+  // <time>,
+  const std::size_t comma1 = text.find(',');
+  if (comma1 == std::string_view::npos) {
+    return reject(Reason::kUnknownFormat, 0, "no ',': not a '<time>,<userId>,<request>' line");
+  }
+  ParsedLine& ev = out.event;
+  ev.time_text = text.substr(0, comma1);
+  if (!parse_log_timestamp(ev.time_text, &ev.time_micros, &warnings)) {
+    return reject(Reason::kBadTimestamp, 0,
+                  "timestamp '{}{}' is not YYYY-MM-DDTHH:MM[:SS[.fraction]] (a valid UTC time)",
+                  quoted(ev.time_text), ellipsis(ev.time_text));
+  }
+
+  // <userId>,
+  std::string_view rest = text.substr(comma1 + 1);
+  const std::size_t comma2 = rest.find(',');
+  std::string_view user = rest.substr(0, comma2);
+  std::int64_t user_id = 0;
+  if (!parse_digits(user, &user_id)) {
+    return reject(Reason::kBadUserId, column(user), "user id '{}{}' is not a number",
+                  quoted(user), ellipsis(user));
+  }
+  if (user_id < 1 || user_id > rules_.max_user_id) {
+    return reject(Reason::kBadUserId, column(user), "user id {} is outside [1, {}]", user_id,
+                  rules_.max_user_id);
+  }
+  ev.user_id = user_id;
+  if (comma2 == std::string_view::npos) {
+    return reject(Reason::kUnknownFormat, text.size(),
+                  "the line ends after the user id (no request)");
+  }
+  std::string_view request = rest.substr(comma2 + 1);
+
+  if (request.starts_with(kWatchPrefix)) {
+    // GET /data/m/<movieId>/<minute>.mpg
+    std::string_view body = request.substr(kWatchPrefix.size());
+    const std::size_t slash = body.find('/');
+    if (slash == std::string_view::npos) {
+      return reject(Reason::kUnknownFormat, column(body),
+                    "no '/<minute>.mpg' after the movie id");
+    }
+    std::string_view movie = body.substr(0, slash);
+    if (movie.empty()) return reject(Reason::kBadMovieId, column(movie), "empty movie id");
+    if (std::size_t bad = bad_id_char(movie, '/', '/'); bad != std::string_view::npos) {
+      return reject(Reason::kBadMovieId, column(movie) + bad, "movie id contains {}",
+                    describe_char(movie[bad]));
+    }
+    std::string_view tail = body.substr(slash + 1);
+    const std::size_t mpg = tail.find(kMpg);
+    if (mpg == std::string_view::npos) {
+      return reject(Reason::kUnknownFormat, column(tail), "no '.mpg' after the minute");
+    }
+    std::string_view minute_text = tail.substr(0, mpg);
+    std::int64_t minute = 0;
+    if (!parse_digits(minute_text, &minute) || minute > rules_.max_minute) {
+      return reject(Reason::kBadMinute, column(minute_text),
+                    "minute '{}{}' is not an integer in [0, {}]", quoted(minute_text),
+                    ellipsis(minute_text), rules_.max_minute);
+    }
+    std::string_view after = tail.substr(mpg + kMpg.size());
+    if (!after.empty()) {
+      return reject(Reason::kTrailingData, column(after), "'{}{}' after '.mpg'", quoted(after),
+                    ellipsis(after));
+    }
+    ev.type = EventType::kWatch;
+    ev.watch.movie_id = movie;
+    ev.watch.minute = static_cast<std::int32_t>(minute);
+    ev.watch.minute_text = minute_text;
+  } else if (request.starts_with(kRatePrefix)) {
+    // GET /rate/<movieId>=<rating>
+    std::string_view body = request.substr(kRatePrefix.size());
+    const std::size_t eq = body.find('=');
+    if (eq == std::string_view::npos) {
+      return reject(Reason::kUnknownFormat, column(body), "no '=<rating>' after the movie id");
+    }
+    std::string_view movie = body.substr(0, eq);
+    if (movie.empty()) return reject(Reason::kBadMovieId, column(movie), "empty movie id");
+    if (std::size_t bad = bad_id_char(movie, '/', '='); bad != std::string_view::npos) {
+      return reject(Reason::kBadMovieId, column(movie) + bad, "movie id contains {}",
+                    describe_char(movie[bad]));
+    }
+    std::string_view tail = body.substr(eq + 1);
+    const std::size_t comma = tail.find(',');
+    std::string_view rating_text = tail.substr(0, comma);
+    std::int64_t rating = 0;
+    if (!parse_digits(rating_text, &rating) || rating < 1 || rating > 5) {
+      return reject(Reason::kBadRating, column(rating_text), "rating '{}{}' is not 1 to 5",
+                    quoted(rating_text), ellipsis(rating_text));
+    }
+    if (comma != std::string_view::npos) {
+      std::string_view after = tail.substr(comma);
+      return reject(Reason::kTrailingData, column(after), "'{}{}' after the rating",
+                    quoted(after), ellipsis(after));
+    }
+    ev.type = EventType::kRating;
+    ev.rating.movie_id = movie;
+    ev.rating.rating = static_cast<std::int32_t>(rating);
+    ev.rating.rating_text = rating_text;
+  } else if (request.starts_with(kRecommendationPrefix)) {
+    // recommendation request <server>, status <code>, result: <results>, <n> ms
+    std::string_view body = request.substr(kRecommendationPrefix.size());
+    const std::size_t status_at = body.find(kStatusSep);
+    if (status_at == std::string_view::npos) {
+      return reject(Reason::kUnknownFormat, column(body), "no ', status ' after the server");
+    }
+    std::string_view server = body.substr(0, status_at);
+    if (server.empty()) return reject(Reason::kBadServer, column(server), "empty server");
+    if (std::size_t bad = bad_id_char(server, ',', ','); bad != std::string_view::npos) {
+      return reject(Reason::kBadServer, column(server) + bad, "server contains {}",
+                    describe_char(server[bad]));
+    }
+    std::string_view after_status = body.substr(status_at + kStatusSep.size());
+    const std::size_t status_end = after_status.find(',');
+    std::string_view status_text = after_status.substr(0, status_end);
+    std::int64_t status = 0;
+    {
+      std::string_view digits = status_text;
+      const bool negative = !digits.empty() && digits.front() == '-';
+      if (negative) digits.remove_prefix(1);
+      if (!parse_digits(digits, &status) || status > std::numeric_limits<std::int32_t>::max()) {
+        return reject(Reason::kBadStatus, column(status_text), "status '{}{}' is not an integer",
+                      quoted(status_text), ellipsis(status_text));
+      }
+      if (negative) status = -status;
+    }
+    std::string_view results_and_time =
+        status_end == std::string_view::npos ? std::string_view() : after_status.substr(status_end);
+    if (!results_and_time.starts_with(kResultSep)) {
+      return reject(Reason::kUnknownFormat, column(status_text) + status_text.size(),
+                    "no ', result: ' after the status");
+    }
+    results_and_time.remove_prefix(kResultSep.size());
+    // The response time is the LAST ", <n> ms": error texts may contain ", " too.
+    const std::size_t last = results_and_time.rfind(", ");
+    if (last == std::string_view::npos) {
+      return reject(Reason::kUnknownFormat, column(results_and_time),
+                    "no ', <n> ms' response time at the end");
+    }
+    std::string_view result_text = results_and_time.substr(0, last);
+    std::string_view time_text = results_and_time.substr(last + 2);
+
+    auto& rec = ev.recommendation;
+    recommendations_.clear();
+    rec.error.reset();
+    if (status == 200 && !result_text.empty()) {
+      std::string_view items = result_text;
+      for (;;) {
+        const std::size_t sep = items.find(", ");
+        std::string_view item = items.substr(0, sep);
+        if (item.empty()) {
+          return reject(Reason::kBadMovieId, column(item), "empty movie id in the result list");
+        }
+        if (std::size_t bad = bad_id_char(item, '/', '/'); bad != std::string_view::npos) {
+          return reject(Reason::kBadMovieId, column(item) + bad,
+                        "movie id in the result list contains {}", describe_char(item[bad]));
+        }
+        recommendations_.push_back(item);
+        if (sep == std::string_view::npos) break;
+        items = items.substr(sep + 2);
+      }
+    } else if (status != 200) {
+      rec.error = result_text;
+    }
+
+    std::size_t digits = 0;
+    while (digits < time_text.size() && is_digit(time_text[digits])) ++digits;
+    std::int64_t ms = 0;
+    std::string_view ms_digits = time_text.substr(0, digits);
+    if (!parse_digits(ms_digits, &ms) || !time_text.substr(digits).starts_with(kMs)) {
+      return reject(Reason::kBadResponseTime, column(time_text),
+                    "response time '{}{}' is not '<n> ms'", quoted(time_text),
+                    ellipsis(time_text));
+    }
+    if (ms > rules_.max_response_time_ms) {
+      return reject(Reason::kBadResponseTime, column(time_text),
+                    "response time {} ms is outside [0, {}]", ms, rules_.max_response_time_ms);
+    }
+    std::string_view after = time_text.substr(digits + kMs.size());
+    if (!after.empty()) {
+      return reject(Reason::kTrailingData, column(after), "'{}{}' after the response time",
+                    quoted(after), ellipsis(after));
+    }
+    ev.type = EventType::kRecommendation;
+    rec.server = server;
+    rec.status = static_cast<std::int32_t>(status);
+    rec.recommendations = std::span<const std::string_view>(recommendations_);
+    rec.response_time_ms = static_cast<std::int32_t>(ms);
+    rec.status_text = status_text;
+    rec.result_text = result_text;
+    rec.response_time_text = time_text;
+  } else {
+    return reject(Reason::kUnknownFormat, column(request),
+                  "request '{}{}' is none of 'GET /data/m/', 'GET /rate/', "
+                  "'recommendation request '",
+                  quoted(request), ellipsis(request));
+  }
+  ev.warnings = warnings;
+  out.is_event = true;
+  return out;
+}
+
+}  // namespace sluice::movies
