@@ -1,0 +1,309 @@
+"""End-to-end tests of schema artifacts, run by ctest with the built `sluice`:
+
+  e2e       install the Sluice library (cmake --install, component sluice_dev) to a temp
+            prefix, build artifacts movies 1.0.0 (schemas/movies/v1.avsc) and 1.1.0
+            (v2.avsc) into that prefix, then configure, build and run the consumer project
+            tests/codegen/artifact_consumer/ asking for 1.0.0 EXACT and for no version:
+            each program round-trips a MovieWatchEvent through to_avro()/from_avro() and
+            checks the version it was compiled against.
+  determinism  the same `sluice artifact build` twice: byte-identical trees.
+  generate  sluice_generate() in tests/codegen/artifact_consumer/generate/: a schema edit
+            regenerates the header on the next `cmake --build` (no re-configure).
+  sync      `sluice artifact sync` against a real `sluice registry serve --store memory`:
+            v1 -> 1.0.0; re-sync -> nothing; compatible v2 -> 1.0.1 only; level NONE and an
+            incompatible v3 -> 2.0.0.
+
+Usage: artifact_e2e.py <case> --sluice BIN --build-dir DIR --source-dir DIR
+"""
+import argparse
+import filecmp
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import urllib.request
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+CONSUMER = os.path.join(HERE, "artifact_consumer")
+
+
+class Failure(Exception):
+    pass
+
+
+def check(cond, what):
+    if not cond:
+        raise Failure(what)
+
+
+def run(args, expect_ok=True, cwd=None, env=None):
+    proc = subprocess.run(args, cwd=cwd, env=env, stdout=subprocess.PIPE,
+                          stderr=subprocess.STDOUT, text=True)
+    if expect_ok and proc.returncode != 0:
+        raise Failure("command failed (exit %d): %s\n%s" % (proc.returncode, " ".join(args),
+                                                              proc.stdout))
+    return proc
+
+
+def cmake_configure_args(src, build, prefix_path, extra=()):
+    args = ["cmake", "-S", src, "-B", build, "-G", "Ninja", "-DCMAKE_BUILD_TYPE=Release",
+            "-DCMAKE_PREFIX_PATH=" + ";".join(prefix_path)]
+    ccache = shutil.which("ccache")
+    if ccache:
+        args.append("-DCMAKE_CXX_COMPILER_LAUNCHER=" + ccache)
+    return args + list(extra)
+
+
+def tree_files(root):
+    out = []
+    for dirpath, _, files in os.walk(root):
+        for f in files:
+            out.append(os.path.relpath(os.path.join(dirpath, f), root))
+    return sorted(out)
+
+
+def install_sluice(opts, prefix):
+    run(["cmake", "--install", opts.build_dir, "--prefix", prefix, "--component", "sluice_dev"])
+    check(os.path.exists(os.path.join(prefix, "lib", "cmake", "Sluice", "SluiceConfig.cmake")),
+          "cmake --install did not install SluiceConfig.cmake")
+
+
+def build_artifact(opts, schema, version, out, name="movies"):
+    return run([opts.sluice, "artifact", "build", "--schema", schema, "--name", name,
+                "--version", version, "--out", out])
+
+
+def case_e2e(opts, tmp):
+    prefix = os.path.join(tmp, "prefix")
+    install_sluice(opts, prefix)
+    out = os.path.join(tmp, "artifacts")
+    schemas = os.path.join(opts.source_dir, "schemas", "movies")
+    build_artifact(opts, os.path.join(schemas, "v1.avsc"), "1.0.0", out)
+    build_artifact(opts, os.path.join(schemas, "v2.avsc"), "1.1.0", out)
+    v1 = os.path.join(out, "movies", "1.0.0")
+    v2 = os.path.join(out, "movies", "1.1.0")
+    meta = json.load(open(os.path.join(v1, "share", "movies-1.0.0", "artifact.json")))
+    check(meta["version"] == "1.0.0" and meta["name"] == "movies", "artifact.json: %r" % meta)
+    # The chooser files are the same bytes in both versions: copying merges them.
+    for f in ("moviesConfig.cmake", "moviesConfigVersion.cmake"):
+        check(filecmp.cmp(os.path.join(v1, "lib/cmake/movies", f),
+                          os.path.join(v2, "lib/cmake/movies", f), shallow=False),
+              f + " differs between versions")
+    shutil.copytree(v1, prefix, dirs_exist_ok=True)
+    shutil.copytree(v2, prefix, dirs_exist_ok=True)
+
+    cases = [  # (find_package version, EXACT, version the program must see, build it?)
+        ("1.0.0", True, "1.0.0", True),
+        ("", False, "1.1.0", True),
+        ("1.0", False, "1.1.0", False),      # highest of major 1 that is >= 1.0
+        ("1.1.0", True, "1.1.0", False),
+    ]
+    for i, (want, exact, expect, build) in enumerate(cases):
+        bdir = os.path.join(tmp, "consumer%d" % i)
+        cfg = run(cmake_configure_args(CONSUMER, bdir, [prefix], [
+            "-DWANT_VERSION=" + want, "-DWANT_EXACT=" + ("ON" if exact else "OFF"),
+            "-DEXPECT_VERSION=" + expect]))
+        check("artifact_consumer: movies_VERSION=%s" % expect in cfg.stdout,
+              "find_package(movies %s%s) did not pick %s:\n%s"
+              % (want, " EXACT" if exact else "", expect, cfg.stdout))
+        if build:
+            run(["cmake", "--build", bdir])
+            res = run([os.path.join(bdir, "consumer")])
+            check("movies %s round trip ok" % expect in res.stdout, res.stdout)
+            print(res.stdout.strip())
+    # No installed version satisfies these: configure must fail.
+    for want, exact in (("2.0.0", False), ("1.0.1", True)):
+        bdir = os.path.join(tmp, "consumer-bad-" + want)
+        cfg = run(cmake_configure_args(CONSUMER, bdir, [prefix], [
+            "-DWANT_VERSION=" + want, "-DWANT_EXACT=" + ("ON" if exact else "OFF")]),
+            expect_ok=False)
+        check(cfg.returncode != 0, "find_package(movies %s) should fail:\n%s" % (want, cfg.stdout))
+    print("e2e ok")
+
+
+def case_determinism(opts, tmp):
+    schema = os.path.join(opts.source_dir, "schemas", "movies", "v1.avsc")
+    a = os.path.join(tmp, "a")
+    b = os.path.join(tmp, "b")
+    build_artifact(opts, schema, "1.2.3", a)
+    build_artifact(opts, schema, "1.2.3", b)
+    ta, tb = tree_files(a), tree_files(b)
+    check(ta == tb, "different file lists: %r vs %r" % (ta, tb))
+    check(len(ta) == 8, "expected 8 files, got %r" % ta)
+    for f in ta:
+        check(open(os.path.join(a, f), "rb").read() == open(os.path.join(b, f), "rb").read(),
+              f + " differs between two builds")
+    # Building over an existing tree gives the same bytes again.
+    build_artifact(opts, schema, "1.2.3", a)
+    for f in ta:
+        check(open(os.path.join(a, f), "rb").read() == open(os.path.join(b, f), "rb").read(),
+              f + " differs after a rebuild in place")
+    print("determinism ok: %d files identical" % len(ta))
+
+
+EVENT_V1 = {"type": "record", "name": "Event", "namespace": "regen.test",
+            "fields": [{"name": "id", "type": "long"}]}
+EVENT_V2 = {"type": "record", "name": "Event", "namespace": "regen.test",
+            "fields": [{"name": "id", "type": "long"},
+                       {"name": "addedLater", "type": "string", "default": "x"}]}
+
+
+def case_generate(opts, tmp):
+    prefix = os.path.join(tmp, "prefix")
+    install_sluice(opts, prefix)
+    schema = os.path.join(tmp, "event.avsc")
+    with open(schema, "w") as f:
+        json.dump(EVENT_V1, f)
+    bdir = os.path.join(tmp, "build")
+    run(cmake_configure_args(os.path.join(CONSUMER, "generate"), bdir, [prefix], [
+        "-DEVENT_SCHEMA=" + schema, "-DSLUICE_EXECUTABLE=" + opts.sluice]))
+    run(["cmake", "--build", bdir])
+    header = os.path.join(bdir, "sluice_generated", "generated_event", "event.hpp")
+    check(os.path.exists(header), "sluice_generate did not write " + header)
+    first = run([os.path.join(bdir, "generated_event")]).stdout
+    check('"id"' in first and "addedLater" not in first, first)
+    with open(schema, "w") as f:
+        json.dump(EVENT_V2, f)
+    # Make sure the edit is newer than the header even on coarse file-time clocks.
+    st = os.stat(header)
+    os.utime(schema, ns=(st.st_atime_ns + 2_000_000_000, st.st_mtime_ns + 2_000_000_000))
+    rebuild = run(["cmake", "--build", bdir])
+    check("sluice avro codegen" in rebuild.stdout, "no regeneration:\n" + rebuild.stdout)
+    second = run([os.path.join(bdir, "generated_event")]).stdout
+    check("addedLater" in second, "the rebuilt program still has the old schema: " + second)
+    check("addedLater" in open(header).read(), "header not regenerated")
+    nothing = run(["cmake", "--build", bdir])
+    check("sluice avro codegen" not in nothing.stdout, "regenerated with no change:\n" + nothing.stdout)
+    print("generate ok")
+
+
+class Registry:
+    def __init__(self, sluice, tmp):
+        self.err = open(os.path.join(tmp, "server.stderr"), "w")
+        self.proc = subprocess.Popen([sluice, "registry", "serve", "--listen", "127.0.0.1:0",
+                                      "--store", "memory"], stdout=subprocess.PIPE,
+                                     stderr=self.err, text=True)
+        line = self.proc.stdout.readline()
+        m = re.search(r"listening on (https?://[0-9.]+:\d+)", line)
+        if not m:
+            self.stop()
+            raise Failure("registry did not start: %r" % line)
+        self.url = m.group(1)
+
+    def call(self, method, path, body):
+        req = urllib.request.Request(self.url + path, method=method,
+                                     data=json.dumps(body).encode(),
+                                     headers={"Content-Type": "application/vnd.schemaregistry.v1+json"})
+        with urllib.request.urlopen(req, timeout=30) as r:
+            return json.loads(r.read())
+
+    def register(self, subject, schema):
+        return self.call("POST", "/subjects/%s/versions" % subject,
+                         {"schema": json.dumps(schema)})["id"]
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.proc.stdout.close()
+        self.err.close()
+
+
+WATCH_V1 = {"type": "record", "name": "Watch", "namespace": "sync.test",
+            "fields": [{"name": "userId", "type": "long"}, {"name": "minute", "type": "int"}]}
+WATCH_V2 = {"type": "record", "name": "Watch", "namespace": "sync.test",
+            "fields": [{"name": "userId", "type": "long"}, {"name": "minute", "type": "int"},
+                       {"name": "device", "type": ["null", "string"], "default": None}]}
+WATCH_V3 = {"type": "record", "name": "Watch", "namespace": "sync.test",
+            "fields": [{"name": "userId", "type": "string"}, {"name": "minute", "type": "int"}]}
+OTHER = {"type": "record", "name": "Other", "fields": [{"name": "x", "type": "int"}]}
+
+
+def built_lines(output):
+    return [l for l in output.splitlines() if l.startswith("built ")]
+
+
+def case_sync(opts, tmp):
+    repo = os.path.join(tmp, "repo")
+    reg = Registry(opts.sluice, tmp)
+    try:
+        sync = [opts.sluice, "artifact", "sync", "--registry", reg.url, "--out", repo]
+        reg.register("movies.watch-value", WATCH_V1)
+        reg.register("other-value", OTHER)
+        out = run(sync).stdout
+        built = built_lines(out)
+        check(len(built) == 2, out)
+        check(any(l.startswith("built movies_watch_value 1.0.0 from movies.watch-value version 1")
+                  for l in built), out)
+        check(any(l.startswith("built other_value 1.0.0") for l in built), out)
+        check(os.path.isdir(os.path.join(repo, "movies_watch_value", "1.0.0", "include")), out)
+
+        out = run(sync).stdout
+        check(built_lines(out) == [] and "up to date" in out, "re-sync built something:\n" + out)
+
+        reg.register("movies.watch-value", WATCH_V2)   # BACKWARD by default: accepted
+        out = run(sync).stdout
+        built = built_lines(out)
+        check(len(built) == 1 and built[0].startswith(
+            "built movies_watch_value 1.0.1 from movies.watch-value version 2") and
+            "compatible" in built[0], out)
+
+        reg.call("PUT", "/config/movies.watch-value", {"compatibility": "NONE"})
+        reg.register("movies.watch-value", WATCH_V3)
+        out = run(sync).stdout
+        built = built_lines(out)
+        check(len(built) == 1 and built[0].startswith(
+            "built movies_watch_value 2.0.0 from movies.watch-value version 3") and
+            "incompatible" in built[0], out)
+
+        check(sorted(os.listdir(os.path.join(repo, "movies_watch_value"))) ==
+              ["1.0.0", "1.0.1", "2.0.0", "versions.json"],
+              repr(os.listdir(os.path.join(repo, "movies_watch_value"))))
+        manifest = json.load(open(os.path.join(repo, "movies_watch_value", "versions.json")))
+        check(manifest["subject"] == "movies.watch-value", repr(manifest))
+        check([(v["registry_version"], v["artifact_version"]) for v in manifest["versions"]] ==
+              [(1, "1.0.0"), (2, "1.0.1"), (3, "2.0.0")], repr(manifest))
+        meta = json.load(open(os.path.join(repo, "movies_watch_value", "2.0.0", "share",
+                                           "movies_watch_value-2.0.0", "artifact.json")))
+        check(meta["fingerprint"]["hex"] == manifest["versions"][2]["fingerprint"], repr(meta))
+        check("versions/3" in meta["source"], repr(meta))
+
+        # A deleted artifact folder is rebuilt with its recorded version, nothing else.
+        shutil.rmtree(os.path.join(repo, "movies_watch_value", "1.0.1"))
+        out = run(sync).stdout
+        built = built_lines(out)
+        check(len(built) == 1 and "1.0.1" in built[0] and "rebuilt" in built[0], out)
+        check(built_lines(run(sync).stdout) == [], "not idempotent after a rebuild")
+    finally:
+        reg.stop()
+    print("sync ok")
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("case", choices=["e2e", "determinism", "generate", "sync"])
+    p.add_argument("--sluice", required=True)
+    p.add_argument("--build-dir", required=True)
+    p.add_argument("--source-dir", required=True)
+    opts = p.parse_args()
+    opts.sluice = os.path.abspath(opts.sluice)
+    tmp = tempfile.mkdtemp(prefix="sluice-artifact-")
+    try:
+        globals()["case_" + opts.case](opts, tmp)
+    except Failure as e:
+        print("FAIL:", e)
+        print("(kept %s)" % tmp)
+        return 1
+    shutil.rmtree(tmp, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,312 @@
+// Schema artifacts (codegen/artifact.h, codegen/artifact_sync.h): versions, names, the
+// tree build_artifact() writes, determinism, and the sync versioning rule over
+// in-memory registry snapshots. The installed-package, CMake and real-registry paths
+// are covered by tests/codegen/artifact_e2e.py.
+#include "codegen/artifact.h"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "avro/fingerprint.h"
+#include "avro/schema.h"
+#include "codegen/artifact_sync.h"
+#include "test_support.h"
+
+namespace sluice::codegen {
+namespace {
+
+namespace fs = std::filesystem;
+using sluice::testing::read_file;
+using sluice::testing::TempDir;
+
+constexpr const char* kWatchV1 =
+    R"({"type":"record","name":"Watch","namespace":"t","fields":[{"name":"userId","type":"long"},{"name":"minute","type":"int"}]})";
+constexpr const char* kWatchV2 =
+    R"({"type":"record","name":"Watch","namespace":"t","fields":[{"name":"userId","type":"long"},{"name":"minute","type":"int"},{"name":"device","type":["null","string"],"default":null}]})";
+// userId long -> string: v3 cannot read v2's data.
+constexpr const char* kWatchV3 =
+    R"({"type":"record","name":"Watch","namespace":"t","fields":[{"name":"userId","type":"string"},{"name":"minute","type":"int"}]})";
+
+std::vector<std::string> files_under(const fs::path& root) {
+  std::vector<std::string> out;
+  for (const auto& e : fs::recursive_directory_iterator(root)) {
+    if (e.is_regular_file()) out.push_back(fs::relative(e.path(), root).string());
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+ArtifactSpec watch_spec(std::string version = "1.2.3") {
+  ArtifactSpec spec;
+  spec.name = "watch";
+  spec.version = *ArtifactVersion::parse(version);
+  spec.schema_text = kWatchV1;
+  spec.source = "watch.avsc";
+  return spec;
+}
+
+TEST(ArtifactVersion, ParsesAndPrints) {
+  auto v = ArtifactVersion::parse("1.20.300");
+  ASSERT_TRUE(v) << v.error().to_string();
+  EXPECT_EQ(v->major, 1);
+  EXPECT_EQ(v->minor, 20);
+  EXPECT_EQ(v->patch, 300);
+  EXPECT_EQ(v->to_string(), "1.20.300");
+  EXPECT_EQ(v->tag(), "v1_20_300");
+  EXPECT_LT(*ArtifactVersion::parse("1.9.9"), *ArtifactVersion::parse("1.10.0"));
+}
+
+TEST(ArtifactVersion, RejectsOtherShapes) {
+  for (const char* bad : {"", "1", "1.2", "1.2.3.4", "1.2.x", "-1.2.3", "1.2.3-rc1", " 1.2.3",
+                          "1..3", "1.2.", "1.2.3 ", "9999999.0.0", "+1.2.3"}) {
+    auto v = ArtifactVersion::parse(bad);
+    ASSERT_FALSE(v) << bad;
+    EXPECT_EQ(v.error().code(), ErrorCode::kInvalidArgument) << bad;
+    EXPECT_NE(v.error().message().find("x.y.z"), std::string::npos) << v.error().message();
+  }
+}
+
+TEST(DatasetName, ValidatesIdentifiers) {
+  EXPECT_TRUE(validate_dataset_name("movies"));
+  EXPECT_TRUE(validate_dataset_name("_x9"));
+  for (const char* bad : {"", "9movies", "movies-value", "a.b", "class", "std", "movies value"}) {
+    auto s = validate_dataset_name(bad);
+    ASSERT_FALSE(s) << bad;
+    EXPECT_EQ(s.error().code(), ErrorCode::kInvalidArgument);
+  }
+  EXPECT_FALSE(validate_dataset_name(std::string(101, 'a')));
+}
+
+TEST(DatasetName, FromSubject) {
+  EXPECT_EQ(dataset_name_for_subject("movies.watch-value"), "movies_watch_value");
+  EXPECT_EQ(dataset_name_for_subject("2024-events"), "d_2024_events");
+  EXPECT_EQ(dataset_name_for_subject(""), "d_");
+  EXPECT_EQ(dataset_name_for_subject("class"), "d_class");
+  for (const char* s : {"a/b", "ü-x", "orders-value", "3"}) {
+    EXPECT_TRUE(validate_dataset_name(dataset_name_for_subject(s))) << s;
+  }
+}
+
+TEST(BuildArtifact, WritesThePackageTree) {
+  TempDir dir;
+  auto info = build_artifact(watch_spec(), dir.path());
+  ASSERT_TRUE(info) << info.error().to_string();
+  const fs::path root = dir / "watch" / "1.2.3";
+  EXPECT_EQ(info->root, root);
+  const std::vector<std::string> expected = {
+      "include/watch/v1_2_3/watch.hpp",
+      "include/watch/v1_2_3/watch_generated.hpp",
+      "lib/cmake/watch/1.2.3/watchConfig.cmake",
+      "lib/cmake/watch/1.2.3/watchConfigVersion.cmake",
+      "lib/cmake/watch/watchConfig.cmake",
+      "lib/cmake/watch/watchConfigVersion.cmake",
+      "share/watch-1.2.3/artifact.json",
+      "share/watch-1.2.3/schema.avsc",
+  };
+  EXPECT_EQ(files_under(root), expected);
+  EXPECT_EQ(info->files, expected);
+  EXPECT_EQ(read_file(root / "share/watch-1.2.3/schema.avsc"), kWatchV1);
+
+  auto schema = avro::Schema::parse(kWatchV1);
+  ASSERT_TRUE(schema);
+  const std::uint64_t fp = avro::rabin_fingerprint((*schema)->root());
+  EXPECT_EQ(info->fingerprint, fp);
+  auto meta = nlohmann::json::parse(read_file(root / "share/watch-1.2.3/artifact.json"));
+  EXPECT_EQ(meta["name"], "watch");
+  EXPECT_EQ(meta["version"], "1.2.3");
+  EXPECT_EQ(meta["source"], "watch.avsc");
+  EXPECT_EQ(meta["fingerprint"]["hex"], fingerprint_hex(fp));
+  EXPECT_EQ(meta["fingerprint"]["signed"].get<std::int64_t>(), avro::rabin_signed((*schema)->root()));
+  EXPECT_EQ(meta["namespace"], "watch::v1_2_3");
+
+  const std::string header = read_file(root / "include/watch/v1_2_3/watch.hpp");
+  EXPECT_NE(header.find("namespace watch::v1_2_3"), std::string::npos);
+  EXPECT_NE(header.find("kArtifactVersion = \"1.2.3\""), std::string::npos);
+  EXPECT_NE(header.find("0x" + fingerprint_hex(fp) + "ULL"), std::string::npos);
+  const std::string generated = read_file(root / "include/watch/v1_2_3/watch_generated.hpp");
+  EXPECT_NE(generated.find("Watch"), std::string::npos);
+  EXPECT_NE(generated.find("watch::v1_2_3"), std::string::npos);
+
+  const std::string config = read_file(root / "lib/cmake/watch/1.2.3/watchConfig.cmake");
+  EXPECT_NE(config.find("add_library(watch::watch INTERFACE IMPORTED)"), std::string::npos);
+  EXPECT_NE(config.find("find_dependency(Sluice CONFIG)"), std::string::npos);
+}
+
+TEST(BuildArtifact, SameInputSameBytes) {
+  TempDir a;
+  TempDir b;
+  ASSERT_TRUE(build_artifact(watch_spec(), a.path()));
+  ASSERT_TRUE(build_artifact(watch_spec(), b.path()));
+  // Once more over the existing tree: replaced, not merged.
+  ASSERT_TRUE(build_artifact(watch_spec(), b.path()));
+  auto files = files_under(a.path());
+  ASSERT_EQ(files, files_under(b.path()));
+  ASSERT_EQ(files.size(), 8u);
+  for (const auto& f : files) {
+    EXPECT_EQ(read_file(a / f), read_file(b / f)) << f;
+  }
+}
+
+TEST(BuildArtifact, ChooserFilesDependOnTheNameOnly) {
+  TempDir dir;
+  ASSERT_TRUE(build_artifact(watch_spec("1.0.0"), dir.path()));
+  ArtifactSpec other = watch_spec("2.5.1");
+  other.schema_text = kWatchV3;
+  ASSERT_TRUE(build_artifact(other, dir.path()));
+  for (const char* f : {"lib/cmake/watch/watchConfig.cmake", "lib/cmake/watch/watchConfigVersion.cmake"}) {
+    EXPECT_EQ(read_file(dir / "watch/1.0.0" / f), read_file(dir / "watch/2.5.1" / f)) << f;
+  }
+  EXPECT_NE(read_file(dir / "watch/1.0.0/lib/cmake/watch/1.0.0/watchConfig.cmake"),
+            read_file(dir / "watch/2.5.1/lib/cmake/watch/2.5.1/watchConfig.cmake"));
+}
+
+TEST(BuildArtifact, ArrayOfSchemas) {
+  TempDir dir;
+  ArtifactSpec spec = watch_spec();
+  spec.schema_text = std::string("[") + kWatchV1 +
+                     R"(, {"type":"record","name":"Rate","namespace":"t","fields":[{"name":"r","type":"int"}]}])";
+  auto info = build_artifact(spec, dir.path());
+  ASSERT_TRUE(info) << info.error().to_string();
+  const std::string generated =
+      read_file(info->root / "include/watch/v1_2_3/watch_generated.hpp");
+  EXPECT_NE(generated.find("Watch"), std::string::npos);
+  EXPECT_NE(generated.find("Rate"), std::string::npos);
+}
+
+TEST(BuildArtifact, BadInputLeavesNothing) {
+  TempDir dir;
+  ArtifactSpec spec = watch_spec();
+  spec.schema_text = R"({"type":"record","name":"W","fields":[{"name":"a","type":"strin"}]})";
+  auto info = build_artifact(spec, dir.path());
+  ASSERT_FALSE(info);
+  EXPECT_EQ(info.error().code(), ErrorCode::kInvalidSchema);
+  EXPECT_NE(info.error().to_string().find("strin"), std::string::npos) << info.error().to_string();
+  EXPECT_FALSE(fs::exists(dir / "watch" / "1.2.3"));
+  // No temporary folder left behind either.
+  if (fs::exists(dir / "watch")) {
+    EXPECT_TRUE(fs::is_empty(dir / "watch"));
+  }
+
+  spec = watch_spec();
+  spec.name = "not-an-identifier";
+  info = build_artifact(spec, dir.path());
+  ASSERT_FALSE(info);
+  EXPECT_EQ(info.error().code(), ErrorCode::kInvalidArgument);
+}
+
+// --- sync ------------------------------------------------------------------------
+
+SubjectSnapshot subject(std::string name, std::vector<const char*> schemas) {
+  SubjectSnapshot s;
+  s.subject = std::move(name);
+  int version = 0;
+  for (const char* text : schemas) {
+    RegisteredVersion v;
+    v.version = ++version;
+    v.schema_id = 100 + version;
+    v.schema = text;
+    s.versions.push_back(v);
+  }
+  return s;
+}
+
+std::vector<std::string> built(const SyncReport& r) {
+  std::vector<std::string> out;
+  for (const auto& b : r.built) {
+    out.push_back(b.dataset + " " + b.version.to_string() + " " +
+                  std::string(change_kind_name(b.change)));
+  }
+  return out;
+}
+
+TEST(SyncArtifacts, VersioningRule) {
+  TempDir repo;
+  std::vector<SubjectSnapshot> snap = {subject("watch-value", {kWatchV1})};
+  auto r = sync_artifacts(snap, repo.path(), "http://r");
+  ASSERT_TRUE(r) << r.error().to_string();
+  EXPECT_EQ(built(*r), std::vector<std::string>{"watch_value 1.0.0 first"});
+  EXPECT_TRUE(fs::exists(repo / "watch_value/1.0.0/include/watch_value/v1_0_0/watch_value.hpp"));
+
+  r = sync_artifacts(snap, repo.path(), "http://r");
+  ASSERT_TRUE(r);
+  EXPECT_TRUE(r->built.empty());
+
+  snap = {subject("watch-value", {kWatchV1, kWatchV2})};
+  r = sync_artifacts(snap, repo.path(), "http://r");
+  ASSERT_TRUE(r) << r.error().to_string();
+  EXPECT_EQ(built(*r), std::vector<std::string>{"watch_value 1.0.1 compatible"});
+
+  snap = {subject("watch-value", {kWatchV1, kWatchV2, kWatchV3, kWatchV2})};
+  r = sync_artifacts(snap, repo.path(), "http://r");
+  ASSERT_TRUE(r) << r.error().to_string();
+  // v3 is incompatible with v2 -> major; v4 (= v2's schema again) cannot read v3's
+  // userId string either -> major again.
+  EXPECT_EQ(built(*r), (std::vector<std::string>{"watch_value 2.0.0 incompatible",
+                                                 "watch_value 3.0.0 incompatible"}));
+
+  auto manifest = nlohmann::json::parse(read_file(repo / "watch_value/versions.json"));
+  EXPECT_EQ(manifest["subject"], "watch-value");
+  ASSERT_EQ(manifest["versions"].size(), 4u);
+  EXPECT_EQ(manifest["versions"][1]["artifact_version"], "1.0.1");
+  EXPECT_EQ(manifest["versions"][1]["schema_id"], 102);
+  auto meta = nlohmann::json::parse(
+      read_file(repo / "watch_value/2.0.0/share/watch_value-2.0.0/artifact.json"));
+  EXPECT_EQ(meta["source"], "http://r/subjects/watch-value/versions/3 (schema id 103)");
+  EXPECT_EQ(meta["fingerprint"]["hex"], manifest["versions"][2]["fingerprint"]);
+}
+
+TEST(SyncArtifacts, RebuildsAMissingFolderWithItsRecordedVersion) {
+  TempDir repo;
+  std::vector<SubjectSnapshot> snap = {subject("w", {kWatchV1, kWatchV2})};
+  ASSERT_TRUE(sync_artifacts(snap, repo.path(), "u"));
+  fs::remove_all(repo / "w/1.0.0");
+  auto r = sync_artifacts(snap, repo.path(), "u");
+  ASSERT_TRUE(r) << r.error().to_string();
+  EXPECT_EQ(built(*r), std::vector<std::string>{"w 1.0.0 rebuilt"});
+}
+
+TEST(SyncArtifacts, ARegistryResetIsReported) {
+  TempDir repo;
+  std::vector<SubjectSnapshot> snap = {subject("w", {kWatchV1})};
+  ASSERT_TRUE(sync_artifacts(snap, repo.path(), "u"));
+  snap = {subject("w", {kWatchV3})};
+  auto r = sync_artifacts(snap, repo.path(), "u");
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code(), ErrorCode::kCorrupt);
+  EXPECT_NE(r.error().message().find("versions.json"), std::string::npos) << r.error().message();
+}
+
+TEST(SyncArtifacts, SubjectsMappingToOneDatasetFail) {
+  TempDir repo;
+  std::vector<SubjectSnapshot> snap = {subject("a-b", {kWatchV1}), subject("a.b", {kWatchV1})};
+  auto r = sync_artifacts(snap, repo.path(), "u");
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code(), ErrorCode::kInvalidArgument);
+  EXPECT_NE(r.error().message().find("a_b"), std::string::npos) << r.error().message();
+}
+
+TEST(SyncArtifacts, NonAvroSubjectsAreSkippedAndBadManifestsReported) {
+  TempDir repo;
+  SubjectSnapshot proto = subject("p", {"syntax = \"proto3\";"});
+  proto.versions[0].schema_type = "PROTOBUF";
+  std::vector<SubjectSnapshot> snap = {proto};
+  auto r = sync_artifacts(snap, repo.path(), "u");
+  ASSERT_TRUE(r) << r.error().to_string();
+  EXPECT_TRUE(r->built.empty());
+  ASSERT_EQ(r->skipped.size(), 1u);
+  EXPECT_NE(r->skipped[0].find("PROTOBUF"), std::string::npos);
+
+  fs::create_directories(repo / "w");
+  sluice::testing::write_file(repo / "w/versions.json", "{not json");
+  snap = {subject("w", {kWatchV1})};
+  r = sync_artifacts(snap, repo.path(), "u");
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code(), ErrorCode::kCorrupt);
+}
+
+}  // namespace
+}  // namespace sluice::codegen
