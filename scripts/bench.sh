@@ -10,4 +10,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/build.sh release
-exec build/bench/avro_bench "$@"
+build/bench/avro_bench "$@"
+# Ingestion: sluice ingest vs the Python reference (bench/ingest_bench.sh).
+bash bench/ingest_bench.sh build/src/cli/sluice

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Ingestion throughput: `sluice ingest` (one thread, file -> zstandard container files)
+# vs the Python way (regex parse + python3-avro DatumWriter, bench/python_ingest_reference.py)
+# on the same input, and the ratio. Not a test: numbers depend on the machine.
+#
+# Usage: bench/ingest_bench.sh [path/to/sluice]
+#   SLUICE_BENCH_LINES=2000000   simulator lines (default 2,000,000)
+#   SLUICE_BENCH_PY_LINES=100000 lines the Python reference gets (it is ~100x slower)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SLUICE=${1:-build/src/cli/sluice}
+LINES=${SLUICE_BENCH_LINES:-2000000}
+PY_LINES=${SLUICE_BENCH_PY_LINES:-100000}
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/sluice-ingest-bench-XXXXXX")
+trap 'rm -rf "$WORK"' EXIT
+
+# Inputs: simulator traffic (1% corrupted), and the McGill stream sample repeated to
+# about a million lines (real CRLF logs).
+"$SLUICE" movies simulate --lines "$LINES" --seed 11 --corruption-rate 0.01 --out "$WORK/sim.log"
+SAMPLE=../shared/data/movielog/mcgill-2022-stream-sample.csv
+if [[ -f "$SAMPLE" ]]; then
+  for _ in $(seq 84); do cat "$SAMPLE"; done > "$WORK/mcgill.log"
+fi
+
+# lines/s from a --report JSON.
+rate() { /usr/bin/python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print(f"{r[\"lines_per_second\"]:.0f}")' "$1"; }
+
+run_sluice() {  # name input
+  local name=$1 input=$2
+  rm -rf "$WORK/out-$name"
+  "$SLUICE" ingest --quiet --from "$input" --to "$WORK/out-$name" --report "$WORK/$name.json" >/dev/null
+  local lines; lines=$(/usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["lines_in"])' "$WORK/$name.json")
+  printf '%-34s %10s lines  %12s lines/s\n' "sluice ingest ($name, zstandard)" "$lines" "$(rate "$WORK/$name.json")"
+}
+
+echo "== sluice ingest, one thread, file -> zstandard part files"
+run_sluice simulator "$WORK/sim.log"
+SLUICE_RATE=$(rate "$WORK/simulator.json")
+if [[ -f "$WORK/mcgill.log" ]]; then run_sluice mcgill "$WORK/mcgill.log"; fi
+
+echo "== Python reference (regex + python3-avro DatumWriter, zstandard), first $PY_LINES lines"
+PY_OUT=$(/usr/bin/python3 bench/python_ingest_reference.py "$WORK/sim.log" "$WORK/py" zstandard "$PY_LINES")
+echo "$PY_OUT"
+PY_RATE=$(sed -E 's/.*lines_per_second=([0-9]+).*/\1/' <<<"$PY_OUT")
+/usr/bin/python3 -c "import sys; s,p=float(sys.argv[1]),float(sys.argv[2]); print(f'ratio: sluice is {s/p:.0f}x the Python reference ({s:.0f} vs {p:.0f} lines/s)')" "$SLUICE_RATE" "$PY_RATE"
