@@ -7,8 +7,9 @@
             each program round-trips a MovieWatchEvent through to_avro()/from_avro() and
             checks the version it was compiled against.
   determinism  the same `sluice artifact build` twice: byte-identical trees.
-  generate  sluice_generate() in tests/codegen/artifact_consumer/generate/: a schema edit
-            regenerates the header on the next `cmake --build` (no re-configure).
+  generate  sluice_generate() in tests/codegen/artifact_consumer/generate/, running the
+            installed bin/sluice (component sluice_runtime): a schema edit regenerates the
+            header on the next `cmake --build` (no re-configure).
   sync      `sluice artifact sync` against a real `sluice registry serve --store memory`:
             v1 -> 1.0.0; re-sync -> nothing; compatible v2 -> 1.0.1 only; level NONE and an
             incompatible v3 -> 2.0.0.
@@ -142,6 +143,18 @@ def case_determinism(opts, tmp):
         check(open(os.path.join(a, f), "rb").read() == open(os.path.join(b, f), "rb").read(),
               f + " differs after a rebuild in place")
     print("determinism ok: %d files identical" % len(ta))
+    # Bad arguments: usage errors exit 2, a bad schema exits 1 naming the place; no tree.
+    bad = os.path.join(tmp, "bad")
+    for args, code, text in (
+            (["--name", "bad-name", "--version", "1.0.0", "--schema", schema], 2, "--name"),
+            (["--name", "ok", "--version", "1.0", "--schema", schema], 2, "x.y.z"),
+            (["--name", "ok", "--version", "1.0.0", "--schema",
+              '{"type":"record","name":"R","fields":[{"name":"a","type":"strin"}]}'], 1,
+             'fields[0].type: unknown type "strin"')):
+        proc = run([opts.sluice, "artifact", "build", "--out", bad] + args, expect_ok=False)
+        check(proc.returncode == code and text in proc.stdout,
+              "%r: exit %d, %s" % (args, proc.returncode, proc.stdout))
+    check(not os.path.exists(os.path.join(bad, "ok")), "a failed build left files behind")
 
 
 EVENT_V1 = {"type": "record", "name": "Event", "namespace": "regen.test",
@@ -154,13 +167,20 @@ EVENT_V2 = {"type": "record", "name": "Event", "namespace": "regen.test",
 def case_generate(opts, tmp):
     prefix = os.path.join(tmp, "prefix")
     install_sluice(opts, prefix)
+    # The installed sluice command (component sluice_runtime) is what sluice_generate runs.
+    run(["cmake", "--install", opts.build_dir, "--prefix", prefix, "--component",
+         "sluice_runtime"])
+    check(os.access(os.path.join(prefix, "bin", "sluice"), os.X_OK), "bin/sluice not installed")
     schema = os.path.join(tmp, "event.avsc")
     with open(schema, "w") as f:
         json.dump(EVENT_V1, f)
     bdir = os.path.join(tmp, "build")
     run(cmake_configure_args(os.path.join(CONSUMER, "generate"), bdir, [prefix], [
-        "-DEVENT_SCHEMA=" + schema, "-DSLUICE_EXECUTABLE=" + opts.sluice]))
+        "-DEVENT_SCHEMA=" + schema]))
     run(["cmake", "--build", bdir])
+    cache = open(os.path.join(bdir, "CMakeCache.txt")).read()
+    check("SLUICE_EXECUTABLE:FILEPATH=" + os.path.join(prefix, "bin", "sluice") in cache,
+          "sluice_generate did not pick the installed sluice")
     header = os.path.join(bdir, "sluice_generated", "generated_event", "event.hpp")
     check(os.path.exists(header), "sluice_generate did not write " + header)
     first = run([os.path.join(bdir, "generated_event")]).stdout
