@@ -44,3 +44,6 @@ install(FILES ${PROJECT_BINARY_DIR}/SluiceConfig.cmake ${PROJECT_BINARY_DIR}/Slu
         DESTINATION ${SLUICE_INSTALL_CMAKEDIR} COMPONENT sluice_dev)
 
 install(TARGETS sluice RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR} COMPONENT sluice_runtime)
+
+# sluice_generate() for projects built inside this tree too (it runs the `sluice` target).
+include(${PROJECT_SOURCE_DIR}/cmake/SluiceGenerate.cmake)
