@@ -2,7 +2,7 @@
 """The Python way to do what `sluice ingest` does, for bench/ingest_bench.sh: parse
 movie-log lines with regular expressions and write the events with python3-avro's
 DatumWriter into container files (one per event type, codec as given), bad lines
-counted. Prints `lines=<n> seconds=<s> lines_per_second=<r>`.
+counted. Prints `lines=<n> ... lines_per_second=<r> ... lines_per_cpu_second=<c>`.
 
 Usage: python_ingest_reference.py <input.log> <out-dir> [codec] [max-lines]
 """
@@ -53,6 +53,7 @@ def main():
         writers[name] = avro.datafile.DataFileWriter(f, avro.io.DatumWriter(), schema, codec=codec)
     n = bad = 0
     start = time.perf_counter()
+    cpu_start = time.process_time()
     with open(src, encoding="utf-8", errors="surrogateescape") as f:
         for line in f:
             if max_lines is not None and n >= max_lines:
@@ -86,7 +87,9 @@ def main():
     for w in writers.values():
         w.close()
     seconds = time.perf_counter() - start
-    print(f"lines={n} quarantined={bad} seconds={seconds:.3f} lines_per_second={n / seconds:.0f}")
+    cpu = time.process_time() - cpu_start
+    print(f"lines={n} quarantined={bad} seconds={seconds:.3f} lines_per_second={n / seconds:.0f} "
+          f"cpu_seconds={cpu:.3f} lines_per_cpu_second={n / cpu:.0f}")
 
 
 if __name__ == "__main__":

@@ -1,5 +1,6 @@
 #include "ingest/pipeline.h"
 
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <fmt/format.h>
@@ -21,6 +22,13 @@ std::int64_t now_micros() {
   return std::chrono::duration_cast<std::chrono::microseconds>(
              std::chrono::system_clock::now().time_since_epoch())
       .count();
+}
+
+double cpu_now() {
+  rusage u{};
+  ::getrusage(RUSAGE_SELF, &u);
+  return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
+         static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
 }
 
 double seconds_between(Clock::time_point a, Clock::time_point b) {
@@ -72,6 +80,7 @@ class Runner {
 
   Status run(std::vector<std::unique_ptr<LineSource>>& sources) {
     start_ = Clock::now();
+    double cpu_start = cpu_now();
     ProgressLine progress(options_.progress);
     LineBatch batch;
     batch.lines.reserve(options_.batch_lines);
@@ -112,6 +121,7 @@ class Runner {
     SLUICE_TRY(sink_.close());
     progress.finish();
     report_.elapsed_seconds = seconds_between(start_, Clock::now());
+    report_.cpu_seconds = cpu_now() - cpu_start;
     return ok_status();
   }
 

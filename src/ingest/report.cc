@@ -76,8 +76,8 @@ std::string RunReport::to_text() const {
       out += fmt::format("  {}: {} = {} + {}\n", s.name, s.lines_in, s.events_out, s.quarantined);
     }
   }
-  out += fmt::format("time          {:>12.3f} s  ({:.0f} lines/s)\n", elapsed_seconds,
-                     lines_per_second());
+  out += fmt::format("time          {:>12.3f} s  ({:.0f} lines/s; cpu {:.3f} s, {:.0f} lines/cpu-s)\n",
+                     elapsed_seconds, lines_per_second(), cpu_seconds, lines_per_cpu_second());
   return out;
 }
 
@@ -122,6 +122,8 @@ std::string RunReport::to_json() const {
   j["header_lines"] = header_lines;
   j["elapsed_seconds"] = elapsed_seconds;
   j["lines_per_second"] = lines_per_second();
+  j["cpu_seconds"] = cpu_seconds;
+  j["lines_per_cpu_second"] = lines_per_cpu_second();
   j["interrupted"] = interrupted;
   return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }

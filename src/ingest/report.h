@@ -53,10 +53,16 @@ struct RunReport {
   std::array<std::vector<SampleLine>, movies::kReasonCount> samples;
   std::vector<SourceReport> sources;
   double elapsed_seconds = 0;
+  // CPU time this process used during the run (all threads): on a busy machine the
+  // honest measure of the pipeline's own cost.
+  double cpu_seconds = 0;
   bool interrupted = false;  // stopped by SIGINT/SIGTERM before the input ended
 
   double lines_per_second() const {
     return elapsed_seconds > 0 ? static_cast<double>(lines_in) / elapsed_seconds : 0;
+  }
+  double lines_per_cpu_second() const {
+    return cpu_seconds > 0 ? static_cast<double>(lines_in) / cpu_seconds : 0;
   }
   // Readable, several lines: totals, per type, per reason (with samples), per warning.
   std::string to_text() const;
@@ -64,7 +70,7 @@ struct RunReport {
   // quarantined {reason: n} (reasons seen), warnings {name: n} (warnings seen),
   // samples {reason: [{source, line, partition, offset, text, detail}]}, sources
   // [{name, lines_in, events_out, quarantined, header_lines}], header_lines,
-  // elapsed_seconds, lines_per_second, interrupted.
+  // elapsed_seconds, lines_per_second, cpu_seconds, lines_per_cpu_second, interrupted.
   std::string to_json() const;
 };
 
