@@ -11,7 +11,9 @@
 #   3. POST /subjects/{s}/versions  a NEW version per request, each through a BACKWARD
 #                                   check against the latest version (durable writes/s)
 #   4. start-up: spawn to first answered GET /schemas/ids/1 with 10,000 stored schemas
-# and prints req/s and p99 latency (wrk --latency) for each. Targets (issue 4): 1 and 2
+# and prints req/s and p99 latency (wrk --latency) for each, plus the server's CPU time
+# per request (all its threads, from /proc/PID/task/*/schedstat): throughput depends on
+# what else runs on the machine, CPU per request much less. Targets (issue 4): 1 and 2
 # >= 50,000 req/s with p99 < 5 ms; 3 >= 2,000/s; 4 < 100 ms.
 #
 # Environment: DURATION (10s), CONNECTIONS (64), WRK_THREADS (2), PRELOAD (1000),
@@ -66,21 +68,32 @@ start_server() {
 }
 
 results=()
-# run_wrk NAME SCRIPT: runs wrk, prints its output, records "name req/s p99 non2xx".
+# server_cpu_ns: CPU time (ns) used so far by every thread of the server.
+server_cpu_ns() {
+  cat /proc/"$server_pid"/task/*/schedstat 2>/dev/null | awk '{s += $1} END {printf "%.0f", s}'
+}
+# run_wrk NAME SCRIPT: runs wrk, prints its output, records "name req/s p99 cpu/req non2xx".
 run_wrk() {
   local name=$1 script=$2
   echo "== $name (wrk -t$wrk_threads -c$connections -d$duration)"
-  local out
+  local out cpu0 cpu1
+  cpu0=$(server_cpu_ns)
   out=$(wrk -t"$wrk_threads" -c"$connections" -d"$duration" --latency -s "$script" "$url")
+  cpu1=$(server_cpu_ns)
   echo "$out"
-  local rps p99 non2xx
+  local rps p99 non2xx requests cpu_us
   rps=$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")
   p99=$(awk '$1 == "99%" {print $2}' <<<"$out")
   non2xx=$(awk '/Non-2xx or 3xx responses:/ {print $NF}' <<<"$out")
-  results+=("$(printf '%-48s %12s req/s   p99 %-9s non-2xx %s' "$name" "$rps" "$p99" "${non2xx:-0}")")
+  requests=$(awk '/requests in/ {print $1}' <<<"$out")
+  cpu_us=$(awk -v d=$((cpu1 - cpu0)) -v n="${requests:-0}" \
+    'BEGIN {if (n > 0) printf "%.1f", d / n / 1000; else print "?"}')
+  results+=("$(printf '%-48s %12s req/s   p99 %-9s server CPU %6s us/req   non-2xx %s' \
+    "$name" "$rps" "$p99" "$cpu_us" "${non2xx:-0}")")
 }
 
-echo "registry_bench: $sluice, $(nproc) CPUs, duration $duration, $connections connections"
+echo "registry_bench: $sluice, $(nproc) CPUs, duration $duration, $connections connections," \
+  "load average $(cut -d' ' -f1-3 /proc/loadavg)"
 
 # --- 1 and 2: reads and idempotent registrations ------------------------------------
 start_server "sqlite:$tmp/bench.db"
@@ -127,5 +140,5 @@ results+=("$(printf '%-48s min %s ms, median %s ms, max %s ms' \
   "start-up to first answer ($startup_schemas schemas)" "$s_min" "$s_med" "$s_max")")
 
 echo
-echo "== summary"
+echo "== summary (load average at the end: $(cut -d' ' -f1-3 /proc/loadavg))"
 for r in "${results[@]}"; do echo "$r"; done
