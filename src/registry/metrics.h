@@ -5,8 +5,10 @@
 //   m.record("/schemas/ids/{id}", 200, 0.00012);
 //   std::string text = m.render(registry);   // Prometheus text format 0.0.4
 //
-// record() is lock-free (relaxed atomics in fixed tables); routes are the templates
-// RestApi puts in RestResponse::route, statuses outside the table count as "other".
+// record() is lock-free (relaxed atomics in fixed tables, one copy per shard so that
+// server threads do not bounce each other's cache lines; a thread keeps its shard);
+// routes are the templates RestApi puts in RestResponse::route, statuses outside the
+// table count as "other". render() sums the shards.
 #pragma once
 
 #include <array>
@@ -67,10 +69,21 @@ class Metrics {
   static std::size_t route_index(std::string_view route);
   static std::size_t status_index(int status);
 
-  std::array<std::array<std::atomic<std::uint64_t>, kStatuses.size()>, kRoutes.size()> counts_{};
-  std::array<std::array<std::atomic<std::uint64_t>, kBuckets.size() + 1>, kRoutes.size()>
-      buckets_{};
-  std::array<std::atomic<std::uint64_t>, kRoutes.size()> sum_micros_{};
+  struct alignas(64) Shard {
+    std::array<std::array<std::atomic<std::uint64_t>, kStatuses.size()>, kRoutes.size()>
+        counts{};
+    std::array<std::array<std::atomic<std::uint64_t>, kBuckets.size() + 1>, kRoutes.size()>
+        buckets{};
+    std::array<std::atomic<std::uint64_t>, kRoutes.size()> sum_micros{};
+  };
+  static constexpr std::size_t kShards = 4;
+  static std::size_t shard_index();
+
+  std::uint64_t count(std::size_t route, std::size_t status) const;
+  std::uint64_t bucket(std::size_t route, std::size_t b) const;
+  std::uint64_t sum_micros(std::size_t route) const;
+
+  std::array<Shard, kShards> shards_{};
 };
 
 }  // namespace sluice::registry

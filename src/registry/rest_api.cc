@@ -6,7 +6,10 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <array>
 #include <charconv>
+#include <mutex>
+#include <unordered_map>
 #include <vector>
 
 namespace sluice::registry {
@@ -101,9 +104,29 @@ std::string_view negotiate(std::string_view accept) {
   return best ? best->type : std::string_view();
 }
 
+bool iequal(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(a[i])) !=
+        std::tolower(static_cast<unsigned char>(b[i]))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// Case-insensitive find of an ASCII needle (given in lower case).
+std::size_t ifind(std::string_view hay, std::string_view needle, std::size_t from = 0) {
+  for (std::size_t i = from; i + needle.size() <= hay.size(); ++i) {
+    if (iequal(hay.substr(i, needle.size()), needle)) return i;
+  }
+  return std::string_view::npos;
+}
+
 bool acceptable_content_type(std::string_view content_type) {
-  std::string t = lower(trim(content_type.substr(0, content_type.find(';'))));
-  return t.empty() || t == kVndV1 || t == kVnd || t == kJson || t == "application/octet-stream";
+  std::string_view t = trim(content_type.substr(0, content_type.find(';')));
+  return t.empty() || iequal(t, kVndV1) || iequal(t, kVnd) || iequal(t, kJson) ||
+         iequal(t, "application/octet-stream");
 }
 
 // Request bodies declared as UTF-16 are converted to UTF-8.
@@ -193,6 +216,11 @@ struct Call {
   Query query;
   const User* user = nullptr;
   std::string body_utf8;  // only when converted from UTF-16
+  RestApi::Later* later = nullptr;  // set: a registration may answer through it
+  bool deferred = false;            // the answer goes through *later
+  std::string_view body() const {
+    return body_utf8.empty() ? req.body : std::string_view(body_utf8);
+  }
 };
 
 void set_error(RestResponse& res, int http, int code, std::string_view message) {
@@ -206,7 +234,7 @@ void set_api_error(RestResponse& res, const ApiError& e) {
 
 // Parses the JSON body; on failure sets a 400 error and returns nullopt.
 std::optional<json> parse_body(Call& c) {
-  std::string_view body = c.body_utf8.empty() ? c.req.body : std::string_view(c.body_utf8);
+  std::string_view body = c.body();
   json j = json::parse(body.begin(), body.end(), nullptr, false);
   if (j.is_discarded()) {
     set_error(c.res, 400, 400,
@@ -323,18 +351,67 @@ std::optional<std::int64_t> parse_id(std::string_view s) {
 
 }  // namespace
 
+// Sharded by key; each shard is a small map from a 64-bit key of (subject, body) to the
+// entry, which is compared in full on a hit. Bounded: a full shard starts over.
+struct RestApi::BodyCache {
+  static constexpr std::size_t kShards = 16;
+  static constexpr std::size_t kPerShard = 8192;
+  static constexpr std::size_t kMaxBody = 64 << 10;
+  struct Entry {
+    std::string subject;
+    std::string body;
+    std::string hash;
+  };
+  struct Shard {
+    std::mutex mu;
+    std::unordered_map<std::size_t, Entry> map;
+  };
+  std::array<Shard, kShards> shards;
+
+  static std::size_t key(std::string_view subject, std::string_view body) {
+    std::size_t h = std::hash<std::string_view>{}(body);
+    return h ^ (std::hash<std::string_view>{}(subject) + 0x9e3779b97f4a7c15ULL + (h << 6) +
+                (h >> 2));
+  }
+  // Copies the identity into `hash`; false when unknown.
+  bool find(std::string_view subject, std::string_view body, std::string& hash) {
+    std::size_t k = key(subject, body);
+    Shard& sh = shards[k % kShards];
+    std::lock_guard<std::mutex> lock(sh.mu);
+    auto it = sh.map.find(k);
+    if (it == sh.map.end() || it->second.subject != subject || it->second.body != body) {
+      return false;
+    }
+    hash = it->second.hash;
+    return true;
+  }
+  void remember(std::string_view subject, std::string_view body, std::string_view hash) {
+    std::size_t k = key(subject, body);
+    Shard& sh = shards[k % kShards];
+    std::lock_guard<std::mutex> lock(sh.mu);
+    if (sh.map.size() >= kPerShard) sh.map.clear();
+    sh.map.insert_or_assign(k, Entry{std::string(subject), std::string(body), std::string(hash)});
+  }
+};
+
+RestApi::~RestApi() = default;
+
 std::string RestApi::error_body(int code, std::string_view message) {
   return fmt::format("{{\"error_code\":{},\"message\":{}}}", code, json_quote(message));
 }
 
 RestApi::RestApi(SchemaRegistry& registry, ApiOptions options, const Authenticator* auth)
-    : registry_(registry), options_(options), auth_(auth) {}
+    : registry_(registry),
+      options_(options),
+      auth_(auth),
+      body_cache_(std::make_unique<BodyCache>()) {}
 
 namespace {
 
 class Handlers {
  public:
-  Handlers(SchemaRegistry& reg, const ApiOptions& opts, Call& c) : reg_(reg), opts_(opts), c_(c) {}
+  Handlers(SchemaRegistry& reg, const ApiOptions& opts, Call& c, RestApi::BodyCache& cache)
+      : reg_(reg), opts_(opts), c_(c), cache_(cache) {}
 
   bool typed(const SchemaRecord& r) const {
     return opts_.schema_type == SchemaTypeField::kAlways || r.type != "AVRO";
@@ -478,14 +555,51 @@ class Handlers {
     page(c_, *r);
     c_.res.body = int_list(*r);
   }
+  static void registered(RestResponse& res, const ApiResult<Registered>& r) {
+    if (!r) return set_api_error(res, r.error());
+    res.body = fmt::format("{{\"id\":{}}}", r->id);
+  }
   void post_subject_versions(const std::string& s) {
     c_.res.route = "/subjects/{subject}/versions";
     if (!need(s, Permission::kWrite)) return;
+    // A body this subject already answered: no JSON parse when nothing needs writing.
+    // (Query parameters (normalize, force) do not change an idempotent answer, but a
+    // request with any is left to the full path.)
+    std::string_view body = c_.body();
+    bool cacheable = c_.query.items.empty() && body.size() <= RestApi::BodyCache::kMaxBody;
+    if (cacheable) {
+      thread_local std::string hash;
+      if (cache_.find(s, body, hash)) {
+        if (auto known = reg_.registered_version(s, hash)) {
+          c_.res.body = fmt::format("{{\"id\":{}}}", known->id);
+          return;
+        }
+      }
+    }
     auto req = register_request(c_);
     if (!req) return;
-    auto r = reg_.register_schema(s, *req, c_.query.flag("force") ? Force::kYes : Force::kNo);
-    if (!check(r)) return;
-    c_.res.body = fmt::format("{{\"id\":{}}}", r->id);
+    Force force = c_.query.flag("force") ? Force::kYes : Force::kNo;
+    ApiResult<Registered> r;
+    if (c_.later != nullptr && *c_.later) {
+      auto now = reg_.register_schema_async(
+          s, *req, force,
+          [res = c_.res, later = std::move(*c_.later)](ApiResult<Registered> r) mutable {
+            registered(res, r);
+            later(std::move(res));
+          });
+      if (!now) {
+        c_.deferred = true;
+        return;
+      }
+      r = std::move(*now);
+    } else {
+      r = reg_.register_schema(s, *req, force);
+    }
+    registered(c_.res, r);
+    // Only requests whose answer depends on nothing but the schema's identity.
+    if (r && cacheable && req->references.empty() && !req->id && !req->version) {
+      cache_.remember(s, body, r->record->hash);
+    }
   }
   void get_subject_version(const std::string& s, const std::string& v) {
     c_.res.route = "/subjects/{subject}/versions/{version}";
@@ -752,11 +866,16 @@ class Handlers {
   SchemaRegistry& reg_;
   const ApiOptions& opts_;
   Call& c_;
+  RestApi::BodyCache& cache_;
 };
 
 }  // namespace
 
 RestResponse RestApi::handle(const RestRequest& req) const {
+  return *handle(req, Later());
+}
+
+std::optional<RestResponse> RestApi::handle(const RestRequest& req, Later later) const {
   RestResponse res;
   std::string_view target = req.target;
   std::size_t qpos = target.find('?');
@@ -784,9 +903,9 @@ RestResponse RestApi::handle(const RestRequest& req) const {
     return res;
   }
   if (has_body) {
-    std::string ct = lower(req.content_type);
-    if (auto cs = ct.find("charset=utf-16"); cs != std::string::npos) {
-      bool be = ct.find("utf-16le", cs) == std::string::npos;
+    std::string_view ct = req.content_type;
+    if (auto cs = ifind(ct, "charset=utf-16"); cs != std::string_view::npos) {
+      bool be = ifind(ct, "utf-16le", cs) == std::string_view::npos;
       call.body_utf8 = utf16_to_utf8(req.body, be);
     }
   }
@@ -837,8 +956,10 @@ RestResponse RestApi::handle(const RestRequest& req) const {
   }
   if (qpos != std::string_view::npos) call.query = parse_query(target.substr(qpos + 1));
 
-  Handlers h(registry_, options_, call);
+  call.later = &later;
+  Handlers h(registry_, options_, call, *body_cache_);
   h.dispatch();
+  if (call.deferred) return std::nullopt;
   return res;
 }
 

@@ -11,6 +11,9 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -46,8 +49,17 @@ class RestApi {
  public:
   // `auth` may be null (no authentication). Both must outlive the RestApi.
   RestApi(SchemaRegistry& registry, ApiOptions options, const Authenticator* auth);
+  ~RestApi();
 
+  // Answers `request`, waiting for the commit when it is a registration that has to be
+  // written.
   RestResponse handle(const RestRequest& request) const;
+  // The same without waiting: a registration that joins a group commit (see store.h)
+  // makes handle() return nullopt and call later(response) exactly once, from the
+  // registry's commit thread (so `later` must not block). Without `later` (empty), it
+  // waits. `request` needs to stay valid only until handle() returns.
+  using Later = std::function<void(RestResponse)>;
+  std::optional<RestResponse> handle(const RestRequest& request, Later later) const;
 
   // The Prometheus text for /metrics is produced by the server; it sets this hook.
   std::string (*metrics_renderer)(void* ctx) = nullptr;
@@ -56,10 +68,15 @@ class RestApi {
   // {"error_code":code,"message":message}.
   static std::string error_body(int code, std::string_view message);
 
+  // Bodies of answered POST /subjects/{s}/versions -> schema identity, so a repeated
+  // (idempotent) registration is answered without parsing its JSON (rest_api.cc).
+  struct BodyCache;
+
  private:
   SchemaRegistry& registry_;
   ApiOptions options_;
   const Authenticator* auth_;
+  std::unique_ptr<BodyCache> body_cache_;
 };
 
 }  // namespace sluice::registry

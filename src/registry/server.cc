@@ -1,16 +1,28 @@
 // Beast plumbing for the registry server (see server.h).
+//
+// Per request the hot path costs: one parse of the request head (Beast's parser, a new
+// one per request as Beast requires), the RestApi answer, and one gathered write of a
+// head we format ourselves plus the body. Deadlines (idle keep-alive, slow writes, TLS
+// handshakes) are not per-operation timers: each session stores a deadline and a sweep
+// once a second closes the sessions past it, so no timer is armed or cancelled per
+// request. A registration that waits for its group commit is answered when the
+// registry's commit thread hands the answer back to the session's thread.
 #include "registry/server.h"
 
+#include <boost/asio/dispatch.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/strand.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 #include <fmt/format.h>
 
+#include <array>
 #include <atomic>
+#include <charconv>
 #include <cstdio>
 #include <ctime>
 #include <mutex>
@@ -27,10 +39,13 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 namespace ssl = asio::ssl;
 using tcp = asio::ip::tcp;
+using Clock = std::chrono::steady_clock;
 
 struct SessionBase {
   virtual ~SessionBase() = default;
   virtual void close_if_idle() = 0;
+  // Closes the session, on its own thread, if its deadline is before `now`.
+  virtual void check_deadline(Clock::time_point now) = 0;
 };
 
 struct Server::Impl {
@@ -38,6 +53,11 @@ struct Server::Impl {
   SchemaRegistry& registry;
   RestApi api;
   Metrics metrics;
+  // Declared before the io_contexts: destroying a context destroys the handlers still
+  // queued on it, which may hold the last reference to a session, whose destructor
+  // unregisters itself here. These must outlive the contexts.
+  std::mutex sessions_mu;
+  std::unordered_map<SessionBase*, std::weak_ptr<SessionBase>> sessions;
   // One io_context per worker thread: a connection lives on one thread, so its
   // operations need no strand and the scheduler no cross-thread locking.
   std::vector<std::unique_ptr<asio::io_context>> iocs;
@@ -46,13 +66,12 @@ struct Server::Impl {
   tcp::acceptor acceptor{ioc};
   std::optional<ssl::context> tls;
   std::atomic<bool> stopping{false};
-  std::mutex sessions_mu;
-  std::unordered_map<SessionBase*, std::weak_ptr<SessionBase>> sessions;
   std::FILE* access_log = nullptr;
   bool own_log = false;
   std::mutex log_mu;
   std::optional<asio::signal_set> signals;
   std::optional<asio::steady_timer> drain_timer;
+  std::optional<asio::steady_timer> sweep_timer;
 
   Impl(const ServerOptions& o, SchemaRegistry& r, const Authenticator* auth)
       : options(o),
@@ -71,6 +90,13 @@ struct Server::Impl {
   }
 
   ~Impl() {
+    // io objects of iocs[0] go before the contexts themselves.
+    sweep_timer.reset();
+    drain_timer.reset();
+    signals.reset();
+    beast::error_code ec;
+    acceptor.close(ec);
+    iocs.clear();  // destroys queued handlers (and so sessions) while `sessions` lives
     if (own_log && access_log) std::fclose(access_log);
   }
 
@@ -85,6 +111,15 @@ struct Server::Impl {
   std::size_t session_count() {
     std::lock_guard<std::mutex> lock(sessions_mu);
     return sessions.size();
+  }
+  std::vector<std::shared_ptr<SessionBase>> live_sessions() {
+    std::vector<std::shared_ptr<SessionBase>> live;
+    std::lock_guard<std::mutex> lock(sessions_mu);
+    live.reserve(sessions.size());
+    for (auto& [p, w] : sessions) {
+      if (auto s = w.lock()) live.push_back(std::move(s));
+    }
+    return live;
   }
 
   void log(const std::string& remote, std::string_view method, std::string_view target,
@@ -111,10 +146,27 @@ struct Server::Impl {
 
   void do_accept();
   void begin_stop();
-  void drain_tick(std::chrono::steady_clock::time_point deadline);
+  void drain_tick(Clock::time_point deadline);
+  void sweep();
 };
 
 namespace {
+
+// "HTTP/1.1 200 OK\r\n" and friends, formatted once per status.
+std::string_view status_line(int status, unsigned version) {
+  auto reason = http::obsolete_reason(static_cast<http::status>(status));
+  thread_local std::string line;
+  line.clear();
+  line += version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ";
+  char digits[8];
+  auto [end, ec] = std::to_chars(digits, digits + sizeof digits, status);
+  (void)ec;
+  line.append(digits, end);
+  line += ' ';
+  line.append(reason.data(), reason.size());
+  line += "\r\n";
+  return line;
+}
 
 template <class Stream>
 class Session : public SessionBase, public std::enable_shared_from_this<Session<Stream>> {
@@ -123,7 +175,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
   Session(Server::Impl& srv, tcp::socket socket, Args&&... args)
       : srv_(srv), stream_(std::move(socket), std::forward<Args>(args)...) {
     beast::error_code ec;
-    auto ep = beast::get_lowest_layer(stream_).socket().remote_endpoint(ec);
+    auto ep = beast::get_lowest_layer(stream_).remote_endpoint(ec);
     if (!ec) remote_ = fmt::format("{}:{}", ep.address().to_string(), ep.port());
   }
   ~Session() override { srv_.remove(this); }
@@ -135,23 +187,34 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
 
   void close_if_idle() override {
     asio::post(stream_.get_executor(), [self = this->shared_from_this()] {
-      if (!self->busy_) {
-        beast::error_code ec;
-        beast::get_lowest_layer(self->stream_).socket().shutdown(tcp::socket::shutdown_both, ec);
-        beast::get_lowest_layer(self->stream_).cancel();
-      }
+      if (!self->busy_) self->close_socket();
+    });
+  }
+
+  void check_deadline(Clock::time_point now) override {
+    asio::post(stream_.get_executor(), [self = this->shared_from_this(), now] {
+      if (now >= self->deadline_) self->close_socket();
     });
   }
 
  private:
-  static constexpr bool kTls = !std::is_same_v<Stream, beast::tcp_stream>;
+  static constexpr bool kTls = !std::is_same_v<Stream, tcp::socket>;
+
+  // Cancels every pending operation on the connection (they complete with an error,
+  // and the session ends).
+  void close_socket() {
+    beast::error_code ec;
+    auto& sock = beast::get_lowest_layer(stream_);
+    sock.shutdown(tcp::socket::shutdown_both, ec);
+    sock.close(ec);
+  }
 
   void begin() {
     if constexpr (kTls) {
-      beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(30));
+      deadline_ = Clock::now() + std::chrono::seconds(30);
       stream_.async_handshake(ssl::stream_base::server,
                               [self = this->shared_from_this()](beast::error_code ec) {
-                                if (ec) return;  // a failed handshake just ends the connection
+                                if (ec) return self->close_socket();  // just ends the connection
                                 self->do_read();
                               });
     } else {
@@ -164,7 +227,8 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     parser_.emplace();
     parser_->body_limit(srv_.options.max_body_bytes);
     parser_->header_limit(64 * 1024);
-    beast::get_lowest_layer(stream_).expires_after(srv_.options.idle_timeout);
+    // Header and body must arrive within the idle timeout.
+    deadline_ = Clock::now() + srv_.options.idle_timeout;
     http::async_read_header(stream_, buffer_, *parser_,
                             [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
                               self->on_header(ec);
@@ -175,91 +239,122 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
   // otherwise wait a second), then reads the body.
   void on_header(beast::error_code ec) {
     if (ec) return on_read(ec);
-    auto self = this->shared_from_this();
-    auto read_body = [self] {
-      http::async_read(self->stream_, self->buffer_, *self->parser_,
-                       [self](beast::error_code rec, std::size_t) { self->on_read(rec); });
-    };
+    if (parser_->is_done()) return on_read(ec);
     auto& req = parser_->get();
     auto expect = req.find(http::field::expect);
-    if (expect != req.end() && !parser_->is_done() &&
-        beast::iequals(expect->value(), "100-continue")) {
-      continue_ = std::make_shared<http::response<http::empty_body>>(http::status::continue_,
-                                                                     req.version());
-      http::async_write(stream_, *continue_,
-                        [self, read_body](beast::error_code wec, std::size_t) {
+    if (expect != req.end() && beast::iequals(expect->value(), "100-continue")) {
+      static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+      asio::async_write(stream_, asio::buffer(kContinue.data(), kContinue.size()),
+                        [self = this->shared_from_this()](beast::error_code wec, std::size_t) {
                           if (wec) return self->do_close();
-                          read_body();
+                          self->read_body();
                         });
       return;
     }
-    if (parser_->is_done()) return on_read(ec);
     read_body();
+  }
+
+  void read_body() {
+    http::async_read(stream_, buffer_, *parser_,
+                     [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+                       self->on_read(ec);
+                     });
   }
 
   void on_read(beast::error_code ec) {
     if (ec == http::error::end_of_stream || ec == asio::error::operation_aborted ||
-        ec == beast::error::timeout || ec == asio::error::connection_reset || ec == asio::error::eof) {
+        ec == asio::error::bad_descriptor || ec == asio::error::connection_reset ||
+        ec == asio::error::eof) {
       return do_close();
     }
-    start_ = std::chrono::steady_clock::now();
+    start_ = Clock::now();
     busy_ = true;
-    RestResponse res;
-    int version = 11;
-    bool keep_alive = true;
-    std::string_view method, target;  // views into parser_'s request, alive until the next read
+    deadline_ = Clock::time_point::max();  // answering; the write sets the next deadline
+    version_ = 11;
+    keep_alive_ = true;
+    method_ = {};
+    target_ = {};
     if (ec == http::error::body_limit) {
+      RestResponse res;
       res.status = 413;
       res.route = "body_limit";
       res.body = RestApi::error_body(
           413, fmt::format("Request body is larger than the limit of {} bytes",
                            srv_.options.max_body_bytes));
-      keep_alive = false;
-    } else if (ec) {
+      keep_alive_ = false;
+      return respond(std::move(res));
+    }
+    if (ec) {
       if (!parser_->is_header_done() && buffer_.size() == 0) return do_close();
+      RestResponse res;
       res.status = 400;
       res.route = "bad_request";
       res.body = RestApi::error_body(400, fmt::format("Bad Request: {}", ec.message()));
-      keep_alive = false;
-    } else {
-      auto& req = parser_->get();
-      version = req.version();
-      keep_alive = req.keep_alive();
-      method = std::string_view(req.method_string().data(), req.method_string().size());
-      target = std::string_view(req.target().data(), req.target().size());
-      RestRequest hr;
-      hr.method = method;
-      hr.target = target;
-      hr.accept = header(req, http::field::accept);
-      hr.content_type = header(req, http::field::content_type);
-      hr.authorization = header(req, http::field::authorization);
-      hr.body = req.body();
-      try {
-        res = srv_.api.handle(hr);
-      } catch (const std::exception& e) {
-        res = RestResponse{};
-        res.status = 500;
-        res.route = "internal";
-        res.body = RestApi::error_body(50001, fmt::format("Internal error: {}", e.what()));
-      }
+      keep_alive_ = false;
+      return respond(std::move(res));
     }
-    if (srv_.stopping) keep_alive = false;
-    double seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
-    srv_.metrics.record(res.route, res.status, seconds);
-    srv_.log(remote_, method, target, res, seconds);
+    auto& req = parser_->get();
+    version_ = req.version();
+    keep_alive_ = req.keep_alive();
+    // Views into parser_'s request: alive until the next do_read, which comes only
+    // after the answer has been written.
+    method_ = std::string_view(req.method_string().data(), req.method_string().size());
+    target_ = std::string_view(req.target().data(), req.target().size());
+    RestRequest hr;
+    hr.method = method_;
+    hr.target = target_;
+    hr.accept = header(req, http::field::accept);
+    hr.content_type = header(req, http::field::content_type);
+    hr.authorization = header(req, http::field::authorization);
+    hr.body = req.body();
+    RestApi::Later later;
+    if (req.method() == http::verb::post) {
+      // A registration may wait for its group commit; its answer comes from the
+      // registry's commit thread and is handed back to this session's thread.
+      later = [self = this->shared_from_this()](RestResponse res) {
+        asio::post(self->stream_.get_executor(), [self, res = std::move(res)]() mutable {
+          self->respond(std::move(res));
+        });
+      };
+    }
+    std::optional<RestResponse> res;
+    try {
+      res = srv_.api.handle(hr, std::move(later));
+    } catch (const std::exception& e) {
+      res.emplace();
+      res->status = 500;
+      res->route = "internal";
+      res->body = RestApi::error_body(50001, fmt::format("Internal error: {}", e.what()));
+    }
+    if (res) respond(std::move(*res));
+  }
 
-    res_ = {};
-    res_.version(version);
-    res_.result(static_cast<unsigned>(res.status));
-    res_.set(http::field::content_type,
-             beast::string_view(res.content_type.data(), res.content_type.size()));
-    if (res.status == 401) res_.set(http::field::www_authenticate, "Basic realm=\"sluice-registry\"");
-    res_.keep_alive(keep_alive);
-    res_.body() = std::move(res.body);
-    res_.prepare_payload();
-    beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(30));
-    http::async_write(stream_, res_,
+  void respond(RestResponse res) {
+    bool keep_alive = keep_alive_ && !srv_.stopping;
+    auto now = Clock::now();
+    double seconds = std::chrono::duration<double>(now - start_).count();
+    srv_.metrics.record(res.route, res.status, seconds);
+    srv_.log(remote_, method_, target_, res, seconds);
+
+    // The head Beast's serializer would write for this response, without its cost.
+    head_.clear();
+    head_ += status_line(res.status, version_);
+    head_ += "Content-Type: ";
+    head_.append(res.content_type.data(), res.content_type.size());
+    head_ += "\r\nContent-Length: ";
+    char digits[24];
+    auto [end, ec] = std::to_chars(digits, digits + sizeof digits, res.body.size());
+    (void)ec;
+    head_.append(digits, end);
+    head_ += "\r\n";
+    if (res.status == 401) head_ += "WWW-Authenticate: Basic realm=\"sluice-registry\"\r\n";
+    if (!keep_alive && version_ == 11) head_ += "Connection: close\r\n";
+    if (keep_alive && version_ == 10) head_ += "Connection: keep-alive\r\n";
+    head_ += "\r\n";
+    body_ = std::move(res.body);
+    std::array<asio::const_buffer, 2> buffers{asio::buffer(head_), asio::buffer(body_)};
+    deadline_ = now + std::chrono::seconds(30);
+    asio::async_write(stream_, buffers,
                       [self = this->shared_from_this(), keep_alive](beast::error_code wec,
                                                                     std::size_t) {
                         self->busy_ = false;
@@ -276,16 +371,17 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
 
   void do_close() {
     busy_ = false;
+    deadline_ = Clock::time_point::max();
     beast::error_code ec;
     if constexpr (kTls) {
-      beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(2));
+      deadline_ = Clock::now() + std::chrono::seconds(2);
       stream_.async_shutdown([self = this->shared_from_this()](beast::error_code) {
         beast::error_code ec2;
-        beast::get_lowest_layer(self->stream_).socket().close(ec2);
+        beast::get_lowest_layer(self->stream_).close(ec2);
       });
     } else {
-      stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
-      stream_.socket().close(ec);
+      stream_.shutdown(tcp::socket::shutdown_send, ec);
+      stream_.close(ec);
     }
   }
 
@@ -293,10 +389,14 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
   Stream stream_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
-  http::response<http::string_body> res_;
-  std::shared_ptr<http::response<http::empty_body>> continue_;
+  std::string head_;
+  std::string body_;
   std::string remote_;
-  std::chrono::steady_clock::time_point start_;
+  std::string_view method_, target_;
+  Clock::time_point start_;
+  Clock::time_point deadline_ = Clock::time_point::max();
+  unsigned version_ = 11;
+  bool keep_alive_ = true;
   bool busy_ = false;
 };
 
@@ -312,13 +412,23 @@ void Server::Impl::do_accept() {
     beast::error_code nodelay_ec;
     socket.set_option(tcp::no_delay(true), nodelay_ec);
     if (tls) {
-      std::make_shared<Session<beast::ssl_stream<beast::tcp_stream>>>(*this, std::move(socket),
-                                                                      *tls)
+      std::make_shared<Session<beast::ssl_stream<tcp::socket>>>(*this, std::move(socket), *tls)
           ->start();
     } else {
-      std::make_shared<Session<beast::tcp_stream>>(*this, std::move(socket))->start();
+      std::make_shared<Session<tcp::socket>>(*this, std::move(socket))->start();
     }
     if (!stopping) do_accept();
+  });
+}
+
+// Once a second: every session checks its deadline on its own thread.
+void Server::Impl::sweep() {
+  sweep_timer->expires_after(std::chrono::seconds(1));
+  sweep_timer->async_wait([this](beast::error_code ec) {
+    if (ec || stopping) return;
+    auto now = Clock::now();
+    for (auto& s : live_sessions()) s->check_deadline(now);
+    sweep();
   });
 }
 
@@ -327,20 +437,14 @@ void Server::Impl::begin_stop() {
   beast::error_code ec;
   acceptor.close(ec);
   if (signals) signals->cancel(ec);
-  std::vector<std::shared_ptr<SessionBase>> live;
-  {
-    std::lock_guard<std::mutex> lock(sessions_mu);
-    for (auto& [p, w] : sessions) {
-      if (auto s = w.lock()) live.push_back(std::move(s));
-    }
-  }
-  for (auto& s : live) s->close_if_idle();
+  if (sweep_timer) sweep_timer->cancel();
+  for (auto& s : live_sessions()) s->close_if_idle();
   drain_timer.emplace(ioc);
-  drain_tick(std::chrono::steady_clock::now() + options.shutdown_grace);
+  drain_tick(Clock::now() + options.shutdown_grace);
 }
 
-void Server::Impl::drain_tick(std::chrono::steady_clock::time_point deadline) {
-  if (session_count() == 0 || std::chrono::steady_clock::now() >= deadline) {
+void Server::Impl::drain_tick(Clock::time_point deadline) {
+  if (session_count() == 0 || Clock::now() >= deadline) {
     stop_all();
     return;
   }
@@ -442,6 +546,8 @@ void Server::run() {
     });
   }
   s.do_accept();
+  s.sweep_timer.emplace(s.ioc);
+  s.sweep();
   // Keep the other contexts running while they have no connections yet.
   std::vector<asio::executor_work_guard<asio::io_context::executor_type>> guards;
   for (std::size_t i = 1; i < s.iocs.size(); ++i) guards.emplace_back(s.iocs[i]->get_executor());
@@ -452,6 +558,9 @@ void Server::run() {
   s.ioc.run();
   s.stop_all();
   for (auto& t : workers) t.join();
+  // Registrations still waiting for their commit post their answers to our contexts:
+  // let them finish while the contexts exist (the answers are dropped unsent).
+  s.registry.flush();
 }
 
 void Server::stop() {

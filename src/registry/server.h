@@ -4,9 +4,10 @@
 //   std::printf("listening on %s\n", server->address().c_str());   // port 0 -> real port
 //   server->run();   // blocks until SIGTERM/SIGINT (or stop()), then drains
 //
-// Threads: `threads` workers run one io_context; each connection's operations are
-// serialised on its own strand; the request itself is answered synchronously from
-// the registry's in-memory index (a shared lock for reads). Shutdown stops
+// Threads: `threads` workers, each running its own io_context; a connection lives on
+// one of them, so its operations need no strand. Requests are answered from the
+// registry's in-memory index (a shared lock for reads); registrations that must be
+// written are answered after their group commit without blocking the thread. Shutdown stops
 // accepting, closes idle keep-alive connections at once, lets every request that is
 // being processed finish and be written (up to `shutdown_grace`), then returns.
 #pragma once

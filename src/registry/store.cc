@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <future>
 #include <set>
 
 #include "avro/fingerprint.h"
@@ -299,7 +300,17 @@ Result<std::unique_ptr<SchemaRegistry>> SchemaRegistry::make(std::unique_ptr<Sto
   std::size_t count = 0;
   for (auto& [name, ctx] : reg->contexts_) count += ctx.by_id.size();
   reg->live_schema_count_ = count;
+  reg->committer_ = std::thread([r = reg.get()] { r->commit_loop(); });
   return reg;
+}
+
+SchemaRegistry::~SchemaRegistry() {
+  {
+    std::lock_guard<std::mutex> lock(write_mu_);
+    stop_ = true;
+  }
+  work_cv_.notify_all();
+  if (committer_.joinable()) committer_.join();
 }
 
 // --- parsing ---------------------------------------------------------------
@@ -559,9 +570,51 @@ ApiResult<CompatibilityVerdict> SchemaRegistry::check_against(
 
 // --- registration ------------------------------------------------------------
 
-ApiResult<Registered> SchemaRegistry::register_schema(std::string_view subject_view,
+tl::unexpected<ApiError> SchemaRegistry::incompatible(const std::string& subject,
+                                                      const CompatibilityVerdict& verdict) const {
+  std::string details = "[";
+  for (std::size_t i = 0; i < verdict.messages.size(); ++i) {
+    if (i > 0) details += ", ";
+    details += verdict.messages[i];
+  }
+  details += "]";
+  return api_error(409, options_.incompatible_code, incompatible_message(subject, details));
+}
+
+ApiResult<Registered> SchemaRegistry::register_schema(std::string_view subject,
                                                       const RegisterRequest& request,
                                                       Force force) {
+  std::promise<ApiResult<Registered>> later;
+  auto now = register_schema_async(subject, request, force, [&later](ApiResult<Registered> r) {
+    later.set_value(std::move(r));
+  });
+  if (now) return std::move(*now);
+  return later.get_future().get();
+}
+
+std::optional<Registered> SchemaRegistry::registered_version(std::string_view subject,
+                                                             std::string_view hash) const {
+  auto ctx_name = split_subject(subject).first;
+  std::shared_lock lock(mu_);
+  auto sub = subjects_.find(subject);
+  if (sub == subjects_.end()) return std::nullopt;
+  Mode mode = sub->second.mode ? *sub->second.mode : global_mode_;
+  if (mode != Mode::kReadWrite) return std::nullopt;
+  auto ctx = contexts_.find(ctx_name);
+  if (ctx == contexts_.end()) return std::nullopt;
+  auto rec = ctx->second.by_hash.find(hash);
+  if (rec == ctx->second.by_hash.end()) return std::nullopt;
+  for (auto it = sub->second.versions.rbegin(); it != sub->second.versions.rend(); ++it) {
+    if (!it->deleted && it->record == rec->second) {
+      return Registered{it->record->id, it->version, it->record};
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<ApiResult<Registered>> SchemaRegistry::register_schema_async(
+    std::string_view subject_view, const RegisterRequest& request, Force force,
+    RegisterDone done) {
   std::string subject(subject_view);
   if (!valid_subject(subject)) return api_error(kInvalidSubject, invalid_subject_message(subject));
   const std::string ctx_name = split_subject(subject).first;
@@ -580,23 +633,7 @@ ApiResult<Registered> SchemaRegistry::register_schema(std::string_view subject_v
       if (auto it = raw_to_hash_.find(raw_key); it != raw_to_hash_.end()) hash = it->second;
     }
     if (!hash.empty()) {
-      std::shared_lock lock(mu_);
-      Mode mode = effective_mode(subject);
-      if (mode == Mode::kReadWrite) {
-        auto ctx = contexts_.find(ctx_name);
-        auto sub = subjects_.find(subject);
-        if (ctx != contexts_.end() && sub != subjects_.end()) {
-          auto rec = ctx->second.by_hash.find(hash);
-          if (rec != ctx->second.by_hash.end()) {
-            for (auto it = sub->second.versions.rbegin(); it != sub->second.versions.rend();
-                 ++it) {
-              if (!it->deleted && it->record == rec->second) {
-                return Registered{it->record->id, it->version, it->record};
-              }
-            }
-          }
-        }
-      }
+      if (auto r = registered_version(subject, hash)) return ApiResult<Registered>(*r);
     }
   }
 
@@ -615,7 +652,213 @@ ApiResult<Registered> SchemaRegistry::register_schema(std::string_view subject_v
     raw_to_hash_.emplace(std::move(raw_key), prep.hash);
   }
 
-  std::lock_guard<std::mutex> write_lock(write_mu_);
+  std::unique_lock<std::mutex> write_lock(write_mu_);
+  idle_cv_.wait(write_lock, [&] { return exclusive_waiters_ == 0; });
+  Mode mode = effective_mode(subject);
+  if (request.id || request.version || mode != Mode::kReadWrite || !done) {
+    Exclusive alone(*this, write_lock);
+    return register_alone(subject, ctx_name, request, force, prep);
+  }
+
+  // Queued: checked against the published index plus what is staged on top of it.
+  static const ContextState kNoContext;
+  auto ctx_it = contexts_.find(ctx_name);
+  const ContextState& ctx = ctx_it != contexts_.end() ? ctx_it->second : kNoContext;
+  auto staged_ctx = staged_.by_hash.find(ctx_name);
+  RecordPtr existing;
+  if (staged_ctx != staged_.by_hash.end()) {
+    if (auto it = staged_ctx->second.find(prep.hash); it != staged_ctx->second.end()) {
+      existing = it->second.first;
+    }
+  }
+  if (!existing) {
+    if (auto it = ctx.by_hash.find(prep.hash); it != ctx.by_hash.end()) existing = it->second;
+  }
+  auto sub_it = subjects_.find(subject);
+  auto staged_sub = staged_.versions.find(subject);
+  const std::vector<VersionEntry>* published =
+      sub_it != subjects_.end() ? &sub_it->second.versions : nullptr;
+  const std::vector<std::pair<VersionEntry, std::uint64_t>>* queued =
+      staged_sub != staged_.versions.end() ? &staged_sub->second : nullptr;
+
+  // Idempotent: already a live version of this subject (answered with its commit when
+  // that version is still queued).
+  if (existing) {
+    if (queued) {
+      for (auto it = queued->rbegin(); it != queued->rend(); ++it) {
+        if (it->first.record == existing) {
+          pending_.waiters.emplace_back(std::move(done),
+                                        Registered{existing->id, it->first.version, existing});
+          work_cv_.notify_one();
+          return std::nullopt;
+        }
+      }
+    }
+    if (published) {
+      for (auto it = published->rbegin(); it != published->rend(); ++it) {
+        if (!it->deleted && it->record == existing) {
+          return ApiResult<Registered>(Registered{existing->id, it->version, existing});
+        }
+      }
+    }
+  }
+
+  int version = 1;
+  if (queued && !queued->empty()) {
+    version = queued->back().first.version + 1;
+  } else if (published && !published->empty()) {
+    version = published->back().version + 1;
+  }
+
+  // Compatibility (not when forced): the live versions, newest (queued) first.
+  if (force == Force::kNo && (published || queued)) {
+    std::vector<const VersionEntry*> previous;
+    if (queued) {
+      for (auto it = queued->rbegin(); it != queued->rend(); ++it) previous.push_back(&it->first);
+    }
+    if (published) {
+      for (auto it = published->rbegin(); it != published->rend(); ++it) {
+        if (!it->deleted) previous.push_back(&*it);
+      }
+    }
+    auto verdict = check_against(subject, previous, prep.parsed, effective_level(subject));
+    if (!verdict) return tl::unexpected(verdict.error());
+    if (!verdict->compatible) return incompatible(subject, *verdict);
+  }
+
+  std::uint64_t seq = pending_.seq;
+  RecordPtr record = existing;
+  if (!record) {
+    std::int32_t max_id = ctx.max_id;
+    if (auto it = staged_.max_id.find(ctx_name); it != staged_.max_id.end()) {
+      max_id = std::max(max_id, it->second.first);
+    }
+    std::int32_t id = max_id + 1;
+    Storage::SchemaRow row{ctx_name, id, prep.type, prep.canonical, prep.references_json,
+                           prep.hash};
+    pending_.rows.put_schemas.push_back(row);
+    auto fresh = make_record(std::move(row));
+    std::const_pointer_cast<SchemaRecord>(fresh)->parsed = prep.parsed;
+    record = fresh;
+    staged_.by_hash[ctx_name][record->hash] = {record, seq};
+    staged_.max_id[ctx_name] = {id, seq};
+    pending_.max_ids[ctx_name] = id;
+  }
+  pending_.rows.put_versions.push_back(
+      Storage::VersionRow{subject, version, ctx_name, record->id, false});
+  staged_.versions[subject].emplace_back(VersionEntry{version, false, record}, seq);
+  pending_.items.push_back(
+      PendingItem{subject, ctx_name, version, record, !existing, std::move(done)});
+  work_cv_.notify_one();
+  return std::nullopt;
+}
+
+SchemaRegistry::Exclusive::Exclusive(SchemaRegistry& r, std::unique_lock<std::mutex>& lock)
+    : r_(r) {
+  ++r_.exclusive_waiters_;
+  r_.idle_cv_.wait(lock, [&] { return !r_.in_flight_ && r_.pending_.empty(); });
+}
+
+SchemaRegistry::Exclusive::~Exclusive() {
+  --r_.exclusive_waiters_;
+  r_.idle_cv_.notify_all();
+}
+
+void SchemaRegistry::flush() {
+  std::unique_lock<std::mutex> lock(write_mu_);
+  idle_cv_.wait(lock, [&] { return !in_flight_ && pending_.empty(); });
+}
+
+void SchemaRegistry::publish_locked(const PendingItem& item, const PendingBatch& batch) {
+  ContextState& ctx = contexts_[item.context];
+  if (auto it = batch.max_ids.find(item.context); it != batch.max_ids.end()) {
+    ctx.max_id = std::max(ctx.max_id, it->second);
+  }
+  if (item.new_record) {
+    ctx.by_id.emplace(item.record->id, item.record);
+    ctx.by_hash.emplace(item.record->hash, item.record);
+    ++live_schema_count_;
+  }
+  SubjectState& s = subjects_[item.subject];
+  s.context = item.context;
+  auto pos = std::lower_bound(s.versions.begin(), s.versions.end(), item.version,
+                              [](const VersionEntry& e, int v) { return e.version < v; });
+  s.versions.insert(pos, VersionEntry{item.version, false, item.record});
+}
+
+// The commit thread: takes the queued batch, writes it in one transaction, publishes
+// it, then answers. On a failed commit every queued registration fails (later ones may
+// have been checked against the lost ones).
+void SchemaRegistry::commit_loop() {
+  std::unique_lock<std::mutex> lock(write_mu_);
+  for (;;) {
+    work_cv_.wait(lock, [&] { return stop_ || !pending_.empty(); });
+    if (pending_.empty()) return;  // stopping, nothing left
+    PendingBatch batch = std::move(pending_);
+    pending_ = PendingBatch{};
+    pending_.seq = next_seq_++;
+    in_flight_ = true;
+    lock.unlock();
+
+    for (const auto& [ctx, id] : batch.max_ids) batch.rows.max_ids.emplace_back(ctx, id);
+    Status st = batch.items.empty() ? ok_status() : storage_->apply(batch.rows);
+
+    std::vector<std::pair<RegisterDone, ApiResult<Registered>>> answers;
+    answers.reserve(batch.items.size() + batch.waiters.size());
+    lock.lock();
+    if (st) {
+      {
+        std::unique_lock publish(mu_);
+        for (const auto& item : batch.items) publish_locked(item, batch);
+      }
+      for (auto& item : batch.items) {
+        auto& q = staged_.versions[item.subject];
+        q.erase(std::remove_if(q.begin(), q.end(),
+                               [&](const auto& e) { return e.second == batch.seq; }),
+                q.end());
+        if (q.empty()) staged_.versions.erase(item.subject);
+        if (item.new_record) {
+          auto& hashes = staged_.by_hash[item.context];
+          if (auto it = hashes.find(item.record->hash);
+              it != hashes.end() && it->second.second == batch.seq) {
+            hashes.erase(it);
+          }
+          if (hashes.empty()) staged_.by_hash.erase(item.context);
+          if (auto it = staged_.max_id.find(item.context);
+              it != staged_.max_id.end() && it->second.second == batch.seq) {
+            staged_.max_id.erase(it);
+          }
+        }
+        answers.emplace_back(std::move(item.done),
+                             Registered{item.record->id, item.version, item.record});
+      }
+      for (auto& [done, r] : batch.waiters) answers.emplace_back(std::move(done), std::move(r));
+    } else {
+      ApiError error{500, kStoreError,
+                     fmt::format("Error in the backend data store: {}", st.error().to_string())};
+      for (PendingBatch* b : {&batch, &pending_}) {
+        for (auto& item : b->items) answers.emplace_back(std::move(item.done), tl::unexpected(error));
+        for (auto& w : b->waiters) answers.emplace_back(std::move(w.first), tl::unexpected(error));
+      }
+      std::uint64_t seq = pending_.seq;
+      pending_ = PendingBatch{};
+      pending_.seq = seq;
+      staged_ = Staged{};
+    }
+    lock.unlock();
+    for (auto& [done, r] : answers) done(std::move(r));
+    lock.lock();
+    in_flight_ = false;
+    idle_cv_.notify_all();
+  }
+}
+
+// A registration written on its own (IMPORT/FORWARD mode, explicit id or version, or a
+// caller that waits): the caller holds write_mu_ exclusively with nothing queued.
+ApiResult<Registered> SchemaRegistry::register_alone(const std::string& subject,
+                                                     const std::string& ctx_name,
+                                                     const RegisterRequest& request,
+                                                     Force force, const Prepared& prep) {
   Mode mode = effective_mode(subject);
   if (mode == Mode::kReadOnly || mode == Mode::kReadOnlyOverride) {
     return api_error(kOperationNotPermitted, read_only_message(subject));
@@ -701,15 +944,7 @@ ApiResult<Registered> SchemaRegistry::register_schema(std::string_view subject_v
     }
     auto verdict = check_against(subject, previous, prep.parsed, effective_level(subject));
     if (!verdict) return tl::unexpected(verdict.error());
-    if (!verdict->compatible) {
-      std::string details = "[";
-      for (std::size_t i = 0; i < verdict->messages.size(); ++i) {
-        if (i > 0) details += ", ";
-        details += verdict->messages[i];
-      }
-      details += "]";
-      return api_error(409, options_.incompatible_code, incompatible_message(subject, details));
-    }
+    if (!verdict->compatible) return incompatible(subject, *verdict);
   }
 
   Storage::Batch batch;
@@ -892,7 +1127,8 @@ ApiResult<int> SchemaRegistry::delete_version(std::string_view subject_view,
   std::string subject(subject_view);
   auto pv = parse_version(version);
   if (!pv) return api_error(kInvalidVersion, invalid_version_message(version));
-  std::lock_guard<std::mutex> write_lock(write_mu_);
+  std::unique_lock<std::mutex> write_lock(write_mu_);
+  Exclusive alone(*this, write_lock);
   Mode mode = effective_mode(subject);
   if (mode == Mode::kReadOnly || mode == Mode::kReadOnlyOverride) {
     return api_error(kOperationNotPermitted, read_only_message(subject));
@@ -966,7 +1202,8 @@ ApiResult<int> SchemaRegistry::delete_version(std::string_view subject_view,
 ApiResult<std::vector<int>> SchemaRegistry::delete_subject(std::string_view subject_view,
                                                            Permanent permanent) {
   std::string subject(subject_view);
-  std::lock_guard<std::mutex> write_lock(write_mu_);
+  std::unique_lock<std::mutex> write_lock(write_mu_);
+  Exclusive alone(*this, write_lock);
   Mode mode = effective_mode(subject);
   if (mode == Mode::kReadOnly || mode == Mode::kReadOnlyOverride) {
     return api_error(kOperationNotPermitted, read_only_message(subject));
@@ -1091,7 +1328,8 @@ ApiResult<Config> SchemaRegistry::get_config(std::string_view subject,
 
 ApiResult<Config> SchemaRegistry::set_config(std::string_view subject_view, Config config) {
   std::string subject(subject_view);
-  std::lock_guard<std::mutex> write_lock(write_mu_);
+  std::unique_lock<std::mutex> write_lock(write_mu_);
+  Exclusive alone(*this, write_lock);
   Storage::Batch batch;
   batch.configs.emplace_back(subject, config_to_json(config));
   if (Status st = storage_->apply(batch); !st) {
@@ -1111,7 +1349,8 @@ ApiResult<Config> SchemaRegistry::set_config(std::string_view subject_view, Conf
 
 ApiResult<Config> SchemaRegistry::delete_config(std::string_view subject_view) {
   std::string subject(subject_view);
-  std::lock_guard<std::mutex> write_lock(write_mu_);
+  std::unique_lock<std::mutex> write_lock(write_mu_);
+  Exclusive alone(*this, write_lock);
   Config old;
   if (subject.empty()) {
     old = global_config_;
@@ -1150,7 +1389,8 @@ ApiResult<Mode> SchemaRegistry::get_mode(std::string_view subject, bool default_
 
 ApiResult<Mode> SchemaRegistry::set_mode(std::string_view subject_view, Mode mode, Force force) {
   std::string subject(subject_view);
-  std::lock_guard<std::mutex> write_lock(write_mu_);
+  std::unique_lock<std::mutex> write_lock(write_mu_);
+  Exclusive alone(*this, write_lock);
   if (mode == Mode::kImport && force == Force::kNo) {
     bool busy = false;
     if (subject.empty()) {
@@ -1180,7 +1420,8 @@ ApiResult<Mode> SchemaRegistry::set_mode(std::string_view subject_view, Mode mod
 
 ApiResult<Mode> SchemaRegistry::delete_mode(std::string_view subject_view) {
   std::string subject(subject_view);
-  std::lock_guard<std::mutex> write_lock(write_mu_);
+  std::unique_lock<std::mutex> write_lock(write_mu_);
+  Exclusive alone(*this, write_lock);
   Mode old = global_mode_;
   if (!subject.empty()) {
     auto sub = subjects_.find(subject);
@@ -1217,7 +1458,8 @@ std::vector<std::string> SchemaRegistry::contexts() const {
 }
 
 ApiResult<bool> SchemaRegistry::delete_context(std::string_view context) {
-  std::lock_guard<std::mutex> write_lock(write_mu_);
+  std::unique_lock<std::mutex> write_lock(write_mu_);
+  Exclusive alone(*this, write_lock);
   for (const auto& [name, s] : subjects_) {
     if (s.context == context && !s.versions.empty()) {
       return api_error(kContextNotEmpty,

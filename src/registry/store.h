@@ -16,14 +16,22 @@
 // delete; they restart at 1 only after a permanent delete of the subject.
 //
 // Concurrency: every method is thread-safe. Reads take a shared lock and touch only
-// memory; writes take the exclusive lock, persist through the Storage (one durable
-// transaction) and only then change memory, so a crash never loses an acknowledged
-// write and never leaves memory ahead of disk. Returned SchemaRecords are immutable
-// and shared (shared_ptr), valid after the lock is released.
+// memory; writes persist through the Storage (durable transactions) and only then
+// change memory, so a crash never loses an acknowledged write and never leaves memory
+// ahead of disk. Returned SchemaRecords are immutable and shared (shared_ptr), valid
+// after the lock is released.
+//
+// Group commit: ordinary registrations (READWRITE mode, no explicit id or version) are
+// checked against the index plus the registrations already accepted but not yet
+// committed, then queue up; one commit thread writes everything queued in one
+// transaction, publishes it to memory, and only then answers each of them. Other writes
+// (deletes, config, mode, IMPORT) wait until the queue is empty and write alone.
 #pragma once
 
 #include <atomic>
+#include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -31,6 +39,7 @@
 #include <shared_mutex>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <unordered_map>
 #include <vector>
 
@@ -186,11 +195,31 @@ class SchemaRegistry {
                                                       RegistryOptions options = {});
   static Result<std::unique_ptr<SchemaRegistry>> open(std::string_view store_uri,
                                                       RegistryOptions options = {});
+  // Commits and answers every queued registration, then stops the commit thread.
+  ~SchemaRegistry();
+  SchemaRegistry(const SchemaRegistry&) = delete;
+  SchemaRegistry& operator=(const SchemaRegistry&) = delete;
 
   // POST /subjects/{s}/versions. Errors: 42201 invalid schema or type, 42208 invalid
   // subject, 42205 mode, 42207 import id clash, 409/40901 incompatible, 50001 store.
+  // Blocks until the registration is durable.
   ApiResult<Registered> register_schema(std::string_view subject, const RegisterRequest& request,
                                         Force force = Force::kNo);
+  // The same without blocking on the disk: returns the result when it is known at once
+  // (errors, a schema the subject already has, non-queued writes); otherwise returns
+  // nullopt and calls `done` exactly once, from the commit thread, after the commit
+  // that makes it durable and its publication in memory. `done` must not block.
+  using RegisterDone = std::function<void(ApiResult<Registered>)>;
+  std::optional<ApiResult<Registered>> register_schema_async(std::string_view subject,
+                                                             const RegisterRequest& request,
+                                                             Force force, RegisterDone done);
+  // What an idempotent re-registration of the schema with identity `hash` (see
+  // SchemaRecord::hash) under `subject` answers, when that needs no write: the subject
+  // is in READWRITE mode and has a live version with that schema. nullopt otherwise.
+  std::optional<Registered> registered_version(std::string_view subject,
+                                               std::string_view hash) const;
+  // Waits until every accepted registration has been committed and answered.
+  void flush();
   // POST /subjects/{s}: the version of `subject` that has this schema. 40401 when the
   // subject has no versions, 40403 when it lacks the schema.
   ApiResult<StoredVersion> lookup(std::string_view subject, const RegisterRequest& request,
@@ -269,10 +298,16 @@ class SchemaRegistry {
     bool live() const;
     const VersionEntry* latest_live() const;
   };
+  struct StringHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const noexcept {
+      return std::hash<std::string_view>{}(s);
+    }
+  };
   struct ContextState {
     std::int32_t max_id = 0;
     std::unordered_map<std::int32_t, RecordPtr> by_id;
-    std::unordered_map<std::string, RecordPtr> by_hash;
+    std::unordered_map<std::string, RecordPtr, StringHash, std::equal_to<>> by_hash;
   };
   struct Prepared {
     std::string canonical;
@@ -283,7 +318,52 @@ class SchemaRegistry {
     avro::SchemaPtr parsed;
   };
 
+  // One group commit: queued registrations and their answers.
+  struct PendingItem {
+    std::string subject;
+    std::string context;
+    int version;
+    RecordPtr record;
+    bool new_record;
+    RegisterDone done;
+  };
+  struct PendingBatch {
+    std::uint64_t seq = 0;
+    Storage::Batch rows;
+    std::map<std::string, std::int32_t, std::less<>> max_ids;
+    std::vector<PendingItem> items;
+    // Idempotent re-registrations of a queued version: answered with that commit.
+    std::vector<std::pair<RegisterDone, Registered>> waiters;
+    bool empty() const { return items.empty() && waiters.empty(); }
+  };
+  // Accepted but not yet published registrations (in the batch being committed and in
+  // the one filling up), each tagged with its batch's seq. Guarded by write_mu_.
+  struct Staged {
+    std::map<std::string, std::vector<std::pair<VersionEntry, std::uint64_t>>, std::less<>>
+        versions;  // subject -> ascending
+    std::map<std::string, std::unordered_map<std::string, std::pair<RecordPtr, std::uint64_t>>,
+             std::less<>>
+        by_hash;  // context -> hash -> new record
+    std::map<std::string, std::pair<std::int32_t, std::uint64_t>, std::less<>> max_id;
+  };
+  // Holds write_mu_ with the commit queue empty and no new registration queued until
+  // it ends: for writes that change what registrations are checked against.
+  class Exclusive {
+   public:
+    Exclusive(SchemaRegistry& r, std::unique_lock<std::mutex>& lock);
+    ~Exclusive();
+
+   private:
+    SchemaRegistry& r_;
+  };
+
   SchemaRegistry(std::unique_ptr<Storage> storage, RegistryOptions options);
+
+  void commit_loop();
+  void publish_locked(const PendingItem& item, const PendingBatch& batch);
+  ApiResult<Registered> register_alone(const std::string& subject, const std::string& ctx_name,
+                                       const RegisterRequest& request, Force force,
+                                       const Prepared& prep);
 
   ApiResult<Prepared> prepare(std::string_view subject, const RegisterRequest& request,
                               bool normalize) const;  // caller holds a lock
@@ -298,6 +378,9 @@ class SchemaRegistry {
                                                const std::vector<const VersionEntry*>& previous,
                                                const avro::SchemaPtr& candidate,
                                                CompatibilityLevel level) const;
+  // The 409 of a failed registration check.
+  tl::unexpected<ApiError> incompatible(const std::string& subject,
+                                        const CompatibilityVerdict& verdict) const;
   CompatibilityLevel effective_level(const std::string& subject) const;
   bool effective_normalize(const std::string& subject) const;
   Mode effective_mode(const std::string& subject) const;
@@ -323,6 +406,17 @@ class SchemaRegistry {
   bool global_config_set_ = false;
   Mode global_mode_ = Mode::kReadWrite;
   std::atomic<std::size_t> live_schema_count_{0};
+
+  // Group commit state, guarded by write_mu_.
+  PendingBatch pending_;
+  Staged staged_;
+  bool in_flight_ = false;
+  int exclusive_waiters_ = 0;
+  bool stop_ = false;
+  std::uint64_t next_seq_ = 1;
+  std::condition_variable work_cv_;  // pending_ filled, or stop_
+  std::condition_variable idle_cv_;  // a commit ended, or an Exclusive ended
+  std::thread committer_;
 
   // Raw request text -> canonical hash, so an idempotent re-registration skips parsing.
   mutable std::mutex raw_mu_;

@@ -462,6 +462,54 @@ class TestLifecycle(unittest.TestCase):
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
 
+    def test_kill9_during_concurrent_registrations(self):
+        # Many connections register at once (so registrations share group commits); the
+        # server is killed mid-stream. Every answered registration must be there after a
+        # restart, with the id and version it was answered with.
+        tmp = tempfile.mkdtemp(prefix="sluice-registry-")
+        try:
+            srv = RegistryServer(tmpdir=tmp).start()
+            acked, lock, stop = [], threading.Lock(), threading.Event()
+
+            def worker(n):
+                s = requests.Session()
+                i = 0
+                while not stop.is_set():
+                    subject = f"k{n}"
+                    schema = json.dumps(rec("K", {"name": f"f{i}", "type": "int", "default": 0}))
+                    try:
+                        r = s.post(f"{srv.url}/subjects/{subject}/versions",
+                                   data=json.dumps({"schema": schema}),
+                                   headers={"Content-Type": V1}, timeout=10)
+                    except requests.RequestException:
+                        return
+                    if r.status_code == 200:
+                        with lock:
+                            acked.append((subject, schema, r.json()["id"]))
+                    i += 1
+
+            threads = [threading.Thread(target=worker, args=(n,)) for n in range(16)]
+            for t in threads:
+                t.start()
+            while True:
+                with lock:
+                    if len(acked) >= 300:
+                        break
+                time.sleep(0.01)
+            srv.kill9()
+            stop.set()
+            for t in threads:
+                t.join()
+            srv2 = RegistryServer(tmpdir=tmp, store=srv.store).start()
+            c2 = Client(srv2.url)
+            for subject, schema, sid in acked:
+                r = c2.post(f"/subjects/{subject}", {"schema": schema})
+                self.assertEqual(r.status_code, 200, (subject, schema, r.text))
+                self.assertEqual(r.json()["id"], sid)
+            srv2.stop()
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+
     def test_sigterm_graceful(self):
         tmp = tempfile.mkdtemp(prefix="sluice-registry-")
         try:
