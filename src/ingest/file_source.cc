@@ -3,8 +3,8 @@
 //
 // Reading: one large buffer filled with read(2) (1 MiB at a time); lines are views into
 // it, found with memchr, so a line costs no allocation. The buffer is compacted (the
-// partial last line moved to the front) only at the start of next_batch(), which is
-// what keeps the previous batch's views valid until then. A line longer than
+// partial last line moved to the front) only inside next_batch() before a read that
+// needs room, which keeps the previous batch's views valid until then. A line longer than
 // kMaxLineBytes is cut there (the rest up to its newline is dropped) so a file without
 // newlines cannot make us allocate without bound; the cut line is then quarantined by
 // the parser like any other malformed line.
@@ -83,8 +83,6 @@ class FileLineSource : public LineSource {
   Result<bool> next_batch(LineBatch& batch, std::size_t max_lines) override {
     batch.clear();
     if (stop_requested()) return false;
-    // Compact: the views of the previous batch die here.
-    compact();
     while (batch.lines.size() < max_lines) {
       char* base = buffer_.data();
       if (skipping_) {  // the rest of a cut line
@@ -138,7 +136,9 @@ class FileLineSource : public LineSource {
   // unread bytes is safe. Grows the buffer (up to kMaxLineBytes + kReadBytes) for a
   // long line.
   Status fill() {
-    compact();
+    // The previous batch's views are dead here; move the partial line down only when
+    // the room left is too small for a full read (so bytes are moved rarely).
+    if (buffer_.size() - end_ < kReadBytes) compact();
     if (buffer_.size() - end_ < kReadBytes) buffer_.resize(end_ + kReadBytes);
     for (;;) {
       ssize_t n = ::read(fd_, buffer_.data() + end_, buffer_.size() - end_);
