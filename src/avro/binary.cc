@@ -16,6 +16,8 @@
 #include <string>
 
 #include "avro/internal/binary_writer.h"
+#include "avro/internal/program.h"
+#include "avro/internal/value_access.h"
 #include "avro/internal/varint.h"
 
 namespace sluice::avro {
@@ -168,23 +170,7 @@ struct Context {
                               ctx.end - next);
 }
 
-// A lower bound of the encoded size of one datum of `node` (0 only when a datum can
-// be empty). Used to bound collection counts by the bytes left before allocating.
-std::size_t min_encoded_size(const Node& node, int depth = 0) {
-  switch (node.type) {
-    case Type::kNull: return 0;
-    case Type::kFloat: return 4;
-    case Type::kDouble: return 8;
-    case Type::kFixed: return node.fixed_size;
-    case Type::kRecord: {
-      if (depth > 2) return 0;  // a lower bound is enough; keep the cost bounded
-      std::size_t sum = 0;
-      for (const Field& f : node.fields) sum += min_encoded_size(*f.type, depth + 1);
-      return sum;
-    }
-    default: return 1;  // boolean, int, long, bytes, string, enum, array, map, union
-  }
-}
+using internal::min_encoded_size;
 
 // The exact encoded size of every datum of `node` when it is the same for all
 // (null, boolean, float, double, fixed, and records of those), else -1.
@@ -527,6 +513,413 @@ const Byte* Decoder::decode_map(const Node& node, const Byte* p, Value& out) {
 }
 
 // ---------------------------------------------------------------------------
+// Decode through a compiled program (BinaryDecoder): the same reads, checks and
+// errors as Decoder above, driven by internal::Step instead of Nodes.
+//
+// Hot state (position, end of input, limits) lives in locals and parameters, never
+// in memory the compiler must assume a store may have changed; readers return the
+// position and the value together; every error is built by a cold function.
+
+using internal::Step;
+using internal::ValueAccess;
+
+// A read: the position after it and the value read; p == nullptr on failure (the
+// error is in the context).
+struct Read {
+  const Byte* p;
+  std::uint64_t v;
+};
+
+[[gnu::cold, gnu::noinline]] Read varint_slow(Context& ctx, const Byte* p, const char* what) {
+  std::uint64_t v = 0;
+  const Byte* next = read_varint_slow(ctx, p, v, what);
+  return {next, next == nullptr ? 0 : v};
+}
+
+[[gnu::cold, gnu::noinline]] const Byte* varint_too_long(Context& ctx, const Byte* p, const char* what) {
+  return ctx.failf(ErrorCode::kInvalidData, p, "varint of {} is longer than 10 bytes", what);
+}
+
+// A raw (not zig-zag decoded) varint.
+[[gnu::always_inline]] inline Read varint(Context& ctx, const Byte* p, const Byte* end,
+                                          const char* what) {
+  if (p < end && *p < 0x80) [[likely]] return {p + 1, *p};
+  if (end - p >= 10) [[likely]] {
+    // Unrolled without bounds checks: ten bytes are available.
+    std::uint64_t result = *p & 0x7F;
+    for (int i = 1; i < 10; ++i) {
+      Byte b = p[i];
+      result |= static_cast<std::uint64_t>(b & 0x7F) << (7 * i);
+      if ((b & 0x80) == 0) return {p + i + 1, result};
+    }
+    return {varint_too_long(ctx, p, what), 0};
+  }
+  return varint_slow(ctx, p, what);
+}
+
+[[gnu::cold, gnu::noinline]] const Byte* int_out_of_range(Context& ctx, const Byte* p,
+                                                          const char* what, std::int64_t v) {
+  return ctx.failf(ErrorCode::kInvalidData, p, "{} value {} is out of the 32-bit int range", what, v);
+}
+
+// An int: a zig-zag varint in the 32-bit range. v holds the int's 32 bits.
+[[gnu::always_inline]] inline Read read_int32(Context& ctx, const Byte* p, const Byte* end,
+                                              const char* what) {
+  Read r = varint(ctx, p, end, what);
+  std::int64_t v = internal::zigzag_decode(r.v);  // 0 when the read failed
+  if (static_cast<std::int32_t>(v) != v) [[unlikely]] return {int_out_of_range(ctx, p, what, v), 0};
+  return {r.p, static_cast<std::uint32_t>(static_cast<std::int32_t>(v))};
+}
+
+[[gnu::cold, gnu::noinline]] const Byte* bad_length(Context& ctx, const Byte* p, const Byte* next,
+                                                    std::int64_t len, Type type) {
+  if (len < 0) {
+    return ctx.failf(ErrorCode::kInvalidData, p, "negative {} length {}", type_name(type), len);
+  }
+  if (static_cast<std::uint64_t>(len) > ctx.max_bytes) {
+    return ctx.failf(ErrorCode::kLimitExceeded, p, "{} length {} exceeds the limit max_bytes_length={}",
+                     type_name(type), len, ctx.max_bytes);
+  }
+  return ctx.failf(ErrorCode::kTruncated, p, "{} length {} exceeds the {} bytes left", type_name(type),
+                   len, ctx.end - next);
+}
+
+// The length of a string/bytes value (or map key), checked against the input left
+// and max_bytes. v is the length.
+[[gnu::always_inline]] inline Read read_len(Context& ctx, const Byte* p, const Byte* end,
+                                            std::size_t max_bytes, Type type) {
+  Read r = varint(ctx, p, end, type == Type::kString ? "string length" : "bytes length");
+  const std::uint64_t len = static_cast<std::uint64_t>(internal::zigzag_decode(r.v));
+  // A failed read gives {nullptr, 0}, which passes the checks and is returned as is.
+  if (len <= static_cast<std::uint64_t>(end - r.p) && len <= max_bytes) [[likely]] return {r.p, len};
+  return {bad_length(ctx, p, r.p, static_cast<std::int64_t>(len), type), 0};
+}
+
+struct ProgramDecoder {
+  Context ctx;
+  Arena& arena;
+  const Step* steps;
+
+  // One value of step `s` at p; `branch` is its union branch (kNoBranch outside a
+  // union). Returns the position after it, or nullptr.
+  [[gnu::always_inline]] inline const Byte* step(const Step& s, const Byte* p, const Byte* end,
+                                                 std::size_t max_bytes, Value& out,
+                                                 std::uint16_t branch);
+  template <std::uint8_t kCode>
+  [[gnu::always_inline]] inline const Byte* value(const Step& s, const Byte* p, const Byte* end,
+                                                  std::size_t max_bytes, Value& out,
+                                                  std::uint16_t branch);
+  [[gnu::noinline]] const Byte* optional_slow(const Step& s, const Byte* p, Value& out);
+  [[gnu::noinline]] const Byte* step_outline(const Step& s, const Byte* p, Value& out,
+                                             std::uint16_t branch) {
+    return step(s, p, ctx.end, ctx.max_bytes, out, branch);
+  }
+  const Byte* record(const Step& s, const Byte* p, Value& out, std::uint16_t branch);
+  const Byte* array(const Step& s, const Byte* p, Value& out, std::uint16_t branch);
+  const Byte* map(const Step& s, const Byte* p, Value& out, std::uint16_t branch);
+  const Byte* union_value(const Step& s, const Byte* p, Value& out);
+};
+
+[[gnu::cold, gnu::noinline]] const Byte* bad_boolean(Context& ctx, const Byte* p) {
+  if (p >= ctx.end) return ctx.fail(ErrorCode::kTruncated, p, "input ends before a boolean");
+  return ctx.failf(ErrorCode::kInvalidData, p, "boolean byte {} is neither 0 nor 1", *p);
+}
+
+[[gnu::cold, gnu::noinline]] const Byte* bad_enum(Context& ctx, const Byte* p, const Node& node,
+                                                  std::int32_t index) {
+  return ctx.failf(ErrorCode::kInvalidData, p, "enum {} index {} is out of range (it has {} symbols)",
+                   node.fullname, index, node.symbols.size());
+}
+
+[[gnu::cold, gnu::noinline]] const Byte* bad_branch(Context& ctx, const Byte* p, std::int64_t index,
+                                                    std::size_t branches) {
+  return ctx.failf(ErrorCode::kInvalidData, p,
+                   "union branch index {} is out of range (the union has {} branches)", index,
+                   branches);
+}
+
+[[gnu::cold, gnu::noinline]] const Byte* short_input(Context& ctx, const Byte* p, const Step& s) {
+  switch (s.type) {
+    case Type::kFloat:
+      return ctx.failf(ErrorCode::kTruncated, p, "float needs 4 bytes but {} are left", ctx.end - p);
+    case Type::kDouble:
+      return ctx.failf(ErrorCode::kTruncated, p, "double needs 8 bytes but {} are left", ctx.end - p);
+    default:
+      return ctx.failf(ErrorCode::kTruncated, p, "fixed {} needs {} bytes but {} are left",
+                       s.node->fullname, s.a, ctx.end - p);
+  }
+}
+
+template <std::uint8_t kCode>
+inline const Byte* ProgramDecoder::value(const Step& s, const Byte* p, const Byte* end,
+                                         std::size_t max_bytes, Value& out,
+                                         std::uint16_t branch) {
+  using namespace internal;
+  if constexpr (kCode == kNull) {
+    ValueAccess::set(out, s.node, Type::kNull, branch, 0, 0);
+    return p;
+  } else if constexpr (kCode == kBoolean) {
+    if (p >= end || *p > 1) [[unlikely]] return bad_boolean(ctx, p);
+    ValueAccess::set(out, s.node, Type::kBoolean, branch, 0, *p);
+    return p + 1;
+  } else if constexpr (kCode == kInt) {
+    Read r = read_int32(ctx, p, end, "int");
+    ValueAccess::set(out, s.node, Type::kInt, branch, 0, r.v);
+    return r.p;
+  } else if constexpr (kCode == kLong) {
+    Read r = varint(ctx, p, end, "long");
+    ValueAccess::set(out, s.node, Type::kLong, branch, 0,
+                     static_cast<std::uint64_t>(internal::zigzag_decode(r.v)));
+    return r.p;
+  } else if constexpr (kCode == kFloat || kCode == kDouble) {
+    constexpr std::size_t n = kCode == kFloat ? 4 : 8;
+    if (end - p < static_cast<std::ptrdiff_t>(n)) [[unlikely]] return short_input(ctx, p, s);
+    std::uint64_t bits = 0;
+    std::memcpy(&bits, p, n);  // little-endian hosts only (x86_64, aarch64)
+    ValueAccess::set(out, s.node, kCode == kFloat ? Type::kFloat : Type::kDouble, branch, 0, bits);
+    return p + n;
+  } else if constexpr (kCode == kString || kCode == kBytes) {
+    constexpr Type type = kCode == kString ? Type::kString : Type::kBytes;
+    Read r = read_len(ctx, p, end, max_bytes, type);
+    if (r.p == nullptr) [[unlikely]] return nullptr;
+    ValueAccess::set(out, s.node, type, branch, static_cast<std::uint32_t>(r.v),
+                     ValueAccess::pointer_bits(r.p));
+    return r.p + r.v;
+  } else if constexpr (kCode == kFixed) {
+    const std::size_t n = s.a;
+    if (static_cast<std::size_t>(end - p) < n) [[unlikely]] return short_input(ctx, p, s);
+    ValueAccess::set(out, s.node, Type::kFixed, branch, s.a, ValueAccess::pointer_bits(p));
+    return p + n;
+  } else if constexpr (kCode == kEnum) {
+    Read r = read_int32(ctx, p, end, "enum index");
+    if (r.p == nullptr) [[unlikely]] return nullptr;
+    if (r.v >= s.a) [[unlikely]] return bad_enum(ctx, p, *s.node, static_cast<std::int32_t>(r.v));
+    ValueAccess::set(out, s.node, Type::kEnum, branch, 0, r.v);
+    return r.p;
+  } else if constexpr (kCode == kRecord) {
+    return record(s, p, out, branch);
+  } else if constexpr (kCode == kArray) {
+    return array(s, p, out, branch);
+  } else {
+    static_assert(kCode == kMap);
+    return map(s, p, out, branch);
+  }
+}
+
+const Byte* ProgramDecoder::optional_slow(const Step& s, const Byte* p, Value& out) {
+  std::int64_t index = 0;
+  const Byte* next = read_long(ctx, p, index, "union branch index");
+  if (next == nullptr) return nullptr;
+  if (static_cast<std::uint64_t>(index) >= 2) return bad_branch(ctx, p, index, 2);
+  if (index == s.null_index) {
+    ValueAccess::set(out, s.null_node, Type::kNull, s.null_index, 0, 0);
+    return next;
+  }
+  Step plain = s;
+  plain.code = static_cast<std::uint8_t>(s.code & ~internal::kOptional);
+  return step_outline(plain, next, out, static_cast<std::uint16_t>(index));
+}
+
+inline const Byte* ProgramDecoder::step(const Step& s, const Byte* p, const Byte* end,
+                                        std::size_t max_bytes, Value& out,
+                                        std::uint16_t branch) {
+  using namespace internal;
+  // A two-branch union with null: the branch index is one byte, 0 or 2, unless the
+  // writer used a longer (valid, non-canonical) varint, which the slow path reads.
+#define SLUICE_STEP_CASES(C)                                                          \
+  case C: return value<C>(s, p, end, max_bytes, out, branch);                         \
+  case C | kOptional: {                                                               \
+    if (p < end) [[likely]] {                                                         \
+      if (*p == s.value_byte) {                                                       \
+        return value<C>(s, p + 1, end, max_bytes, out,                                \
+                        static_cast<std::uint16_t>(1 - s.null_index));                \
+      }                                                                               \
+      if (*p == s.null_byte) {                                                        \
+        ValueAccess::set(out, s.null_node, Type::kNull, s.null_index, 0, 0);          \
+        return p + 1;                                                                 \
+      }                                                                               \
+    }                                                                                 \
+    return optional_slow(s, p, out);                                                  \
+  }
+  switch (s.code & 0x1F) {  // masked: the jump table needs no range check
+    SLUICE_STEP_CASES(kNull)
+    SLUICE_STEP_CASES(kBoolean)
+    SLUICE_STEP_CASES(kInt)
+    SLUICE_STEP_CASES(kLong)
+    SLUICE_STEP_CASES(kFloat)
+    SLUICE_STEP_CASES(kDouble)
+    SLUICE_STEP_CASES(kString)
+    SLUICE_STEP_CASES(kBytes)
+    SLUICE_STEP_CASES(kFixed)
+    SLUICE_STEP_CASES(kEnum)
+    SLUICE_STEP_CASES(kRecord)
+    SLUICE_STEP_CASES(kArray)
+    SLUICE_STEP_CASES(kMap)
+    case kUnion: return union_value(s, p, out);
+    default: return ctx.fail(ErrorCode::kInternal, p, "invalid decode step");
+  }
+#undef SLUICE_STEP_CASES
+}
+
+const Byte* ProgramDecoder::record(const Step& s, const Byte* p, Value& out, std::uint16_t branch) {
+  if (ctx.depth >= ctx.limits.max_depth) [[unlikely]] return too_deep(ctx, p);
+  DepthGuard guard(ctx);
+  const Byte* const end = ctx.end;
+  const std::size_t max_bytes = ctx.max_bytes;
+  const std::uint32_t n = s.b;
+  Value* children = arena.allocate_array<Value>(n);
+  const Step* field = steps + s.a;
+  for (std::uint32_t i = 0; i < n; ++i) {
+    p = step(field[i], p, end, max_bytes, children[i], Value::kNoBranch);
+    if (p == nullptr) [[unlikely]] return ctx.in_field(*s.node, i);
+  }
+  ValueAccess::set(out, s.node, Type::kRecord, branch, n, ValueAccess::pointer_bits(children));
+  return p;
+}
+
+const Byte* ProgramDecoder::union_value(const Step& s, const Byte* p, Value& out) {
+  std::int64_t index = 0;
+  const Byte* next = read_long(ctx, p, index, "union branch index");
+  if (next == nullptr) [[unlikely]] return nullptr;
+  if (static_cast<std::uint64_t>(index) >= s.b) [[unlikely]] return bad_branch(ctx, p, index, s.b);
+  return step_outline(steps[s.a + static_cast<std::size_t>(index)], next, out,
+                      static_cast<std::uint16_t>(index));
+}
+
+const Byte* ProgramDecoder::array(const Step& s, const Byte* p, Value& out, std::uint16_t branch) {
+  if (ctx.depth >= ctx.limits.max_depth) [[unlikely]] return too_deep(ctx, p);
+  DepthGuard guard(ctx);
+  const Byte* const end = ctx.end;
+  const std::size_t max_bytes = ctx.max_bytes;
+  const Step& item = steps[s.a];
+  const std::size_t min_size = s.b;
+  Value* items = nullptr;
+  std::size_t total = 0;
+  std::size_t capacity = 0;
+  for (;;) {
+    BlockHeader header;
+    p = read_block_header(ctx, p, header, total, min_size, Type::kArray);
+    if (p == nullptr) [[unlikely]] return nullptr;
+    if (header.count == 0) break;
+    std::size_t need = total + header.count;
+    if (need > capacity) {
+      // As in Decoder::decode_array: growth clamped by the same bounds as the counts.
+      std::size_t grow = std::max(need, capacity * 2);
+      std::size_t bound = ctx.max_items;
+      if (min_size != 0) bound = std::min(bound, total + static_cast<std::size_t>(end - p) / min_size);
+      grow = std::max(need, std::min(grow, bound));
+      Value* bigger = arena.allocate_array<Value>(grow);
+      if (total != 0) std::memcpy(static_cast<void*>(bigger), items, total * sizeof(Value));
+      items = bigger;
+      capacity = grow;
+    }
+    const Byte* items_begin = p;
+    std::size_t i = total;
+    // Arrays of the common leaves get a loop of their own (no dispatch per item).
+    switch (item.code) {
+      case internal::kString:
+        for (; i < need; ++i) {
+          p = value<internal::kString>(item, p, end, max_bytes, items[i], Value::kNoBranch);
+          if (p == nullptr) [[unlikely]] break;
+        }
+        break;
+      case internal::kLong:
+        for (; i < need; ++i) {
+          p = value<internal::kLong>(item, p, end, max_bytes, items[i], Value::kNoBranch);
+          if (p == nullptr) [[unlikely]] break;
+        }
+        break;
+      default:
+        for (; i < need; ++i) {
+          p = step(item, p, end, max_bytes, items[i], Value::kNoBranch);
+          if (p == nullptr) [[unlikely]] break;
+        }
+    }
+    if (p == nullptr) [[unlikely]] return ctx.in_item(i);
+    total = need;
+    if (header.block_end != nullptr && p != header.block_end) [[unlikely]] {
+      block_size_mismatch(ctx, p, header, items_begin, Type::kArray);
+      return ctx.in_item(total - 1);
+    }
+  }
+  ValueAccess::set(out, s.node, Type::kArray, branch, static_cast<std::uint32_t>(total),
+                   ValueAccess::pointer_bits(items));
+  return p;
+}
+
+const Byte* ProgramDecoder::map(const Step& s, const Byte* p, Value& out, std::uint16_t branch) {
+  if (ctx.depth >= ctx.limits.max_depth) [[unlikely]] return too_deep(ctx, p);
+  DepthGuard guard(ctx);
+  const Byte* const end = ctx.end;
+  const std::size_t max_bytes = ctx.max_bytes;
+  const Step& item = steps[s.a];
+  const std::size_t min_size = s.b;
+  MapEntry* entries = nullptr;
+  std::size_t total = 0;
+  std::size_t capacity = 0;
+  for (;;) {
+    BlockHeader header;
+    p = read_block_header(ctx, p, header, total, min_size, Type::kMap);
+    if (p == nullptr) [[unlikely]] return nullptr;
+    if (header.count == 0) break;
+    std::size_t need = total + header.count;
+    if (need > capacity) {
+      std::size_t grow = std::max(need, capacity * 2);
+      std::size_t bound = std::min(ctx.max_items,
+                                   total + static_cast<std::size_t>(end - p) / min_size);
+      grow = std::max(need, std::min(grow, bound));
+      MapEntry* bigger = arena.allocate_array<MapEntry>(grow);
+      if (total != 0) std::memcpy(static_cast<void*>(bigger), entries, total * sizeof(MapEntry));
+      entries = bigger;
+      capacity = grow;
+    }
+    const Byte* items_begin = p;
+    // Maps of the common leaves get a loop of their own (no dispatch per entry).
+    auto entries_of = [&](auto decode_value) -> const Byte* {
+      for (std::size_t i = total; i < need; ++i) {
+        MapEntry& entry = entries[i];
+        Read key = read_len(ctx, p, end, max_bytes, Type::kString);
+        if (key.p == nullptr) [[unlikely]] return ctx.in_item(i);
+        // Construct in place: the arena memory is uninitialised.
+        new (&entry.key) std::string_view(reinterpret_cast<const char*>(key.p), key.v);
+        p = decode_value(key.p + key.v, entry.value);
+        if (p == nullptr) [[unlikely]] return ctx.in_key(entry.key);
+      }
+      return p;
+    };
+    switch (item.code) {
+      case internal::kDouble:
+        p = entries_of([&](const Byte* at, Value& v) __attribute__((always_inline)) {
+          return value<internal::kDouble>(item, at, end, max_bytes, v, Value::kNoBranch);
+        });
+        break;
+      case internal::kString:
+        p = entries_of([&](const Byte* at, Value& v) __attribute__((always_inline)) {
+          return value<internal::kString>(item, at, end, max_bytes, v, Value::kNoBranch);
+        });
+        break;
+      case internal::kLong:
+        p = entries_of([&](const Byte* at, Value& v) __attribute__((always_inline)) {
+          return value<internal::kLong>(item, at, end, max_bytes, v, Value::kNoBranch);
+        });
+        break;
+      default:
+        p = entries_of([&](const Byte* at, Value& v) __attribute__((always_inline)) {
+          return step(item, at, end, max_bytes, v, Value::kNoBranch);
+        });
+    }
+    if (p == nullptr) [[unlikely]] return nullptr;
+    total = need;
+    if (header.block_end != nullptr && p != header.block_end) [[unlikely]] {
+      return block_size_mismatch(ctx, p, header, items_begin, Type::kMap);
+    }
+  }
+  ValueAccess::set(out, s.node, Type::kMap, branch, static_cast<std::uint32_t>(total),
+                   ValueAccess::pointer_bits(entries));
+  return p;
+}
+
+// ---------------------------------------------------------------------------
 // Skip.
 
 struct Skipper {
@@ -671,17 +1064,9 @@ int union_branch_of(const Node& node, const Value& value) {
   return -1;
 }
 
-struct Encoder {
-  explicit Encoder(std::vector<std::uint8_t>& bytes) : out(bytes) {}
-
-  internal::BinaryWriter out;
+// Error building shared by both encoders: all cold, out of line.
+struct EncodeErrors {
   std::optional<Error> error;  // default-constructed: no zeroing of the Error storage
-
-  // Leaves and unions of leaves inline in the record/array/map loops; records, arrays
-  // and maps out of line; errors built in cold functions.
-  [[gnu::always_inline]] inline bool encode(const Node& node, const Value& value);
-  [[gnu::always_inline]] inline bool encode_leaf(const Node& node, const Value& value);
-  bool encode_composite(const Node& node, const Value& value);
 
   [[gnu::cold, gnu::noinline]] bool fail(std::string message) {
     error.emplace(ErrorCode::kInvalidData, std::move(message));
@@ -724,6 +1109,19 @@ struct Encoder {
     error->in(fmt::format("[{}]", key));
     return false;
   }
+};
+
+// Encodes by walking the schema graph (encode_binary).
+struct Encoder : EncodeErrors {
+  explicit Encoder(internal::ByteBuffer& buffer) : out(buffer) {}
+
+  internal::BinaryWriter out;
+
+  // Leaves and unions of leaves inline in the record/array/map loops; records, arrays
+  // and maps out of line; errors built in cold functions.
+  [[gnu::always_inline]] inline bool encode(const Node& node, const Value& value);
+  [[gnu::always_inline]] inline bool encode_leaf(const Node& node, const Value& value);
+  bool encode_composite(const Node& node, const Value& value);
 };
 
 inline bool Encoder::encode(const Node& node, const Value& value) {
@@ -826,6 +1224,270 @@ bool Encoder::encode_composite(const Node& node, const Value& value) {
   return fail_mismatch(node, value);
 }
 
+// Encodes through a compiled program (BinaryEncoder): the same checks and errors as
+// Encoder, driven by internal::Step. The output position and end travel in a Cursor
+// held in registers (as locals and by value), because every byte store may alias
+// anything, which would force member state to be reloaded after each store.
+struct Cursor {
+  Byte* p;
+  Byte* end;
+};
+
+using internal::copy_bytes;
+using internal::put_varint;
+
+struct ProgramEncoder : EncodeErrors {
+  ProgramEncoder(internal::ByteBuffer& b, const Step* s) : buf(b), steps(s) {}
+
+  internal::ByteBuffer& buf;
+  const Step* steps;
+
+  // Room for `n` more bytes at c.p.
+  [[gnu::always_inline]] void room(Cursor& c, std::size_t n) {
+    if (static_cast<std::size_t>(c.end - c.p) < n) [[unlikely]] c = grow(c, n);
+  }
+  [[gnu::noinline]] Cursor grow(Cursor c, std::size_t n) {
+    const auto used = static_cast<std::size_t>(c.p - buf.data());
+    buf.set_size(used);  // keep the bytes written so far across the move
+    buf.reserve(used + n);
+    return {buf.data() + used, buf.data() + buf.capacity()};
+  }
+  [[gnu::always_inline]] void put_byte(Cursor& c, Byte b) {
+    room(c, 1);
+    *c.p++ = b;
+  }
+  [[gnu::always_inline]] void put_long(Cursor& c, std::int64_t v) {
+    room(c, 10);
+    c.p = put_varint(c.p, internal::zigzag_encode(v));
+  }
+  [[gnu::always_inline]] void put_raw(Cursor& c, const void* data, std::size_t n) {
+    room(c, n);
+    copy_bytes(c.p, data, n);
+    c.p += n;
+  }
+  // A length and that many bytes: strings, bytes, map keys.
+  [[gnu::always_inline]] void put_text(Cursor& c, std::string_view text) {
+    room(c, 10 + text.size());
+    c.p = put_varint(c.p, internal::zigzag_encode(static_cast<std::int64_t>(text.size())));
+    copy_bytes(c.p, text.data(), text.size());
+    c.p += text.size();
+  }
+
+  // One value of step `s`; false on failure (the error is in `error`).
+  [[gnu::always_inline]] inline bool step(const Step& s, const Value& v, Cursor& c);
+  template <std::uint8_t kCode>
+  [[gnu::always_inline]] inline bool value(const Step& s, const Value& v, Cursor& c);
+  template <std::uint8_t kCode>
+  [[gnu::noinline]] Cursor optional_slow(const Step& s, const Value& v, Cursor c);
+  // Composites: the cursor after the value, or {nullptr, nullptr} on failure.
+  Cursor record(const Step& s, const Value& v, Cursor c);
+  Cursor array(const Step& s, const Value& v, Cursor c);
+  Cursor map(const Step& s, const Value& v, Cursor c);
+  Cursor union_value(const Step& s, const Value& v, Cursor c);
+
+  static bool ok(Cursor& c, Cursor next) {
+    c = next;
+    return next.p != nullptr;
+  }
+  static Cursor failed(bool) { return {nullptr, nullptr}; }
+};
+
+template <std::uint8_t kCode>
+inline bool ProgramEncoder::value(const Step& s, const Value& v, Cursor& c) {
+  using namespace internal;
+  if (v.type() != s.type) [[unlikely]] return fail_mismatch(*s.node, v);
+  if constexpr (kCode == kNull) {
+    return true;
+  } else if constexpr (kCode == kBoolean) {
+    put_byte(c, v.as_bool() ? 1 : 0);
+    return true;
+  } else if constexpr (kCode == kInt) {
+    put_long(c, v.as_int());
+    return true;
+  } else if constexpr (kCode == kLong) {
+    put_long(c, v.as_long());
+    return true;
+  } else if constexpr (kCode == kFloat) {
+    float f = v.as_float();
+    put_raw(c, &f, 4);
+    return true;
+  } else if constexpr (kCode == kDouble) {
+    double d = v.as_double();
+    put_raw(c, &d, 8);
+    return true;
+  } else if constexpr (kCode == kString || kCode == kBytes) {
+    put_text(c, v.as_string());
+    return true;
+  } else if constexpr (kCode == kFixed) {
+    if (v.size() != s.a) [[unlikely]] return fail_fixed(*s.node, v);
+    put_raw(c, v.as_string().data(), v.size());
+    return true;
+  } else if constexpr (kCode == kEnum) {
+    if (static_cast<std::uint32_t>(v.enum_index()) >= s.a) [[unlikely]] return fail_enum(*s.node, v);
+    put_long(c, v.enum_index());
+    return true;
+  } else if constexpr (kCode == kRecord) {
+    return ok(c, record(s, v, c));
+  } else if constexpr (kCode == kArray) {
+    return ok(c, array(s, v, c));
+  } else {
+    static_assert(kCode == kMap);
+    return ok(c, map(s, v, c));
+  }
+}
+
+// A two-branch union with null whose value has no usable branch(): choose as
+// Encoder does (union_branch_of).
+template <std::uint8_t kCode>
+Cursor ProgramEncoder::optional_slow(const Step& s, const Value& v, Cursor c) {
+  int branch = v.branch();
+  if (static_cast<unsigned>(branch) >= 2u) {
+    branch = union_branch_of(*s.schema, v);
+    if (branch < 0) return failed(fail_union(*s.schema, v));
+  }
+  put_byte(c, static_cast<Byte>(2 * branch));
+  if (branch != s.null_index) {
+    if (!value<kCode>(s, v, c)) return failed(false);
+    return c;
+  }
+  if (v.type() != Type::kNull) return failed(fail_mismatch(*s.null_node, v));
+  return c;
+}
+
+inline bool ProgramEncoder::step(const Step& s, const Value& v, Cursor& c) {
+  using namespace internal;
+  // A two-branch union with null: the value's branch() picks the side.
+#define SLUICE_STEP_CASES(C)                                                  \
+  case C: return value<C>(s, v, c);                                           \
+  case C | kOptional: {                                                       \
+    const int branch = v.branch();                                            \
+    if (branch == 1 - s.null_index) {                                         \
+      put_byte(c, s.value_byte);                                              \
+      return value<C>(s, v, c);                                               \
+    }                                                                         \
+    if (branch == s.null_index && v.type() == Type::kNull) {                  \
+      put_byte(c, s.null_byte);                                               \
+      return true;                                                            \
+    }                                                                         \
+    return ok(c, optional_slow<C>(s, v, c));                                  \
+  }
+  switch (s.code & 0x1F) {  // masked: the jump table needs no range check
+    SLUICE_STEP_CASES(kNull)
+    SLUICE_STEP_CASES(kBoolean)
+    SLUICE_STEP_CASES(kInt)
+    SLUICE_STEP_CASES(kLong)
+    SLUICE_STEP_CASES(kFloat)
+    SLUICE_STEP_CASES(kDouble)
+    SLUICE_STEP_CASES(kString)
+    SLUICE_STEP_CASES(kBytes)
+    SLUICE_STEP_CASES(kFixed)
+    SLUICE_STEP_CASES(kEnum)
+    SLUICE_STEP_CASES(kRecord)
+    SLUICE_STEP_CASES(kArray)
+    SLUICE_STEP_CASES(kMap)
+    case kUnion: return ok(c, union_value(s, v, c));
+    default: return fail("invalid encode step");
+  }
+#undef SLUICE_STEP_CASES
+}
+
+Cursor ProgramEncoder::record(const Step& s, const Value& v, Cursor c) {
+  const std::uint32_t n = s.b;
+  if (v.size() != n) [[unlikely]] return failed(fail_record(*s.node, v));
+  const Step* field = steps + s.a;
+  const Value* children = v.children().data();
+  for (std::uint32_t i = 0; i < n; ++i) {
+    if (!step(field[i], children[i], c)) [[unlikely]] return failed(in_field(*s.node, i));
+  }
+  return c;
+}
+
+Cursor ProgramEncoder::array(const Step& s, const Value& v, Cursor c) {
+  const std::size_t n = v.size();
+  if (n != 0) {
+    put_long(c, static_cast<std::int64_t>(n));
+    const Step& item = steps[s.a];
+    const Value* items = v.items().data();
+    // Arrays of the common leaves get a loop of their own (no dispatch per item).
+    auto each = [&](auto encode_item) -> bool {
+      for (std::size_t i = 0; i < n; ++i) {
+        if (!encode_item(items[i])) [[unlikely]] return in_item(i);
+      }
+      return true;
+    };
+    bool good;
+    switch (item.code) {
+      case internal::kString:
+        good = each([&](const Value& x) __attribute__((always_inline)) { return value<internal::kString>(item, x, c); });
+        break;
+      case internal::kLong:
+        good = each([&](const Value& x) __attribute__((always_inline)) { return value<internal::kLong>(item, x, c); });
+        break;
+      default:
+        good = each([&](const Value& x) __attribute__((always_inline)) { return step(item, x, c); });
+    }
+    if (!good) [[unlikely]] return failed(false);
+  }
+  put_byte(c, 0);
+  return c;
+}
+
+Cursor ProgramEncoder::map(const Step& s, const Value& v, Cursor c) {
+  auto entries = v.entries();
+  if (!entries.empty()) {
+    put_long(c, static_cast<std::int64_t>(entries.size()));
+    const Step& item = steps[s.a];
+    // Maps of the common leaves get a loop of their own (no dispatch per entry).
+    auto each = [&](auto encode_value) -> bool {
+      for (const MapEntry& e : entries) {
+        put_text(c, e.key);
+        if (!encode_value(e.value)) [[unlikely]] return in_key(e.key);
+      }
+      return true;
+    };
+    bool good;
+    switch (item.code) {
+      case internal::kDouble:
+        good = each([&](const Value& x) __attribute__((always_inline)) { return value<internal::kDouble>(item, x, c); });
+        break;
+      case internal::kString:
+        good = each([&](const Value& x) __attribute__((always_inline)) { return value<internal::kString>(item, x, c); });
+        break;
+      case internal::kLong:
+        good = each([&](const Value& x) __attribute__((always_inline)) { return value<internal::kLong>(item, x, c); });
+        break;
+      default:
+        good = each([&](const Value& x) __attribute__((always_inline)) { return step(item, x, c); });
+    }
+    if (!good) [[unlikely]] return failed(false);
+  }
+  put_byte(c, 0);
+  return c;
+}
+
+Cursor ProgramEncoder::union_value(const Step& s, const Value& v, Cursor c) {
+  const Node& node = *s.schema;
+  int branch = v.branch();
+  if (static_cast<unsigned>(branch) >= s.b) [[unlikely]] {
+    branch = union_branch_of(node, v);
+    if (branch < 0) return failed(fail_union(node, v));
+  }
+  put_long(c, branch);
+  // Branch steps are never unions or optional, so this does not come back here.
+  if (!step(steps[s.a + static_cast<std::size_t>(branch)], v, c)) return failed(false);
+  return c;
+}
+
+// Per-thread scratch of encode_binary: encoding into a reused raw buffer and copying
+// the result costs less than growing the caller's vector (resize zero-fills).
+internal::ByteBuffer& encode_scratch() {
+  thread_local internal::ByteBuffer scratch;
+  return scratch;
+}
+
+// Scratch kept between calls is bounded; a larger one is freed after use.
+constexpr std::size_t kMaxKeptScratch = std::size_t{1} << 20;
+
 }  // namespace
 
 Result<Value> decode_binary(const Node& schema, BinaryReader& in, Arena& arena,
@@ -847,15 +1509,106 @@ Status skip_binary(const Node& schema, BinaryReader& in, const DecodeLimits& lim
 }
 
 Status encode_binary(const Node& schema, const Value& value, std::vector<std::uint8_t>& out) {
-  std::size_t before = out.size();
-  Encoder e(out);
-  bool ok = e.encode(schema, value);
-  e.out.finish();
-  if (!ok) [[unlikely]] {
-    out.resize(before);  // leave `out` as it was
-    return fail(std::move(*e.error));
+  internal::ByteBuffer& scratch = encode_scratch();
+  scratch.clear();
+  bool ok;
+  std::optional<Error> error;
+  {
+    Encoder e(scratch);
+    ok = e.encode(schema, value);
+    if (ok) [[likely]] {
+      e.out.commit();
+    } else {
+      error = std::move(e.error);
+    }
   }
+  if (ok) [[likely]] out.insert(out.end(), scratch.data(), scratch.data() + scratch.size());
+  if (scratch.capacity() > kMaxKeptScratch) [[unlikely]] scratch.release();
+  if (!ok) [[unlikely]] return fail(std::move(*error));
   return ok_status();
+}
+
+// ------------------------------------------------------------------- BinaryDecoder
+
+BinaryDecoder::BinaryDecoder(const Node& schema)
+    : program_(std::make_shared<internal::Program>(internal::compile_program(schema))) {}
+
+const Node& BinaryDecoder::schema() const { return *program_->root; }
+
+Result<Value> BinaryDecoder::decode(BinaryReader& in, Arena& arena,
+                                    const DecodeLimits& limits) const {
+  ProgramDecoder d{Context(in, limits), arena, program_->steps.data()};
+  Value out;
+  const Byte* p = d.step_outline(program_->steps[0], d.ctx.begin, out, Value::kNoBranch);
+  if (p == nullptr) [[unlikely]] return fail(std::move(*d.ctx.error));
+  in.advance(static_cast<std::size_t>(p - d.ctx.begin));
+  return out;
+}
+
+// ------------------------------------------------------------------- BinaryEncoder
+
+BinaryEncoder::BinaryEncoder(const Node& schema)
+    : program_(std::make_shared<internal::Program>(internal::compile_program(schema))),
+      buffer_(std::make_unique<internal::ByteBuffer>()) {}
+
+BinaryEncoder::~BinaryEncoder() = default;
+BinaryEncoder::BinaryEncoder(BinaryEncoder&&) noexcept = default;
+BinaryEncoder& BinaryEncoder::operator=(BinaryEncoder&&) noexcept = default;
+BinaryEncoder::BinaryEncoder(const BinaryEncoder& other)
+    : program_(other.program_), buffer_(std::make_unique<internal::ByteBuffer>()) {}
+BinaryEncoder& BinaryEncoder::operator=(const BinaryEncoder& other) {
+  program_ = other.program_;
+  if (!buffer_) buffer_ = std::make_unique<internal::ByteBuffer>();
+  buffer_->clear();
+  return *this;
+}
+
+const Node& BinaryEncoder::schema() const { return *program_->root; }
+
+bool BinaryEncoder::append_or_keep_error(const Value& value) {
+  if (!buffer_) buffer_ = std::make_unique<internal::ByteBuffer>();  // after a move
+  internal::ByteBuffer& buf = *buffer_;
+  const std::size_t before = buf.size();
+  if (buf.capacity() - before < 256) [[unlikely]] buf.reserve(before + 256);
+  ProgramEncoder e(buf, program_->steps.data());
+  Cursor c{buf.data() + before, buf.data() + buf.capacity()};
+  const Step& root = program_->steps[0];
+  if (root.code == internal::kRecord && value.type() == Type::kRecord) [[likely]] {
+    c = e.record(root, value, c);
+  } else if (!e.step(root, value, c)) {
+    c.p = nullptr;
+  }
+  if (c.p != nullptr) [[likely]] {
+    buf.set_size(static_cast<std::size_t>(c.p - buf.data()));
+    return true;
+  }
+  buf.set_size(before);  // grow() may have counted uncommitted bytes
+  error_ = std::move(e.error);
+  return false;
+}
+
+tl::unexpected<Error> BinaryEncoder::take_error() {
+  Error e = error_ ? std::move(*error_) : Error(ErrorCode::kInternal, "no encode error");
+  error_.reset();
+  return fail(std::move(e));
+}
+
+Status BinaryEncoder::encode(const Value& value, std::vector<std::uint8_t>& out) {
+  const std::size_t before = buffer_ ? buffer_->size() : 0;
+  SLUICE_TRY(append(value));
+  const std::uint8_t* data = buffer_->data();
+  out.insert(out.end(), data + before, data + buffer_->size());
+  buffer_->set_size(before);
+  return ok_status();
+}
+
+std::span<const std::uint8_t> BinaryEncoder::bytes() const {
+  if (!buffer_) return {};
+  return {buffer_->data(), buffer_->size()};
+}
+
+void BinaryEncoder::clear() {
+  if (buffer_) buffer_->clear();
 }
 
 }  // namespace sluice::avro

@@ -30,6 +30,9 @@
 namespace sluice::avro {
 
 struct MapEntry;
+namespace internal {
+struct ValueAccess;  // decoders' direct construction (internal/value_access.h)
+}
 
 class Value {
  public:
@@ -117,6 +120,7 @@ class Value {
   const Value* find(std::string_view key) const;
 
  private:
+  friend struct internal::ValueAccess;
   Value(const Node* node, Type type) : node_(node), type_(type) {}
 
   const Node* node_ = nullptr;

@@ -1,45 +1,113 @@
-// A fast appender of Avro binary primitives onto a std::vector<uint8_t>.
-// Internal to the avro module (the encoder; container and single-object writers may
-// use it too).
+// A fast appender of Avro binary primitives. Internal to the avro module (the
+// encoders in binary.cc).
 //
-//   internal::BinaryWriter w(out);     // appends after out's current contents
+//   internal::ByteBuffer buf;              // reusable; never zero-filled
+//   internal::BinaryWriter w(buf);         // appends after buf's current contents
 //   w.write_long(42);
 //   w.write_long_and_raw(len, data, len);
-//   w.finish();                        // REQUIRED: trims `out` to what was written
+//   w.commit();                            // buf.size() now counts what was written
 //
-// The writer grows `out` in chunks (at least doubling) and writes through a raw
-// pointer, so a primitive costs a compare and a store rather than a push_back per
-// byte. Until finish(), `out` holds zero-filled slack after the written bytes.
+// The writer writes through a raw pointer into the buffer's uninitialised capacity,
+// so a primitive costs a compare and a store, and growing never zero-fills (a
+// std::vector's resize() would). Dropping a writer without commit() leaves the
+// buffer's size as it was: that is how a failed encode appends nothing.
 #pragma once
 
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
-#include <vector>
+#include <memory>
 
 #include "avro/internal/varint.h"
 
 namespace sluice::avro::internal {
 
+// Bytes [0, size()) are valid; [size(), capacity()) are uninitialised.
+class ByteBuffer {
+ public:
+  ByteBuffer() = default;
+  ByteBuffer(ByteBuffer&&) noexcept = default;
+  ByteBuffer& operator=(ByteBuffer&&) noexcept = default;
+
+  std::uint8_t* data() { return data_.get(); }
+  const std::uint8_t* data() const { return data_.get(); }
+  std::size_t size() const { return size_; }
+  std::size_t capacity() const { return capacity_; }
+  void clear() { size_ = 0; }
+  // Drops the storage (to bound memory kept by a long-lived buffer).
+  void release() {
+    data_.reset();
+    size_ = capacity_ = 0;
+  }
+  void set_size(std::size_t n) { size_ = n; }
+
+  // Capacity for at least `n` bytes; keeps [0, size()).
+  void reserve(std::size_t n) {
+    if (n <= capacity_) return;
+    std::size_t want = std::max({n, capacity_ * 2, std::size_t{256}});
+    auto bigger = std::make_unique_for_overwrite<std::uint8_t[]>(want);
+    if (size_ != 0) std::memcpy(bigger.get(), data_.get(), size_);
+    data_ = std::move(bigger);
+    capacity_ = want;
+  }
+
+ private:
+  std::unique_ptr<std::uint8_t[]> data_;
+  std::size_t size_ = 0;
+  std::size_t capacity_ = 0;
+};
+
+// Writes a varint (room for 10 bytes at p); returns the end.
+[[gnu::always_inline]] inline std::uint8_t* put_varint(std::uint8_t* p, std::uint64_t n) {
+  if (n < 0x80) [[likely]] {
+    *p = static_cast<std::uint8_t>(n);
+    return p + 1;
+  }
+  do {
+    *p++ = static_cast<std::uint8_t>(n | 0x80);
+    n >>= 7;
+  } while (n >= 0x80);
+  *p++ = static_cast<std::uint8_t>(n);
+  return p;
+}
+
+// Short copies (most strings and keys) as fixed-size moves, which compile to plain
+// loads and stores; longer ones call memcpy.
+[[gnu::always_inline]] inline void copy_bytes(std::uint8_t* dst, const void* source, std::size_t n) {
+  const auto* src = static_cast<const std::uint8_t*>(source);
+  if (n <= 16) [[likely]] {
+    if (n >= 8) {
+      std::memcpy(dst, src, 8);
+      std::memcpy(dst + n - 8, src + n - 8, 8);
+    } else if (n >= 4) {
+      std::memcpy(dst, src, 4);
+      std::memcpy(dst + n - 4, src + n - 4, 4);
+    } else if (n != 0) {
+      dst[0] = src[0];
+      dst[n / 2] = src[n / 2];
+      dst[n - 1] = src[n - 1];
+    }
+  } else if (n <= 32) {
+    std::memcpy(dst, src, 16);
+    std::memcpy(dst + n - 16, src + n - 16, 16);
+  } else {
+    std::memcpy(dst, src, n);
+  }
+}
+
 class BinaryWriter {
  public:
-  explicit BinaryWriter(std::vector<std::uint8_t>& out, std::size_t initial_slack = 256)
-      : out_(out) {
-    std::size_t used = out_.size();
-    out_.resize(used + initial_slack);
-    p_ = out_.data() + used;
-    end_ = out_.data() + out_.size();
+  explicit BinaryWriter(ByteBuffer& buffer, std::size_t expected = 256) : buf_(buffer) {
+    buf_.reserve(buf_.size() + expected);
+    p_ = buf_.data() + buf_.size();
+    end_ = buf_.data() + buf_.capacity();
   }
   BinaryWriter(const BinaryWriter&) = delete;
   BinaryWriter& operator=(const BinaryWriter&) = delete;
-  BinaryWriter(BinaryWriter&& other) noexcept
-      : out_(other.out_), p_(other.p_), end_(other.end_) {
-    other.p_ = other.end_ = nullptr;
-  }
 
-  // Bytes written to `out` so far, counting what was there before.
-  std::size_t size() const { return static_cast<std::size_t>(p_ - out_.data()); }
+  // Bytes in the buffer including those written and not yet committed.
+  std::size_t size() const { return static_cast<std::size_t>(p_ - buf_.data()); }
 
   // Makes room for `n` more bytes.
   void reserve(std::size_t n) {
@@ -53,68 +121,36 @@ class BinaryWriter {
 
   void write_long(std::int64_t value) {
     reserve(10);
-    p_ = write_varint(p_, zigzag_encode(value));
+    p_ = put_varint(p_, zigzag_encode(value));
   }
 
   void write_raw(const void* data, std::size_t n) {
     reserve(n);
-    copy(p_, static_cast<const std::uint8_t*>(data), n);
+    copy_bytes(p_, data, n);
     p_ += n;
   }
 
   // A length (zig-zag varint) followed by `n` raw bytes: strings, bytes, map keys.
   void write_long_and_raw(std::int64_t len, const void* data, std::size_t n) {
     reserve(10 + n);
-    p_ = write_varint(p_, zigzag_encode(len));
-    copy(p_, static_cast<const std::uint8_t*>(data), n);
+    p_ = put_varint(p_, zigzag_encode(len));
+    copy_bytes(p_, data, n);
     p_ += n;
   }
 
-  // Trims `out` to the bytes written. The writer must not be used afterwards.
-  void finish() {
-    if (p_ != nullptr) out_.resize(size());
-    p_ = end_ = nullptr;
-  }
+  // Makes the written bytes part of the buffer.
+  void commit() { buf_.set_size(size()); }
 
  private:
-  static std::uint8_t* write_varint(std::uint8_t* p, std::uint64_t n) {
-    if (n < 0x80) [[likely]] {
-      *p = static_cast<std::uint8_t>(n);
-      return p + 1;
-    }
-    do {
-      *p++ = static_cast<std::uint8_t>(n | 0x80);
-      n >>= 7;
-    } while (n >= 0x80);
-    *p++ = static_cast<std::uint8_t>(n);
-    return p;
-  }
-
-  // Short copies (most strings and keys) as two overlapping fixed-size moves, which
-  // compile to plain loads and stores; longer ones call memcpy.
-  static void copy(std::uint8_t* dst, const std::uint8_t* src, std::size_t n) {
-    if (n >= 8 && n <= 32) [[likely]] {
-      if (n <= 16) {
-        std::memcpy(dst, src, 8);
-        std::memcpy(dst + n - 8, src + n - 8, 8);
-      } else {
-        std::memcpy(dst, src, 16);
-        std::memcpy(dst + n - 16, src + n - 16, 16);
-      }
-    } else if (n != 0) {
-      std::memcpy(dst, src, n);
-    }
-  }
-
   [[gnu::noinline]] void grow(std::size_t n) {
     std::size_t used = size();
-    std::size_t want = std::max({used + n, out_.size() * 2, used + 256});
-    out_.resize(want);
-    p_ = out_.data() + used;
-    end_ = out_.data() + out_.size();
+    buf_.set_size(used);  // keep the uncommitted bytes across the move
+    buf_.reserve(used + n);
+    p_ = buf_.data() + used;
+    end_ = buf_.data() + buf_.capacity();
   }
 
-  std::vector<std::uint8_t>& out_;
+  ByteBuffer& buf_;
   std::uint8_t* p_;
   std::uint8_t* end_;
 };
