@@ -56,31 +56,43 @@ inline constexpr std::uint64_t kMaxEmptyItems = std::uint64_t{64} << 20;
 // Breaks recursive types: a record that contains itself through a union holds a
 // std::optional<Box<T>> or a Box<T> inside a std::variant. An empty Box (moved-from,
 // or default-constructed, which allocates nothing) reads as a default T.
+// (A raw owning pointer rather than std::unique_ptr: g++ 12 reports false
+// -Wmaybe-uninitialized warnings inside unique_ptr when a std::optional<Box<T>> is
+// copied; here they can be silenced at their source.)
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
 template <class T>
 class Box {
  public:
   Box() = default;
-  Box(T value) : p_(std::make_unique<T>(std::move(value))) {}  // NOLINT: implicit by design
-  Box(const Box& other) : p_(other.p_ ? std::make_unique<T>(*other.p_) : nullptr) {}
-  Box(Box&&) noexcept = default;
+  Box(T value) : p_(new T(std::move(value))) {}  // NOLINT: implicit by design
+  Box(const Box& other) : p_(other.p_ != nullptr ? new T(*other.p_) : nullptr) {}
+  Box(Box&& other) noexcept : p_(std::exchange(other.p_, nullptr)) {}
   Box& operator=(const Box& other) {
     if (this != &other)
-      p_ = other.p_ ? std::make_unique<T>(*other.p_) : nullptr;
+      reset(other.p_ != nullptr ? new T(*other.p_) : nullptr);
     return *this;
   }
-  Box& operator=(Box&&) noexcept = default;
+  Box& operator=(Box&& other) noexcept {
+    if (this != &other)
+      reset(std::exchange(other.p_, nullptr));
+    return *this;
+  }
   Box& operator=(T value) {
-    p_ = std::make_unique<T>(std::move(value));
+    reset(new T(std::move(value)));
     return *this;
   }
+  ~Box() { delete p_; }
 
   T& get() {
-    if (!p_)
-      p_ = std::make_unique<T>();
+    if (p_ == nullptr)
+      p_ = new T();
     return *p_;
   }
   const T& get() const {
-    if (!p_) {
+    if (p_ == nullptr) {
       static const T kEmpty{};
       return kEmpty;
     }
@@ -94,8 +106,15 @@ class Box {
   friend bool operator==(const Box& a, const Box& b) { return a.get() == b.get(); }
 
  private:
-  std::unique_ptr<T> p_;
+  void reset(T* p) {
+    delete p_;
+    p_ = p;
+  }
+  T* p_ = nullptr;
 };
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
 
 // A bounds-checked cursor over one datum's bytes. Every read names the field path it
 // reads for, so a failure says where: "Interop.mapField{}.label: truncated ... (at byte 9)".

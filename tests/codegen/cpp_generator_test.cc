@@ -1,0 +1,145 @@
+// generate_cpp_header and `sluice avro codegen`: the text it writes (the generated
+// classes themselves are compiled and exercised by codegen_generated_tests).
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "avro/schema.h"
+#include "codegen/cpp_generator.h"
+#include "codegen/internal/cpp_names.h"
+#include "test_support.h"
+
+namespace sluice::codegen {
+namespace {
+
+using testing::run_command;
+using testing::sluice_binary;
+using testing::TempDir;
+
+avro::SchemaPtr parse(std::string_view json) {
+  auto schema = avro::Schema::parse(json);
+  EXPECT_TRUE(schema.has_value()) << (schema ? "" : schema.error().to_string());
+  return *schema;
+}
+
+std::string generate(std::string_view json, CppOptions options = {}) {
+  std::vector<avro::SchemaPtr> schemas{parse(json)};
+  auto header = generate_cpp_header(schemas, options);
+  EXPECT_TRUE(header.has_value()) << (header ? "" : header.error().to_string());
+  return header ? *header : "";
+}
+
+constexpr const char* kList = R"({"type":"record","name":"List","namespace":"a.b","doc":"A list.",
+  "fields":[{"name":"value","type":"int","doc":"The value."},
+            {"name":"next","type":["null","List"],"default":null}]})";
+
+TEST(CppNames, Mangling) {
+  EXPECT_EQ(internal::cpp_identifier("userId"), "userId");
+  EXPECT_EQ(internal::cpp_identifier("class"), "class_");
+  EXPECT_EQ(internal::cpp_identifier("namespace"), "namespace_");
+  EXPECT_EQ(internal::cpp_identifier("int"), "int_");
+  EXPECT_EQ(internal::cpp_identifier("std"), "std_");
+  EXPECT_EQ(internal::cpp_identifier("to_avro"), "to_avro_");
+  EXPECT_EQ(internal::cpp_identifier("_Reserved"), "x_Reserved");
+  EXPECT_EQ(internal::cpp_identifier("a__b"), "a_x_b");
+  EXPECT_EQ(internal::cpp_identifier("Class"), "Class");
+}
+
+TEST(CppGenerator, StructNamespaceDocAndRecursion) {
+  std::string h = generate(kList);
+  EXPECT_NE(h.find("namespace a::b {"), std::string::npos) << h;
+  EXPECT_NE(h.find("struct List {"), std::string::npos);
+  EXPECT_NE(h.find("// A list."), std::string::npos);
+  EXPECT_NE(h.find("  // The value.\n  std::int32_t value{};"), std::string::npos) << h;
+  EXPECT_NE(h.find("std::optional<::sluice::avro::gen::Box<List>> next{};"), std::string::npos)
+      << h;
+  EXPECT_NE(h.find("#include \"avro/codegen_support.h\""), std::string::npos);
+  // Only the Sluice Avro support header and standard headers are included.
+  std::size_t pos = 0;
+  while ((pos = h.find("#include ", pos)) != std::string::npos) {
+    std::string line = h.substr(pos, h.find('\n', pos) - pos);
+    EXPECT_TRUE(line.find('<') != std::string::npos || line.find("avro/codegen_support.h") !=
+                                                           std::string::npos)
+        << line;
+    pos += 9;
+  }
+}
+
+TEST(CppGenerator, Deterministic) {
+  EXPECT_EQ(generate(kList), generate(kList));
+}
+
+TEST(CppGenerator, NamespaceOverrideAndMaps) {
+  const char* schema = R"({"type":"record","name":"R","namespace":"x.y",
+    "fields":[{"name":"m","type":{"type":"map","values":"long"}}]})";
+  CppOptions options;
+  options.cpp_namespace = "app.v1";
+  options.map_kind = MapKind::kUnordered;
+  std::string h = generate(schema, options);
+  EXPECT_NE(h.find("namespace app::v1 {"), std::string::npos) << h;
+  EXPECT_NE(h.find("std::unordered_map<std::string, std::int64_t> m{};"), std::string::npos) << h;
+  EXPECT_NE(generate(schema).find("std::map<std::string, std::int64_t> m{};"), std::string::npos);
+}
+
+TEST(CppGenerator, Errors) {
+  auto none = generate_cpp_header({}, {});
+  ASSERT_FALSE(none.has_value());
+  EXPECT_EQ(none.error().code(), ErrorCode::kInvalidArgument);
+
+  // Two types that the --namespace override would merge into one C++ name.
+  std::vector<avro::SchemaPtr> two{
+      parse(R"({"type":"record","name":"R","namespace":"a","fields":[]})"),
+      parse(R"({"type":"record","name":"R","namespace":"b","fields":[]})")};
+  CppOptions options;
+  options.cpp_namespace = "one";
+  auto merged = generate_cpp_header(two, options);
+  ASSERT_FALSE(merged.has_value());
+  EXPECT_NE(merged.error().message().find("a.R and b.R"), std::string::npos)
+      << merged.error().to_string();
+  EXPECT_TRUE(generate_cpp_header(two, {}).has_value());
+
+  // The same fullname defined differently in two schemas.
+  std::vector<avro::SchemaPtr> clash{
+      parse(R"({"type":"record","name":"R","fields":[{"name":"a","type":"int"}]})"),
+      parse(R"({"type":"record","name":"R","fields":[{"name":"a","type":"long"}]})")};
+  EXPECT_FALSE(generate_cpp_header(clash, {}).has_value());
+}
+
+TEST(CodegenCommand, StdoutFileDirectoryAndUsage) {
+  TempDir dir;
+  testing::write_file(dir / "list.avsc", kList);
+  std::string sluice = sluice_binary();
+  auto out = run_command(sluice + " avro codegen " + (dir / "list.avsc").string());
+  ASSERT_EQ(out.exit_code, 0) << out.err;
+  EXPECT_NE(out.out.find("struct List {"), std::string::npos);
+  EXPECT_NE(out.out.find("from list.avsc"), std::string::npos);
+
+  auto file = run_command(sluice + " avro codegen " + (dir / "list.avsc").string() +
+                          " --namespace my::ns --out " + (dir / "list.hpp").string());
+  ASSERT_EQ(file.exit_code, 0) << file.err;
+  std::string text = testing::read_file(dir / "list.hpp");
+  EXPECT_NE(text.find("namespace my::ns {"), std::string::npos);
+  // Same input, same bytes.
+  auto again = run_command(sluice + " avro codegen " + (dir / "list.avsc").string() +
+                           " --namespace my::ns");
+  EXPECT_EQ(again.out, text);
+
+  auto to_dir = run_command(sluice + " avro codegen " + (dir / "list.avsc").string() +
+                            " --out " + (dir / "gen/").string());
+  ASSERT_EQ(to_dir.exit_code, 0) << to_dir.err;
+  EXPECT_TRUE(std::filesystem::exists(dir / "gen/list.hpp"));
+
+  auto help = run_command(sluice + " avro codegen --help");
+  EXPECT_EQ(help.exit_code, 0);
+  EXPECT_NE(help.out.find("--map"), std::string::npos);
+  auto bad_map = run_command(sluice + " avro codegen " + (dir / "list.avsc").string() +
+                             " --map sorted");
+  EXPECT_EQ(bad_map.exit_code, 2);
+  auto missing = run_command(sluice + " avro codegen " + (dir / "nope.avsc").string());
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_NE(missing.err.find("nope.avsc"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace sluice::codegen
