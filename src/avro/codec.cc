@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <climits>
 #include <limits>
+#include <memory>
 
 namespace sluice::avro {
 namespace {
@@ -22,8 +23,11 @@ class CappedOutput {
       : out_(out),
         limit_(cap == std::numeric_limits<std::size_t>::max() ? cap : cap + 1),
         cap_(cap) {
-    out_.clear();
-    out_.resize(std::min(limit_, std::max<std::size_t>(size_hint, 4096)));
+    // Output is written from the start, so bytes `out` already holds (a reused block
+    // buffer) serve as room without being zero-filled again by resize().
+    std::size_t want = std::min(limit_, std::max<std::size_t>(size_hint, 4096));
+    if (out_.size() > limit_) out_.resize(limit_);
+    if (out_.size() < want) out_.resize(want);
   }
 
   // Makes room for more output; false when the buffer is already at cap + 1.
@@ -146,19 +150,48 @@ std::uint32_t crc32_of(std::span<const std::uint8_t> data) {
   return static_cast<std::uint32_t>(crc);
 }
 
+// Per-thread scratch for compressors that need room for their worst case: a raw
+// buffer is reused across blocks, where growing `out` to the bound would zero-fill
+// it for every block. Kept at most kMaxKeptScratch between calls.
+constexpr std::size_t kMaxKeptScratch = std::size_t{64} << 20;
+
+struct Scratch {
+  std::unique_ptr<std::uint8_t[]> data;
+  std::size_t size = 0;
+  std::uint8_t* get(std::size_t n) {
+    if (n > size) {
+      data = std::make_unique_for_overwrite<std::uint8_t[]>(n);
+      size = n;
+    }
+    return data.get();
+  }
+  void trim() {
+    if (size > kMaxKeptScratch) {
+      data.reset();
+      size = 0;
+    }
+  }
+};
+
+Scratch& compress_scratch() {
+  thread_local Scratch scratch;
+  return scratch;
+}
+
 Status snappy_compress(std::span<const std::uint8_t> in, std::vector<std::uint8_t>& out) {
-  std::size_t old = out.size();
-  out.resize(old + snappy::MaxCompressedLength(in.size()) + 4);
+  Scratch& scratch = compress_scratch();
+  std::uint8_t* buf = scratch.get(snappy::MaxCompressedLength(in.size()) + 4);
   std::size_t written = 0;
   snappy::RawCompress(reinterpret_cast<const char*>(in.data()), in.size(),
-                      reinterpret_cast<char*>(out.data() + old), &written);
+                      reinterpret_cast<char*>(buf), &written);
   std::uint32_t crc = crc32_of(in);
-  std::uint8_t* p = out.data() + old + written;
+  std::uint8_t* p = buf + written;
   p[0] = static_cast<std::uint8_t>(crc >> 24);
   p[1] = static_cast<std::uint8_t>(crc >> 16);
   p[2] = static_cast<std::uint8_t>(crc >> 8);
   p[3] = static_cast<std::uint8_t>(crc);
-  out.resize(old + written + 4);
+  out.insert(out.end(), buf, buf + written + 4);
+  scratch.trim();
   return ok_status();
 }
 
@@ -177,7 +210,7 @@ Status snappy_decompress(std::span<const std::uint8_t> in, std::vector<std::uint
     return fail(ErrorCode::kLimitExceeded,
                 "snappy block declares {} bytes, more than the limit of {} bytes", length, cap);
   }
-  out.clear();
+  // No clear() first: a reused buffer of about the same size is not zero-filled again.
   out.resize(length);
   if (!snappy::RawUncompress(data, data_size, reinterpret_cast<char*>(out.data()))) {
     out.clear();
@@ -197,32 +230,74 @@ Status snappy_decompress(std::span<const std::uint8_t> in, std::vector<std::uint
 
 // ---------------------------------------------------------------- zstandard
 
+// zstd contexts are costly to create (they allocate their workspaces): each thread
+// keeps one of each and resets it per call.
+struct ZstdContexts {
+  ZSTD_CCtx* cctx = nullptr;
+  ZSTD_DCtx* dctx = nullptr;
+  ~ZstdContexts() {
+    ZSTD_freeCCtx(cctx);
+    ZSTD_freeDCtx(dctx);
+  }
+};
+
+ZstdContexts& zstd_contexts() {
+  thread_local ZstdContexts contexts;
+  return contexts;
+}
+
 Status zstd_compress(std::span<const std::uint8_t> in, std::vector<std::uint8_t>& out,
                      int level) {
-  ZSTD_CCtx* cctx = ZSTD_createCCtx();
+  ZstdContexts& contexts = zstd_contexts();
+  if (contexts.cctx == nullptr) contexts.cctx = ZSTD_createCCtx();
+  ZSTD_CCtx* cctx = contexts.cctx;
   if (cctx == nullptr) return fail(ErrorCode::kInternal, "ZSTD_createCCtx failed");
+  ZSTD_CCtx_reset(cctx, ZSTD_reset_session_and_parameters);
   // A content checksum lets readers detect a damaged block (deflate, for one, cannot);
   // every zstd reader accepts it.
   ZSTD_CCtx_setParameter(cctx, ZSTD_c_compressionLevel, level);
   ZSTD_CCtx_setParameter(cctx, ZSTD_c_checksumFlag, 1);
-  std::size_t old = out.size();
   std::size_t bound = ZSTD_compressBound(in.size());
-  out.resize(old + bound);
-  std::size_t n = ZSTD_compress2(cctx, out.data() + old, bound, in.data(), in.size());
-  ZSTD_freeCCtx(cctx);
+  Scratch& scratch = compress_scratch();
+  std::uint8_t* buf = scratch.get(bound);
+  std::size_t n = ZSTD_compress2(cctx, buf, bound, in.data(), in.size());
   if (ZSTD_isError(n)) {
-    out.resize(old);
     return fail(ErrorCode::kInternal, "zstd compression failed: {}", ZSTD_getErrorName(n));
   }
-  out.resize(old + n);
+  out.insert(out.end(), buf, buf + n);
+  scratch.trim();
   return ok_status();
 }
 
 Status zstd_decompress(std::span<const std::uint8_t> in, std::vector<std::uint8_t>& out,
                        std::size_t cap) {
   if (in.empty()) return fail(ErrorCode::kCorrupt, "zstandard block is empty (no frame)");
-  ZSTD_DCtx* dctx = ZSTD_createDCtx();
+  ZstdContexts& contexts = zstd_contexts();
+  if (contexts.dctx == nullptr) contexts.dctx = ZSTD_createDCtx();
+  ZSTD_DCtx* dctx = contexts.dctx;
   if (dctx == nullptr) return fail(ErrorCode::kInternal, "ZSTD_createDCtx failed");
+  ZSTD_DCtx_reset(dctx, ZSTD_reset_session_and_parameters);
+  // A single frame that declares its size (what Sluice and most writers produce)
+  // decompresses in one call straight into `out`, when that size is within the cap
+  // and a plausible ratio of the input (a hostile header must not make us allocate
+  // far more than the block); anything else streams into a growing buffer.
+  unsigned long long declared = ZSTD_getFrameContentSize(in.data(), in.size());
+  if (declared != ZSTD_CONTENTSIZE_UNKNOWN && declared != ZSTD_CONTENTSIZE_ERROR &&
+      declared <= cap && declared <= in.size() * 64ULL + (std::size_t{1} << 16) &&
+      ZSTD_findFrameCompressedSize(in.data(), in.size()) == in.size()) {
+    auto size = static_cast<std::size_t>(declared);
+    out.resize(size);  // a reused buffer of about this size is not zero-filled again
+    std::size_t rc = ZSTD_decompressDCtx(dctx, out.data(), size, in.data(), in.size());
+    if (ZSTD_isError(rc)) {
+      out.clear();
+      return fail(ErrorCode::kCorrupt, "zstandard data is corrupt: {}", ZSTD_getErrorName(rc));
+    }
+    if (rc != size) {
+      out.clear();
+      return fail(ErrorCode::kCorrupt, "zstandard frame declares {} bytes but holds {}", size, rc);
+    }
+    return ok_status();
+  }
   ZSTD_inBuffer input{in.data(), in.size(), 0};
   CappedOutput o(out, cap, hint_for(in.size()));
   Status status = ok_status();
@@ -245,7 +320,6 @@ Status zstd_decompress(std::span<const std::uint8_t> in, std::vector<std::uint8_
       break;
     }
   }
-  ZSTD_freeDCtx(dctx);
   SLUICE_TRY(status);
   if (o.over_cap()) return o.limit_error("zstandard");
   o.finish();

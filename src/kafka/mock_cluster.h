@@ -5,20 +5,26 @@
 //   SLUICE_ASSIGN_OR_RETURN(auto cluster, MockCluster::start({.brokers = 1}));
 //   producer_config["bootstrap.servers"] = cluster->bootstrap_servers();
 //
-// Topics are auto-created on first use with `default_partitions` partitions, or made
-// ahead with create_topic().
+// Topics are auto-created on first use (4 partitions), or made ahead with
+// create_topic() or MockClusterOptions::topics. The cluster lives in memory and serves
+// from its own thread until destroyed.
 #pragma once
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "base/result.h"
 
 namespace sluice::kafka {
 
 struct MockClusterOptions {
-  int brokers = 1;
+  int brokers = 1;  // 1..64; the replication factor is min(3, brokers)
+  // Partitions of the topics in `topics`, and of create_topic(name, -1). Topics
+  // auto-created on first use always get 4: librdkafka 2.0's mock cluster fixes that.
   int default_partitions = 4;
+  // Topics created at start (before any client can auto-create them).
+  std::vector<std::string> topics;
   // Ports are picked by the OS; the cluster listens on 127.0.0.1.
 };
 
@@ -32,7 +38,13 @@ class MockCluster {
 
   // "127.0.0.1:port[,...]".
   const std::string& bootstrap_servers() const;
+  // Creates `topic` with `partitions` (-1: default_partitions). kInvalidArgument when
+  // it already exists or the count is not positive.
   Status create_topic(const std::string& topic, int partitions);
+
+  // Error injection for tests: metadata answers for `topic` carry Kafka error code
+  // `kafka_error` (3 = UNKNOWN_TOPIC_OR_PART, ...) until set back to 0.
+  void set_topic_error(const std::string& topic, int kafka_error);
 
   struct Impl;
 

@@ -6,6 +6,9 @@
 //
 // produce() blocks (polling) while librdkafka's local queue is full rather than
 // failing. Idempotence is on by default (acks=all), so retries never duplicate.
+// Defaults: linger.ms 5, message.timeout.ms 60000 (an unreachable cluster fails the
+// delivery within a minute; override in ProducerOptions::config). One thread uses a
+// Producer at a time.
 #pragma once
 
 #include <cstdint>
@@ -33,8 +36,9 @@ class Producer {
   Producer(const Producer&) = delete;
   Producer& operator=(const Producer&) = delete;
 
-  // Queues one message (key and value copied). partition -1 = librdkafka's
-  // partitioner on the key. Fails with the first delivery error seen so far.
+  // Queues one message (key and value copied; an empty key is sent as no key).
+  // partition -1 = librdkafka's partitioner on the key. Fails with the first delivery
+  // error seen so far.
   Status produce(std::string_view topic, std::span<const std::uint8_t> key,
                  std::span<const std::uint8_t> value, std::int32_t partition = -1);
   Status produce(std::string_view topic, std::string_view key, std::string_view value) {
