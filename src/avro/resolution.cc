@@ -791,7 +791,59 @@ inline bool Decoder::decode_inline(std::uint32_t index, Value& out) {
     case Op::kRecord: return decode_record(step, out);
     case Op::kArray: return decode_array(step, out);
     case Op::kMap: return decode_map(step, out);
-    case Op::kWriterUnion: return decode_writer_union(step, out);
+    case Op::kWriterUnion: {
+      // Fast path for the common nullable field: a canonical one-byte branch index
+      // whose branch is a leaf, decoded here without a call. Leaves do not nest, so
+      // skipping the union's depth step changes nothing when one more level is allowed;
+      // everything else (errors included) takes decode_writer_union.
+      if (p_ < end_ && depth_ < limits_.max_depth) [[likely]] {
+        const std::uint8_t byte = *p_;
+        const std::uint32_t index = byte >> 1;
+        if ((byte & 0x81) == 0 && index < step.b) {
+          const BranchEntry& e = impl_.branches[step.a + index];
+          if (e.error < 0) {
+            const Step& inner = impl_.steps[e.step];
+            bool handled = true;
+            ++p_;
+            switch (inner.op) {
+              case Op::kNull: out = Value::null(inner.reader); break;
+              case Op::kText: {
+                std::string_view v;
+                if (!read_text(v)) return false;
+                out = Value::text(inner.reader, v);
+                break;
+              }
+              case Op::kInt: {
+                std::int32_t v = 0;
+                if (!read_int(v)) return false;
+                out = Value::int32(inner.reader, v);
+                break;
+              }
+              case Op::kIntToLong: {
+                std::int32_t v = 0;
+                if (!read_int(v)) return false;
+                out = Value::int64(inner.reader, v);
+                break;
+              }
+              case Op::kLong: {
+                std::int64_t v = 0;
+                if (!read_long(v)) return false;
+                out = Value::int64(inner.reader, v);
+                break;
+              }
+              default:
+                --p_;
+                handled = false;
+            }
+            if (handled) {
+              if (e.reader_branch >= 0) out.in_branch(e.reader_branch);
+              return true;
+            }
+          }
+        }
+      }
+      return decode_writer_union(step, out);
+    }
     case Op::kToBranch: {
       if (!decode(step.a, out)) return false;
       out.in_branch(static_cast<int>(step.b));
