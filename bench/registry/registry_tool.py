@@ -5,10 +5,13 @@
                                                connections; prints the largest id
   registry_tool.py startup SLUICE STORE [RUNS] starts `sluice registry serve --store STORE`
                                                RUNS times and prints the time from spawn to
-                                               the first answered GET /schemas/ids/1
+                                               the first answered GET /schemas/ids/1 (min,
+                                               median, max ms) and the median CPU time the
+                                               server used by then (ms)
 """
 import http.client
 import json
+import os
 import signal
 import socket
 import subprocess
@@ -61,8 +64,20 @@ def free_port():
         return s.getsockname()[1]
 
 
+def cpu_ms(pid):
+    """CPU time used so far by every thread of process pid (ms; Linux schedstat)."""
+    total = 0
+    try:
+        for task in os.listdir("/proc/%d/task" % pid):
+            with open("/proc/%d/task/%s/schedstat" % (pid, task)) as f:
+                total += int(f.read().split()[0])
+    except OSError:
+        return float("nan")
+    return total / 1e6
+
+
 def startup(sluice, store, runs):
-    times = []
+    times, cpu = [], []
     for _ in range(runs):
         port = free_port()
         t0 = time.perf_counter()
@@ -83,11 +98,14 @@ def startup(sluice, store, runs):
                 if time.perf_counter() - t0 > 30:
                     sys.exit("startup: no answer within 30 s")
             times.append((time.perf_counter() - t0) * 1000)
+            cpu.append(cpu_ms(proc.pid))
         finally:
             proc.send_signal(signal.SIGTERM)
             proc.wait(timeout=30)
     times.sort()
-    print("%.1f %.1f %.1f" % (times[0], times[len(times) // 2], times[-1]))
+    cpu.sort()
+    print("%.1f %.1f %.1f %.1f" % (times[0], times[len(times) // 2], times[-1],
+                                   cpu[len(cpu) // 2]))
 
 
 if __name__ == "__main__":
