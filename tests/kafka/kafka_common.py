@@ -13,6 +13,11 @@ import subprocess
 import sys
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "registry",
+                                "clients", "python"))
+
+from sluice_server import SluiceServer  # noqa: E402
+
 
 def sluice_binary():
     binary = os.environ.get("SLUICE_BINARY")
@@ -54,27 +59,8 @@ class MockKafka:
         return False
 
 
-class Registry:
-    """`sluice registry serve` on a free loopback port; yields its URL."""
-
-    def __init__(self):
-        self.proc = None
-
-    def __enter__(self):
-        self.proc = subprocess.Popen(
-            [sluice_binary(), "registry", "serve", "--listen", "127.0.0.1:0",
-             "--store", "sqlite::memory:"], stdout=subprocess.PIPE, text=True)
-        line = self.proc.stdout.readline()
-        match = re.search(r"(https?://[0-9.:]+)", line)
-        if not match:
-            self.proc.kill()
-            raise RuntimeError("sluice registry serve did not print its address: %r" % line)
-        self.url = match.group(1)
-        return self.url
-
-    def __exit__(self, *exc):
-        stop(self.proc)
-        return False
+# `sluice registry serve` on a free loopback port (memory store); yields its URL.
+Registry = SluiceServer
 
 
 def run(args, input=None, timeout=300, check=True):

@@ -100,17 +100,28 @@ TEST(MockCluster, ListTopicsShowsEndOffsets) {
   EXPECT_EQ((*topics)[0].end_offsets[0] + (*topics)[0].end_offsets[1], 10);
 }
 
-TEST(ProducerConsumer, GroupConsumesEverythingProduced) {
-  auto cluster = start_cluster();
-  ASSERT_TRUE(cluster);
+// A fresh cluster and producer per test.
+class ProducerConsumer : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    cluster = start_cluster();
+    ASSERT_TRUE(cluster);
+    producer = make_producer(bs());
+    ASSERT_TRUE(producer);
+  }
+  const std::string& bs() const { return cluster->bootstrap_servers(); }
+
+  std::unique_ptr<MockCluster> cluster;
+  std::unique_ptr<Producer> producer;
+};
+
+TEST_F(ProducerConsumer, GroupConsumesEverythingProduced) {
   ASSERT_TRUE(cluster->create_topic("events", 3));
-  auto producer = make_producer(cluster->bootstrap_servers());
-  ASSERT_TRUE(producer);
   constexpr int kCount = 5000;
   produce_values(*producer, "events", 0, kCount);
   EXPECT_EQ(producer->delivered(), static_cast<std::uint64_t>(kCount));
 
-  auto consumer = make_consumer(cluster->bootstrap_servers(), "g1");
+  auto consumer = make_consumer(bs(), "g1");
   ASSERT_TRUE(consumer);
   ASSERT_TRUE(consumer->subscribe({"events"}));
   std::vector<Read> got = read_until_end(*consumer);
@@ -140,17 +151,13 @@ TEST(ProducerConsumer, GroupConsumesEverythingProduced) {
   EXPECT_EQ(total, kCount);
 }
 
-TEST(ProducerConsumer, CommittedGroupResumesAfterCommit) {
-  auto cluster = start_cluster();
-  ASSERT_TRUE(cluster);
+TEST_F(ProducerConsumer, CommittedGroupResumesAfterCommit) {
   ASSERT_TRUE(cluster->create_topic("log", 2));
-  auto producer = make_producer(cluster->bootstrap_servers());
-  ASSERT_TRUE(producer);
   produce_values(*producer, "log", 0, 200);
 
   std::set<std::string> first_values;
   {
-    auto a = make_consumer(cluster->bootstrap_servers(), "resume");
+    auto a = make_consumer(bs(), "resume");
     ASSERT_TRUE(a);
     ASSERT_TRUE(a->subscribe({"log"}));
     std::vector<Read> first = read_until_end(*a, 80, 20);
@@ -162,7 +169,7 @@ TEST(ProducerConsumer, CommittedGroupResumesAfterCommit) {
     EXPECT_TRUE(a->pending_offsets().empty());
     ASSERT_TRUE(a->close());
   }
-  auto b = make_consumer(cluster->bootstrap_servers(), "resume");
+  auto b = make_consumer(bs(), "resume");
   ASSERT_TRUE(b);
   ASSERT_TRUE(b->subscribe({"log"}));
   std::vector<Read> rest = read_until_end(*b);
@@ -174,33 +181,25 @@ TEST(ProducerConsumer, CommittedGroupResumesAfterCommit) {
   EXPECT_EQ(all.size(), 200u);
 }
 
-TEST(ProducerConsumer, UncommittedMessagesAreReadAgain) {
-  auto cluster = start_cluster();
-  ASSERT_TRUE(cluster);
-  auto producer = make_producer(cluster->bootstrap_servers());
-  ASSERT_TRUE(producer);
+TEST_F(ProducerConsumer, UncommittedMessagesAreReadAgain) {
   produce_values(*producer, "auto", 0, 50);  // auto-created topic
   {
-    auto a = make_consumer(cluster->bootstrap_servers(), "nocommit");
+    auto a = make_consumer(bs(), "nocommit");
     ASSERT_TRUE(a);
     ASSERT_TRUE(a->subscribe({"auto"}));
     EXPECT_EQ(read_until_end(*a).size(), 50u);
   }
-  auto b = make_consumer(cluster->bootstrap_servers(), "nocommit");
+  auto b = make_consumer(bs(), "nocommit");
   ASSERT_TRUE(b);
   ASSERT_TRUE(b->subscribe({"auto"}));
   EXPECT_EQ(read_until_end(*b).size(), 50u);
   EXPECT_EQ(b->assignment().size(), 4u);  // the mock's auto-created partition count
 }
 
-TEST(ProducerConsumer, LatestStartSkipsExistingMessages) {
-  auto cluster = start_cluster();
-  ASSERT_TRUE(cluster);
+TEST_F(ProducerConsumer, LatestStartSkipsExistingMessages) {
   ASSERT_TRUE(cluster->create_topic("live", 1));
-  auto producer = make_producer(cluster->bootstrap_servers());
-  ASSERT_TRUE(producer);
   produce_values(*producer, "live", 0, 30);
-  auto consumer = make_consumer(cluster->bootstrap_servers(), "latest", StartOffset::kLatest);
+  auto consumer = make_consumer(bs(), "latest", StartOffset::kLatest);
   ASSERT_TRUE(consumer);
   ASSERT_TRUE(consumer->subscribe({"live"}));
   EXPECT_TRUE(read_until_end(*consumer).empty());
@@ -217,12 +216,10 @@ TEST(ProducerConsumer, LatestStartSkipsExistingMessages) {
   EXPECT_EQ(got.back().value, "m34");
 }
 
-TEST(ProducerConsumer, SubscribedEmptyTopicReachesItsEnd) {
+TEST_F(ProducerConsumer, SubscribedEmptyTopicReachesItsEnd) {
   // The mock cluster auto-creates topics for consumers too: an empty topic is read to
   // its end (the bounded-run exit condition) with nothing returned.
-  auto cluster = start_cluster();
-  ASSERT_TRUE(cluster);
-  auto consumer = make_consumer(cluster->bootstrap_servers(), "empty");
+  auto consumer = make_consumer(bs(), "empty");
   ASSERT_TRUE(consumer);
   ASSERT_TRUE(consumer->subscribe({"empty"}));
   EXPECT_TRUE(read_until_end(*consumer).empty());
@@ -232,11 +229,9 @@ TEST(ProducerConsumer, SubscribedEmptyTopicReachesItsEnd) {
   EXPECT_TRUE(consumer->commit());  // nothing to commit is not an error
 }
 
-TEST(ProducerConsumer, MissingTopicIsNotFound) {
-  auto cluster = start_cluster();
-  ASSERT_TRUE(cluster);
+TEST_F(ProducerConsumer, MissingTopicIsNotFound) {
   cluster->set_topic_error("no-such-topic", 3);  // UNKNOWN_TOPIC_OR_PART, as a real broker
-  auto consumer = make_consumer(cluster->bootstrap_servers(), "missing");
+  auto consumer = make_consumer(bs(), "missing");
   ASSERT_TRUE(consumer);
   ASSERT_TRUE(consumer->subscribe({"no-such-topic"}));
   MessageBatch batch;
