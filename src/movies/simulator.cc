@@ -6,6 +6,7 @@
 #include <array>
 #include <cmath>
 #include <iterator>
+#include <set>
 #include <string_view>
 #include <vector>
 
@@ -76,8 +77,9 @@ constexpr std::array<std::string_view, 96> kWords = {
 std::vector<std::string> make_catalog(std::size_t size) {
   Rng rng(0x5eed'ca7a'1095ULL);  // one movie universe for every seed
   std::vector<std::string> catalog;
+  std::set<std::string> seen;
   catalog.reserve(size);
-  for (std::size_t i = 0; i < size; ++i) {
+  while (catalog.size() < size) {
     std::string id;
     const int words = static_cast<int>(rng.between(1, 6));
     for (int w = 0; w < words; ++w) {
@@ -92,7 +94,8 @@ std::vector<std::string> make_catalog(std::size_t size) {
       else if (quirk == 8) id += "'s";
     }
     if (!rng.chance(0.03)) id += fmt::format("+{}", rng.between(1920, 2023));
-    catalog.push_back(std::move(id));
+    // Ids are unique (a request's results are distinct ids).
+    if (seen.insert(id).second) catalog.push_back(std::move(id));
   }
   return catalog;
 }
