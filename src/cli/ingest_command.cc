@@ -66,6 +66,8 @@ Result<std::vector<avro::SchemaPtr>> load_user_schemas(const std::string& argume
 }
 
 Result<int> run_ingest(const IngestOptions& o) {
+  // From here on SIGINT/SIGTERM stop the run gracefully (see ingest/stop.h).
+  ingest::install_stop_handlers();
   ingest::InputFormat format = ingest::InputFormat::kAuto;
   if (o.format == "lines") {
     format = ingest::InputFormat::kLines;
@@ -151,7 +153,6 @@ Result<int> run_ingest(const IngestOptions& o) {
                          o.to);
   }
 
-  ingest::install_stop_handlers();
   ingest::PipelineOptions po;
   po.rules.max_user_id = o.max_user_id;
   po.progress = o.quiet ? ingest::Progress::kOff : ingest::Progress::kAuto;

@@ -10,6 +10,7 @@
 // the parser like any other malformed line.
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -72,6 +73,8 @@ class FileLineSource : public LineSource {
  public:
   FileLineSource(int fd, bool owned, std::string name, InputFormat format)
       : fd_(fd), owned_(owned), name_(std::move(name)), format_(format) {
+    struct stat st {};
+    may_block_ = ::fstat(fd_, &st) != 0 || !S_ISREG(st.st_mode);
     buffer_.resize(kReadBytes * 2);
   }
   ~FileLineSource() override {
@@ -140,6 +143,17 @@ class FileLineSource : public LineSource {
     // the room left is too small for a full read (so bytes are moved rarely).
     if (buffer_.size() - end_ < kReadBytes) compact();
     if (buffer_.size() - end_ < kReadBytes) buffer_.resize(end_ + kReadBytes);
+    // A pipe or terminal can block for ever: wait in short polls so a stop request
+    // (SIGINT/SIGTERM, handled with SA_RESTART) ends the input.
+    while (may_block_) {
+      pollfd p{fd_, POLLIN, 0};
+      int ready = ::poll(&p, 1, 200);
+      if (stop_requested()) {
+        eof_ = true;
+        return ok_status();
+      }
+      if (ready != 0) break;  // readable, hung up, or an error read() will report
+    }
     for (;;) {
       ssize_t n = ::read(fd_, buffer_.data() + end_, buffer_.size() - end_);
       if (n < 0 && errno == EINTR) {
@@ -183,6 +197,7 @@ class FileLineSource : public LineSource {
   std::size_t begin_ = 0;  // first byte not yet returned
   std::size_t end_ = 0;    // end of the bytes read
   bool eof_ = false;
+  bool may_block_ = false;  // not a regular file (stdin, a pipe, a terminal)
   bool skipping_ = false;  // dropping the rest of a line cut at kMaxLineBytes
   std::int64_t line_number_ = 0;
 };

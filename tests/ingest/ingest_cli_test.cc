@@ -329,3 +329,33 @@ TEST(Demo, OutputMatchesTheReport) {
 
 }  // namespace
 }  // namespace sluice::testing
+
+namespace sluice::testing {
+namespace {
+
+// SIGTERM while stdin is still open: the run stops, makes its output durable, prints
+// the report, and exits 130 (interrupted file input).
+TEST(IngestSignals, SigtermStopsGracefully) {
+  TempDir dir;
+  fs::path out = dir / "out";
+  // A named pipe kept open by the shell: the input never ends by itself.
+  std::string script =
+      "cd " + shq(dir.path().string()) + " && mkfifo fifo || exit 9; " + shq(sluice_binary()) +
+      " ingest --from fifo --to out --report r.json > stdout 2>&1 & pid=$!; exec 3>" +
+      shq((dir / "fifo").string()) +
+      "; printf '2024-03-08T23:06:09,42,GET /data/m/heat+1995/3.mpg\\nnot a line\\n' >&3; "
+      // Wait (bounded) until the run has declared its streams: handlers are installed.
+      "for i in $(seq 300); do [ -d " + shq((out / "quarantine").string()) +
+      " ] && break; sleep 0.1; done; sleep 0.5; kill -TERM $pid; wait $pid; echo $?; exec 3>&-";
+  auto r = run_command("bash -c " + shq(script));
+  EXPECT_EQ(r.out, "130\n") << r.err << read_file(dir / "stdout");
+  nlohmann::json report = nlohmann::json::parse(read_file(dir / "r.json"));
+  EXPECT_EQ(report["interrupted"], true);
+  EXPECT_EQ(report["lines_in"], 2);
+  EXPECT_EQ(read_stream(out, "MovieWatchEvent").size(), 1u);
+  EXPECT_EQ(read_stream(out, "quarantine").size(), 1u);
+  EXPECT_TRUE(temp_files(out).empty());
+}
+
+}  // namespace
+}  // namespace sluice::testing
