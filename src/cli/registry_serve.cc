@@ -2,6 +2,7 @@
 #include "cli/registry_serve.h"
 
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <cstdio>
@@ -46,13 +47,21 @@ Result<int> run_serve(const ServeOptions& o) {
     if (!a) return fail(a.error());
     auth = std::move(*a);
   }
+  // Listen first: a client connecting while the store loads waits for its answer
+  // instead of being refused and retrying. Nothing is accepted before run().
+  auto listen_fd = reg::Server::listen_early(o.listen);
+  if (!listen_fd) return fail(listen_fd.error());
   reg::RegistryOptions ropts;
   ropts.incompatible_code = o.incompatible_code;
   auto registry = reg::SchemaRegistry::open(o.store, ropts);
-  if (!registry) return fail(registry.error());
+  if (!registry) {
+    ::close(*listen_fd);
+    return fail(registry.error());
+  }
 
   reg::ServerOptions sopts;
   sopts.listen = o.listen;
+  sopts.listen_fd = *listen_fd;
   sopts.tls_cert = o.tls_cert;
   sopts.tls_key = o.tls_key;
   sopts.max_body_bytes = o.max_body_bytes;

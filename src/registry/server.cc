@@ -20,9 +20,14 @@
 #include <boost/beast/ssl.hpp>
 #include <fmt/format.h>
 
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <array>
 #include <atomic>
+#include <cerrno>
 #include <charconv>
+#include <cstring>
 #include <cstdio>
 #include <ctime>
 #include <mutex>
@@ -452,6 +457,50 @@ void Server::Impl::drain_tick(Clock::time_point deadline) {
   drain_timer->async_wait([this, deadline](beast::error_code) { drain_tick(deadline); });
 }
 
+namespace {
+
+// "host:port" ("[::1]:8081", ":8081", "localhost:0") -> endpoint.
+Result<tcp::endpoint> parse_listen(const std::string& listen) {
+  std::string host = listen;
+  std::string port_text = "8081";
+  if (auto colon = host.rfind(':'); colon != std::string::npos) {
+    port_text = host.substr(colon + 1);
+    host = host.substr(0, colon);
+  }
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  }
+  if (host.empty()) host = "0.0.0.0";
+  char* end = nullptr;
+  long port = std::strtol(port_text.c_str(), &end, 10);
+  if (port_text.empty() || *end != '\0' || port < 0 || port > 65535) {
+    return fail(ErrorCode::kInvalidArgument, "--listen '{}': expected host:port", listen);
+  }
+  beast::error_code ec;
+  auto address = asio::ip::make_address(host == "localhost" ? "127.0.0.1" : host, ec);
+  if (ec) {
+    return fail(ErrorCode::kInvalidArgument, "--listen '{}': bad address '{}'", listen, host);
+  }
+  return tcp::endpoint(address, static_cast<std::uint16_t>(port));
+}
+
+}  // namespace
+
+Result<int> Server::listen_early(const std::string& listen) {
+  SLUICE_ASSIGN_OR_RETURN(tcp::endpoint endpoint, parse_listen(listen));
+  int fd = ::socket(endpoint.protocol().family(), SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return fail(ErrorCode::kIo, "cannot listen on {}: {}", listen, std::strerror(errno));
+  int one = 1;
+  ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  if (::bind(fd, endpoint.data(), static_cast<socklen_t>(endpoint.size())) != 0 ||
+      ::listen(fd, SOMAXCONN) != 0) {
+    int err = errno;
+    ::close(fd);
+    return fail(ErrorCode::kIo, "cannot listen on {}: {}", listen, std::strerror(err));
+  }
+  return fd;
+}
+
 Server::Server(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Server::~Server() = default;
 
@@ -465,33 +514,22 @@ Result<std::unique_ptr<Server>> Server::make(const ServerOptions& options,
     return self->metrics.render(self->registry);
   };
 
-  std::string host = options.listen;
-  std::string port_text = "8081";
-  if (auto colon = host.rfind(':'); colon != std::string::npos) {
-    port_text = host.substr(colon + 1);
-    host = host.substr(0, colon);
-  }
-  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
-    host = host.substr(1, host.size() - 2);
-  }
-  if (host.empty()) host = "0.0.0.0";
-  char* end = nullptr;
-  long port = std::strtol(port_text.c_str(), &end, 10);
-  if (port_text.empty() || *end != '\0' || port < 0 || port > 65535) {
-    return fail(ErrorCode::kInvalidArgument, "--listen '{}': expected host:port", options.listen);
-  }
   beast::error_code ec;
-  auto address = asio::ip::make_address(host == "localhost" ? "127.0.0.1" : host, ec);
-  if (ec) {
-    return fail(ErrorCode::kInvalidArgument, "--listen '{}': bad address '{}'", options.listen,
-                host);
+  if (options.listen_fd >= 0) {
+    sockaddr_storage addr{};
+    socklen_t len = sizeof addr;
+    ::getsockname(options.listen_fd, reinterpret_cast<sockaddr*>(&addr), &len);
+    impl->acceptor.assign(addr.ss_family == AF_INET6 ? tcp::v6() : tcp::v4(), options.listen_fd,
+                          ec);
+    if (ec) return fail(ErrorCode::kIo, "cannot listen on {}: {}", options.listen, ec.message());
+  } else {
+    SLUICE_ASSIGN_OR_RETURN(tcp::endpoint endpoint, parse_listen(options.listen));
+    impl->acceptor.open(endpoint.protocol(), ec);
+    if (!ec) impl->acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+    if (!ec) impl->acceptor.bind(endpoint, ec);
+    if (!ec) impl->acceptor.listen(asio::socket_base::max_listen_connections, ec);
+    if (ec) return fail(ErrorCode::kIo, "cannot listen on {}: {}", options.listen, ec.message());
   }
-  tcp::endpoint endpoint(address, static_cast<std::uint16_t>(port));
-  impl->acceptor.open(endpoint.protocol(), ec);
-  if (!ec) impl->acceptor.set_option(asio::socket_base::reuse_address(true), ec);
-  if (!ec) impl->acceptor.bind(endpoint, ec);
-  if (!ec) impl->acceptor.listen(asio::socket_base::max_listen_connections, ec);
-  if (ec) return fail(ErrorCode::kIo, "cannot listen on {}: {}", options.listen, ec.message());
 
   if (!options.tls_cert.empty() || !options.tls_key.empty()) {
     if (options.tls_cert.empty() || options.tls_key.empty()) {

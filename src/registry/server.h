@@ -26,6 +26,7 @@ namespace sluice::registry {
 
 struct ServerOptions {
   std::string listen = "127.0.0.1:8081";  // host:port; port 0 picks a free port
+  int listen_fd = -1;  // >= 0: adopt this listening socket (from listen_early) instead
   std::string tls_cert;                    // PEM certificate chain; with tls_key enables TLS
   std::string tls_key;                     // PEM private key
   std::size_t max_body_bytes = 16 << 20;   // larger request bodies get 413
@@ -45,6 +46,11 @@ class Server {
                                               SchemaRegistry& registry,
                                               const Authenticator* auth);
   ~Server();
+
+  // A listening socket for `listen`, bound before the registry is loaded: clients that
+  // connect during start-up wait in the backlog (answered once run() accepts them)
+  // instead of being refused. Pass it as ServerOptions::listen_fd, which takes it over.
+  static Result<int> listen_early(const std::string& listen);
 
   // "http://127.0.0.1:8081" or "https://...", with the actual port.
   std::string address() const;
