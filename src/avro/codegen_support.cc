@@ -70,8 +70,10 @@ std::int64_t Decoder::read_long_slow(const char* path) {
 }
 
 void Encoder::grow(std::size_t n) {
+  // Doubles what this encoder wrote, not the whole vector: resize() zero-fills, and an
+  // encoder appending to a large buffer must not fill a copy of it each time.
   auto used = static_cast<std::size_t>(p_ - out_.data());
-  std::size_t want = std::max({used + n, out_.size() * 2, used + 128});
+  std::size_t want = std::max({used + n, used + 2 * (used - base_), used + 128});
   out_.resize(want);
   p_ = out_.data() + used;
   end_ = out_.data() + out_.size();

@@ -244,7 +244,8 @@ class Decoder {
 // writes through a raw pointer; finish() trims it to what was written (REQUIRED).
 class Encoder {
  public:
-  explicit Encoder(std::vector<std::uint8_t>& out, std::size_t slack = 128) : out_(out) {
+  explicit Encoder(std::vector<std::uint8_t>& out, std::size_t slack = 128)
+      : out_(out), base_(out.size()) {
     std::size_t used = out_.size();
     out_.resize(used + slack);
     p_ = out_.data() + used;
@@ -306,16 +307,16 @@ class Encoder {
   [[gnu::noinline]] void grow(std::size_t n);
 
   std::vector<std::uint8_t>& out_;
+  std::size_t base_;  // out_.size() when this encoder started (growth is relative to it)
   std::uint8_t* p_;
   std::uint8_t* end_;
 };
 
-// Makes room for `n` more items, growing geometrically (many small blocks stay linear).
+// Makes room for `count` items, growing geometrically (many small blocks stay linear).
 template <class Vector>
-void reserve_more(Vector& v, std::size_t n) {
-  std::size_t want = v.size() + n;
-  if (v.capacity() < want)
-    v.reserve(want < 2 * v.capacity() ? 2 * v.capacity() : want);
+void reserve_for(Vector& v, std::size_t count) {
+  if (v.capacity() < count)
+    v.reserve(count < 2 * v.capacity() ? 2 * v.capacity() : count);
 }
 
 // Bounds the nesting of recursive records while decoding or encoding.

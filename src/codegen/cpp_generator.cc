@@ -677,30 +677,38 @@ class Generator {
                               is_boxed(n, ctx, in_container) ? "*" : "", lv));
         return;
       case Type::kArray: {
-        std::string a = tmp("a"), t = tmp("t"), b = tmp("n"), i = tmp("i");
+        // Items already in the vector are decoded over (their strings and vectors
+        // keep their capacity); the vector is cut to the decoded count at the end.
+        std::string a = tmp("a"), t = tmp("t"), b = tmp("n"), i = tmp("i"), c = tmp("c");
         bool may_be_empty = min_size(*n.items) == 0;
         line(ind, "{");
         line(ind + 1, fmt::format("auto& {} = {};", a, lv));
-        line(ind + 1, fmt::format("{}.clear();", a));
+        line(ind + 1, fmt::format("std::size_t {} = 0;", c));
         line(ind + 1, fmt::format("std::uint64_t {} = 0;", t));
         line(ind + 1, fmt::format("while (std::size_t {} = in.read_block({}, {}, {})) {{", b,
                                   may_be_empty ? "true" : "false", t, p));
         if (!may_be_empty)
-          line(ind + 2, fmt::format("{}reserve_more({}, {});", kGen, a, b));
-        line(ind + 2, fmt::format("for (std::size_t {} = 0; {} < {}; ++{}) {{", i, i, b, i));
+          line(ind + 2, fmt::format("{}reserve_for({}, {} + {});", kGen, a, c, b));
+        line(ind + 2, fmt::format("for (std::size_t {} = 0; {} < {}; ++{}, ++{}) {{", i, i, b, i, c));
         std::string item_path = path + "[]";
         std::string s = scalar_read(*n.items, ctx, quote(item_path));
         if (n.items->type == Type::kNull) {
-          line(ind + 3, fmt::format("{}.emplace_back();", a));
+          line(ind + 3, fmt::format("if ({} >= {}.size())", c, a));
+          line(ind + 4, fmt::format("{}.emplace_back();", a));
         } else if (!s.empty()) {
-          line(ind + 3, fmt::format("{}.push_back({});", a, s));
+          line(ind + 3, fmt::format("if ({} < {}.size())", c, a));
+          line(ind + 4, fmt::format("{}[{}] = {};", a, c, s));
+          line(ind + 3, "else");
+          line(ind + 4, fmt::format("{}.push_back({});", a, s));
         } else {
           std::string e = tmp("e");
-          line(ind + 3, fmt::format("auto& {} = {}.emplace_back();", e, a));
+          line(ind + 3, fmt::format("auto& {} = {} < {}.size() ? {}[{}] : {}.emplace_back();", e, c,
+                                    a, a, c, a));
           decode(*n.items, e, item_path, ctx, true, ind + 3);
         }
         line(ind + 2, "}");
         line(ind + 1, "}");
+        line(ind + 1, fmt::format("{}.resize({});", a, c));
         line(ind, "}");
         return;
       }

@@ -80,12 +80,16 @@ void random_round_trips(const SchemaPtr& schema, int count) {
   auto gen = sluice::avro::RandomGenerator::make(schema->root());
   ASSERT_TRUE(gen.has_value()) << gen.error().to_string();
   sluice::avro::Rng rng(42);
+  T reused;  // decode_avro over the previous datum must give the same object
   for (int i = 0; i < count; ++i) {
     Arena arena;
     auto v = gen->next(rng, arena);
     ASSERT_TRUE(v.has_value()) << v.error().to_string();
     Bytes generic = generic_encode(schema, *v);
     T record = T::from_avro(generic.data(), generic.size());
+    sluice::avro::gen::Decoder in(generic.data(), generic.size());
+    T::decode_avro(in, reused);
+    ASSERT_TRUE(reused == record) << "datum " << i << " decoded over the previous one";
     Bytes ours = record.to_avro();
     Value back = generic_decode(schema, ours, arena);
     ASSERT_TRUE(back == *v) << "datum " << i << ": " << generic_json(schema, *v) << "\nvs "

@@ -1,0 +1,347 @@
+// Generated C++ classes (`sluice avro codegen`) vs the generic Sluice codec vs avro-c,
+// in one process, on the benchmark workloads of bench_data.h (movie-watch events and
+// the wide Wikimedia-shaped record).
+//
+//   build/bench/codegen_bench                            # all, then the ratio table
+//   build/bench/codegen_bench --benchmark_filter=Wide
+//   SLUICE_BENCH_RECORDS=100000 build/bench/codegen_bench
+//
+// Decode: every record of the workload is decoded and every field touched by the
+// workload checksum (generated: into one reused struct; generic: BinaryDecoder into
+// an arena; avro-c: avro_value_read into one reused generic value). The checksum must
+// equal the workload's. Encode: chunks of records are materialised untimed (structs
+// or generic values), then encoded timed; the output must equal the workload bytes.
+// The headers come from bench/schemas/*.avsc, generated at build time.
+#include <benchmark/benchmark.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "avro/arena.h"
+#include "avro/binary.h"
+#include "bench_data.h"
+#include "checksum_util.h"
+#include "movie_watch.hpp"
+#include "stopwatch.h"
+#include "wikimedia_wide.hpp"
+
+namespace sluice::bench {
+namespace {
+
+using avro::Arena;
+using avro::BinaryReader;
+using avro::Value;
+using Watch = ::gen::bench::watch::MovieWatch;
+using Wide = ::gen::bench::wide::value_wikimedia;
+
+constexpr std::size_t kEncodeChunk = 4096;
+
+// ---- The workload checksum (bench_data.h) over generated structs: the same sums as
+// checksum(Value) over the generic value of the same record.
+
+std::uint64_t cs(const std::string& s) { return text_sum(s.data(), s.size()); }
+std::uint64_t cs(bool b) { return b ? 1 : 0; }
+std::uint64_t cs(std::int32_t v) { return static_cast<std::uint64_t>(static_cast<std::int64_t>(v)); }
+std::uint64_t cs(std::int64_t v) { return static_cast<std::uint64_t>(v); }
+std::uint64_t cs(double d) { return double_bits(d); }
+std::uint64_t cs(::gen::bench::wide::ChangeKind k) { return static_cast<std::uint64_t>(k); }
+std::uint64_t cs(const ::gen::bench::wide::Length& r);
+std::uint64_t cs(const ::gen::bench::wide::Revision& r);
+std::uint64_t cs(const ::gen::bench::wide::Meta& m);
+template <class T>
+std::uint64_t cs(const std::optional<T>& o) {
+  return o ? 1 + cs(*o) : 0;  // branch 1 counts 1; null (branch 0) counts 0
+}
+template <class T>
+std::uint64_t cs(const std::vector<T>& v) {
+  std::uint64_t sum = v.size();
+  for (const T& x : v)
+    sum += cs(x);
+  return sum;
+}
+template <class T>
+std::uint64_t cs(const std::map<std::string, T>& m) {
+  std::uint64_t sum = m.size();
+  for (const auto& [k, x] : m)
+    sum += cs(k) + cs(x);
+  return sum;
+}
+std::uint64_t cs(const ::gen::bench::wide::Length& r) { return cs(r.new_) + cs(r.old); }
+std::uint64_t cs(const ::gen::bench::wide::Revision& r) { return cs(r.new_) + cs(r.old); }
+std::uint64_t cs(const ::gen::bench::wide::Meta& m) {
+  return cs(m.domain) + cs(m.dt) + cs(m.id) + cs(m.offset) + cs(m.partition) +
+         cs(m.request_id) + cs(m.stream) + cs(m.topic) + cs(m.uri);
+}
+std::uint64_t cs(const Watch& w) { return cs(w.time) + cs(w.userId) + cs(w.movieId) + cs(w.minute); }
+std::uint64_t cs(const Wide& w) {
+  return cs(w.bot) + cs(w.comment) + cs(w.id) + cs(w.length) + cs(w.meta) + cs(w.minor) +
+         cs(w.namespace_) + cs(w.parsedcomment) + cs(w.patrolled) + cs(w.revision) +
+         cs(w.schema) + cs(w.server_name) + cs(w.server_script_path) + cs(w.server_url) +
+         cs(w.timestamp) + cs(w.title) + cs(w.type) + cs(w.user) + cs(w.wiki) +
+         cs(w.change_kind) + cs(w.tags) + cs(w.scores);
+}
+
+void set_counters(benchmark::State& state, const Workload& w) {
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * w.count));
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * w.data.size()));
+}
+
+// ---- Decode
+
+// Into one reused struct (strings and vectors keep their capacity).
+template <class T>
+void BM_GeneratedDecode(benchmark::State& state, WorkloadKind kind) {
+  const Workload& w = workload(kind);
+  T record;
+  for (auto _ : state) {
+    Stopwatch watch;
+    std::uint64_t sum = 0;
+    try {
+      avro::gen::Decoder in(w.data.data(), w.data.size());
+      for (std::size_t i = 0; i < w.count; ++i) {
+        T::decode_avro(in, record);
+        sum += cs(record);
+      }
+      in.expect_end("workload");
+    } catch (const avro::CodegenError& e) {
+      die(std::string("generated decode: ") + e.what());
+    }
+    state.SetIterationTime(watch.seconds());
+    if (sum != w.checksum)
+      die("generated decode: wrong checksum");
+  }
+  set_counters(state, w);
+}
+
+// A fresh struct per record (what from_avro does), allocations included.
+template <class T>
+void BM_GeneratedDecodeFresh(benchmark::State& state, WorkloadKind kind) {
+  const Workload& w = workload(kind);
+  for (auto _ : state) {
+    Stopwatch watch;
+    std::uint64_t sum = 0;
+    try {
+      avro::gen::Decoder in(w.data.data(), w.data.size());
+      for (std::size_t i = 0; i < w.count; ++i) {
+        T record;
+        T::decode_avro(in, record);
+        sum += cs(record);
+      }
+    } catch (const avro::CodegenError& e) {
+      die(std::string("generated decode: ") + e.what());
+    }
+    state.SetIterationTime(watch.seconds());
+    if (sum != w.checksum)
+      die("generated decode (fresh): wrong checksum");
+  }
+  set_counters(state, w);
+}
+
+void BM_GenericDecode(benchmark::State& state, WorkloadKind kind) {
+  const Workload& w = workload(kind);
+  const avro::BinaryDecoder decoder(w.schema->root());
+  Arena arena;
+  for (auto _ : state) {
+    Stopwatch watch;
+    BinaryReader in(w.data);
+    std::uint64_t sum = 0;
+    for (std::size_t i = 0; i < w.count; ++i) {
+      if (i % kBatch == 0)
+        arena.reset();
+      auto v = decoder.decode(in, arena);
+      if (!v)
+        die("BinaryDecoder::decode: " + v.error().to_string());
+      sum += checksum(*v);
+    }
+    state.SetIterationTime(watch.seconds());
+    if (sum != w.checksum || !in.at_end())
+      die("generic decode: wrong checksum");
+  }
+  set_counters(state, w);
+}
+
+void BM_AvroCDecode(benchmark::State& state, WorkloadKind kind) {
+  const Workload& w = workload(kind);
+  for (auto _ : state) {
+    Stopwatch watch;
+    std::uint64_t sum = 0;
+    if (!w.c_peer->decode_all(w.data.data(), w.data.size(), w.count, &sum))
+      die("avro-c decode: " + w.c_peer->last_error());
+    state.SetIterationTime(watch.seconds());
+    if (sum != w.checksum)
+      die("avro-c decode: wrong checksum");
+  }
+  set_counters(state, w);
+}
+
+// ---- Encode
+
+template <class T>
+void BM_GeneratedEncode(benchmark::State& state, WorkloadKind kind) {
+  const Workload& w = workload(kind);
+  std::vector<T> records(kEncodeChunk);
+  std::vector<std::uint8_t> out;
+  out.reserve(w.data.size());
+  auto pass = [&] {
+    out.clear();
+    avro::gen::Decoder in(w.data.data(), w.data.size());
+    double seconds = 0;
+    for (std::size_t done = 0; done < w.count;) {
+      std::size_t n = std::min(kEncodeChunk, w.count - done);
+      for (std::size_t i = 0; i < n; ++i)
+        T::decode_avro(in, records[i]);
+      Stopwatch watch;
+      avro::gen::Encoder enc(out, 64 * 1024);
+      for (std::size_t i = 0; i < n; ++i)
+        records[i].encode_avro(enc);
+      enc.finish();
+      seconds += watch.seconds();
+      done += n;
+    }
+    if (out != w.data)
+      die("generated encode: output differs from the workload bytes");
+    return seconds;
+  };
+  pass();  // untimed: the output buffer gets its capacity and pages
+  for (auto _ : state)
+    state.SetIterationTime(pass());
+  set_counters(state, w);
+}
+
+void BM_GenericEncode(benchmark::State& state, WorkloadKind kind) {
+  const Workload& w = workload(kind);
+  const avro::Node& root = w.schema->root();
+  avro::BinaryEncoder encoder(root);
+  Arena arena;
+  std::vector<Value> values(kEncodeChunk);
+  std::vector<std::uint8_t> out;
+  out.reserve(w.data.size());
+  auto pass = [&] {
+    out.clear();
+    encoder.clear();
+    BinaryReader in(w.data);
+    double seconds = 0;
+    for (std::size_t done = 0; done < w.count;) {
+      std::size_t n = std::min(kEncodeChunk, w.count - done);
+      arena.reset();
+      for (std::size_t i = 0; i < n; ++i) {
+        auto v = avro::decode_binary(root, in, arena);
+        if (!v)
+          die("decode_binary: " + v.error().to_string());
+        values[i] = *v;
+      }
+      Stopwatch watch;
+      for (std::size_t i = 0; i < n; ++i) {
+        if (auto st = encoder.append(values[i]); !st)
+          die("BinaryEncoder::append: " + st.error().to_string());
+      }
+      seconds += watch.seconds();
+      done += n;
+    }
+    out.assign(encoder.bytes().begin(), encoder.bytes().end());
+    if (out != w.data)
+      die("generic encode: output differs from the workload bytes");
+    return seconds;
+  };
+  pass();
+  for (auto _ : state)
+    state.SetIterationTime(pass());
+  set_counters(state, w);
+}
+
+void BM_AvroCEncode(benchmark::State& state, WorkloadKind kind) {
+  const Workload& w = workload(kind);
+  std::vector<std::uint8_t> out;
+  for (auto _ : state) {
+    double seconds = 0;
+    if (!w.c_peer->encode_all(w.data.data(), w.data.size(), w.count, kEncodeChunk, out, &seconds))
+      die("avro-c encode: " + w.c_peer->last_error());
+    state.SetIterationTime(seconds);
+    if (out != w.data)
+      die("avro-c encode: output differs from the workload bytes");
+  }
+  set_counters(state, w);
+}
+
+// ---- Ratio table
+
+class RatioTable : public benchmark::ConsoleReporter {
+ public:
+  void ReportRuns(const std::vector<Run>& runs) override {
+    ConsoleReporter::ReportRuns(runs);
+    for (const Run& r : runs) {
+      auto it = r.counters.find("items_per_second");
+      if (r.run_type == Run::RT_Iteration && it != r.counters.end())
+        rate_[r.benchmark_name()] = it->second.value;
+    }
+  }
+  void print() const {
+    std::printf("\nGenerated classes vs generic Sluice and avro-c (records/s ratio; targets: "
+                ">= 2x generic, >= 8x avro-c on Wide)\n");
+    for (const char* w : {"Watch", "Wide"}) {
+      row(w, "decode vs generic", "GeneratedDecode", "GenericDecode");
+      row(w, "decode vs avro-c", "GeneratedDecode", "AvroCDecode");
+      row(w, "fresh-struct decode vs generic", "GeneratedDecodeFresh", "GenericDecode");
+      row(w, "fresh-struct decode vs avro-c", "GeneratedDecodeFresh", "AvroCDecode");
+      row(w, "encode vs generic", "GeneratedEncode", "GenericEncode");
+      row(w, "encode vs avro-c", "GeneratedEncode", "AvroCEncode");
+    }
+  }
+
+ private:
+  void row(const std::string& w, const char* what, const std::string& a,
+           const std::string& b) const {
+    auto x = find("BM_" + a + "_" + w);
+    auto y = find("BM_" + b + "_" + w);
+    if (x > 0 && y > 0)
+      std::printf("  %-5s %-32s %6.2fx  (%.3g vs %.3g records/s)\n", w.c_str(), what, x / y, x,
+                  y);
+  }
+  double find(const std::string& prefix) const {
+    for (const auto& [name, rate] : rate_)
+      if (name.rfind(prefix, 0) == 0 &&
+          (name.size() == prefix.size() || name[prefix.size()] == '/'))
+        return rate;
+    return 0;
+  }
+  std::map<std::string, double> rate_;
+};
+
+void register_all() {
+  for (auto kind : {WorkloadKind::kWatch, WorkloadKind::kWide}) {
+    std::string suffix = kind == WorkloadKind::kWatch ? "_Watch" : "_Wide";
+    auto reg = [&](const char* thing, auto fn) {
+      benchmark::RegisterBenchmark(("BM_" + std::string(thing) + suffix).c_str(), fn, kind)
+          ->Unit(benchmark::kMillisecond)
+          ->MinTime(0.3)
+          ->UseManualTime();
+    };
+    bool watch = kind == WorkloadKind::kWatch;
+    reg("GeneratedDecode", watch ? BM_GeneratedDecode<Watch> : BM_GeneratedDecode<Wide>);
+    reg("GeneratedDecodeFresh",
+        watch ? BM_GeneratedDecodeFresh<Watch> : BM_GeneratedDecodeFresh<Wide>);
+    reg("GenericDecode", BM_GenericDecode);
+    reg("AvroCDecode", BM_AvroCDecode);
+    reg("GeneratedEncode", watch ? BM_GeneratedEncode<Watch> : BM_GeneratedEncode<Wide>);
+    reg("GenericEncode", BM_GenericEncode);
+    reg("AvroCEncode", BM_AvroCEncode);
+  }
+}
+
+}  // namespace
+}  // namespace sluice::bench
+
+int main(int argc, char** argv) {
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv))
+    return 1;
+  sluice::bench::register_all();
+  sluice::bench::RatioTable reporter;
+  benchmark::RunSpecifiedBenchmarks(&reporter);
+  reporter.print();
+  benchmark::Shutdown();
+  return 0;
+}
