@@ -55,6 +55,11 @@ class LineParser {
   ParseOutcome outcome_;
   std::vector<std::string_view> recommendations_;  // reused scratch
   std::string unwrapped_;  // a dump row's line after unescaping (reused scratch)
+  // The last "YYYY-MM-DDTHH:MM:SS" parsed and its microseconds (see parse()).
+  static constexpr std::size_t kSecondsPrefix = 19;
+  char ts_cache_key_[kSecondsPrefix] = {};
+  std::int64_t ts_cache_micros_ = 0;
+  bool ts_cache_valid_ = false;
 };
 
 // Timestamps: "YYYY-MM-DDTHH:MM[:SS[.f{1,9}]]" (UTC). Returns false when malformed;
