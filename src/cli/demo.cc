@@ -5,14 +5,6 @@
 // from an in-process schema registry) and to Avro container files, with bad lines in
 // a quarantine. Prints the quality report and the commands to inspect the files.
 // No external server is needed; everything runs in this process.
-#include <fmt/format.h>
-
-#include <chrono>
-#include <filesystem>
-#include <memory>
-#include <string>
-#include <vector>
-
 #include "avro/container.h"
 #include "cli/command.h"
 #include "cli/io.h"
@@ -25,6 +17,14 @@
 #include "kafka/producer.h"
 #include "movies/event_encoder.h"
 #include "movies/simulator.h"
+
+#include <fmt/format.h>
+
+#include <chrono>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
 
 namespace sluice::cli {
 namespace {
@@ -49,14 +49,17 @@ double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
-Status say(const std::string& text) { return write_stdout(text); }
+Status say(const std::string& text) {
+  return write_stdout(text);
+}
 
 // The output folder, emptied when an earlier demo made it; refused when it holds
 // anything else (the demo never deletes files it did not write).
 Status prepare_output(const std::string& out) {
   std::error_code ec;
   if (fs::exists(out, ec)) {
-    if (!fs::is_directory(out, ec)) return fail(ErrorCode::kIo, "--out {}: not a folder", out);
+    if (!fs::is_directory(out, ec))
+      return fail(ErrorCode::kIo, "--out {}: not a folder", out);
     bool empty = fs::is_empty(out, ec);
     if (!empty) {
       if (!fs::exists(fs::path(out) / kMarker, ec)) {
@@ -66,23 +69,28 @@ Status prepare_output(const std::string& out) {
                     out);
       }
       fs::remove_all(out, ec);
-      if (ec) return fail(ErrorCode::kIo, "--out {}: cannot clear: {}", out, ec.message());
+      if (ec)
+        return fail(ErrorCode::kIo, "--out {}: cannot clear: {}", out, ec.message());
     }
   }
   fs::create_directories(out, ec);
-  if (ec) return fail(ErrorCode::kIo, "--out {}: cannot create: {}", out, ec.message());
+  if (ec)
+    return fail(ErrorCode::kIo, "--out {}: cannot create: {}", out, ec.message());
   SLUICE_ASSIGN_OR_RETURN(std::shared_ptr<OutputFile> marker,
                           OutputFile::open((fs::path(out) / kMarker).string()));
-  SLUICE_TRY(marker->write(std::string_view("written by sluice demo; re-running it replaces this folder\n")));
+  SLUICE_TRY(marker->write(
+      std::string_view("written by sluice demo; re-running it replaces this folder\n")));
   return marker->commit();
 }
 
 // The user id field of a log line ("<time>,<user>,..."), the message key.
 std::string_view user_key(std::string_view line) {
   std::size_t a = line.find(',');
-  if (a == std::string_view::npos) return {};
+  if (a == std::string_view::npos)
+    return {};
   std::size_t b = line.find(',', a + 1);
-  if (b == std::string_view::npos) return {};
+  if (b == std::string_view::npos)
+    return {};
   return line.substr(a + 1, b - a - 1);
 }
 
@@ -93,13 +101,16 @@ Result<std::pair<std::uint64_t, std::uint64_t>> count_parts(const fs::path& dir)
   std::error_code ec;
   for (const auto& entry : fs::directory_iterator(dir, ec)) {
     std::string name = entry.path().filename().string();
-    if (!name.starts_with("part-") || !name.ends_with(".avro")) continue;
+    if (!name.starts_with("part-") || !name.ends_with(".avro"))
+      continue;
     ++parts;
-    SLUICE_ASSIGN_OR_RETURN(avro::ContainerReader reader, avro::ContainerReader::open(entry.path()));
+    SLUICE_ASSIGN_OR_RETURN(avro::ContainerReader reader,
+                            avro::ContainerReader::open(entry.path()));
     avro::ContainerReader::RawBlock block;
     for (;;) {
       SLUICE_ASSIGN_OR_RETURN(bool more, reader.next_raw_block(block));
-      if (!more) break;
+      if (!more)
+        break;
       records += block.count;
     }
   }
@@ -107,7 +118,8 @@ Result<std::pair<std::uint64_t, std::uint64_t>> count_parts(const fs::path& dir)
 }
 
 Result<int> run_demo(const DemoOptions& o) {
-  if (o.lines == 0) return fail(usage_error("--lines must be at least 1"));
+  if (o.lines == 0)
+    return fail(usage_error("--lines must be at least 1"));
   if (o.corruption < 0 || o.corruption > 1) {
     return fail(usage_error("--corruption must be between 0 and 1"));
   }
@@ -115,8 +127,8 @@ Result<int> run_demo(const DemoOptions& o) {
   SLUICE_TRY(prepare_output(o.out));
 
   // 1. A Kafka cluster and a schema registry, both inside this process.
-  SLUICE_ASSIGN_OR_RETURN(auto cluster, kafka::MockCluster::start({.brokers = 1,
-                                                                   .default_partitions = kPartitions}));
+  SLUICE_ASSIGN_OR_RETURN(
+      auto cluster, kafka::MockCluster::start({.brokers = 1, .default_partitions = kPartitions}));
   SLUICE_TRY(cluster->create_topic(kTopic, kPartitions));
   SLUICE_ASSIGN_OR_RETURN(auto registry, ingest::LocalRegistry::start());
   SLUICE_TRY(say(fmt::format(
@@ -199,7 +211,8 @@ Result<int> run_demo(const DemoOptions& o) {
     read_back += counted.second;
     SLUICE_TRY(say(fmt::format("  {:<40} {:>3} part(s) {:>10} records\n", dir.string() + "/",
                                counted.first, counted.second)));
-    if (first_part.empty() && counted.first > 0) first_part = (dir / "part-00000.avro").string();
+    if (first_part.empty() && counted.first > 0)
+      first_part = (dir / "part-00000.avro").string();
   }
   if (read_back != report.lines_in) {
     return fail(ErrorCode::kInternal, "read back {} records from {}, ingested {} lines", read_back,

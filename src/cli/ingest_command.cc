@@ -1,13 +1,6 @@
 // `sluice ingest`: raw movie-service logs (files, stdin, a Kafka topic) -> typed Avro
 // events per type (container files or Kafka topics) + a quarantine, with a run report.
 // The work is src/ingest/pipeline.h; this file maps options onto it.
-#include <fmt/format.h>
-#include <nlohmann/json.hpp>
-
-#include <memory>
-#include <string>
-#include <vector>
-
 #include "avro/schema.h"
 #include "cli/command.h"
 #include "cli/io.h"
@@ -18,6 +11,13 @@
 #include "ingest/stop.h"
 #include "kafka/kafka_url.h"
 #include "movies/event_encoder.h"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <memory>
+#include <string>
+#include <vector>
 
 namespace sluice::cli {
 namespace {
@@ -60,7 +60,8 @@ Result<std::vector<avro::SchemaPtr>> load_user_schemas(const std::string& argume
     return out;
   }
   auto schema = avro::Schema::parse(text);
-  if (!schema) return fail(in_context(schema.error(), fmt::format("{}: invalid schema", what)));
+  if (!schema)
+    return fail(in_context(schema.error(), fmt::format("{}: invalid schema", what)));
   out.push_back(std::move(*schema));
   return out;
 }
@@ -79,7 +80,8 @@ Result<int> run_ingest(const IngestOptions& o) {
   if (o.schema_version != 1 && o.schema_version != 2) {
     return fail(usage_error(fmt::format("--schema-version: {} is not 1 or 2", o.schema_version)));
   }
-  if (o.max_user_id < 1) return fail(usage_error("--max-user-id must be at least 1"));
+  if (o.max_user_id < 1)
+    return fail(usage_error("--max-user-id must be at least 1"));
   if (o.roll_records == 0 || o.roll_mb == 0) {
     return fail(usage_error("--roll-records and --roll-mb must be at least 1"));
   }
@@ -103,10 +105,11 @@ Result<int> run_ingest(const IngestOptions& o) {
   for (const std::string& from : o.from) {
     if (kafka::is_kafka_url(from)) {
       auto url = kafka::parse_kafka_url(from);
-      if (!url) return fail(usage_error(fmt::format("--from: {}", url.error().to_string())));
+      if (!url)
+        return fail(usage_error(fmt::format("--from: {}", url.error().to_string())));
       if (url->topic.empty()) {
-        return fail(usage_error(fmt::format("--from {}: name the topic (kafka://host:port/topic)",
-                                            from)));
+        return fail(
+            usage_error(fmt::format("--from {}: name the topic (kafka://host:port/topic)", from)));
       }
       ingest::KafkaSourceOptions ko;
       ko.bootstrap_servers = url->bootstrap_servers;
@@ -126,7 +129,8 @@ Result<int> run_ingest(const IngestOptions& o) {
   std::string layout;
   if (kafka::is_kafka_url(o.to)) {
     auto url = kafka::parse_kafka_url(o.to);
-    if (!url) return fail(usage_error(fmt::format("--to: {}", url.error().to_string())));
+    if (!url)
+      return fail(usage_error(fmt::format("--to: {}", url.error().to_string())));
     ingest::KafkaSinkOptions ko;
     ko.bootstrap_servers = url->bootstrap_servers;
     ko.topic_prefix = o.topic_prefix;
@@ -149,8 +153,8 @@ Result<int> run_ingest(const IngestOptions& o) {
     fo.roll_records = o.roll_records;
     fo.roll_bytes = o.roll_mb << 20;
     SLUICE_ASSIGN_OR_RETURN(sink, ingest::open_file_sink(o.to, fo));
-    layout = fmt::format("{}/<RecordName>/part-NNNNN.avro, {}/quarantine/part-NNNNN.avro", o.to,
-                         o.to);
+    layout =
+        fmt::format("{}/<RecordName>/part-NNNNN.avro, {}/quarantine/part-NNNNN.avro", o.to, o.to);
   }
 
   ingest::PipelineOptions po;
@@ -220,8 +224,7 @@ void add_ingest_command(CLI::App& app, Registry& registry) {
                   "Input: a log file, - for stdin, or kafka://host:port/topic (repeat for "
                   "several; read in order)")
       ->required();
-  cmd->add_option("--to", o->to,
-                  "Output: a folder (created when missing) or kafka://host:port")
+  cmd->add_option("--to", o->to, "Output: a folder (created when missing) or kafka://host:port")
       ->required();
   cmd->add_option("--format", o->format,
                   "Input format of files: auto (csv when the first line is `Type,Log Entry`), "
@@ -240,10 +243,8 @@ void add_ingest_command(CLI::App& app, Registry& registry) {
                   "Container codec: null, deflate, snappy, zstandard (zstd), bzip2, xz")
       ->capture_default_str();
   cmd->add_option("--report", o->report, "Also write the run report as JSON to this file");
-  cmd->add_option("--max-user-id", o->max_user_id, "Largest valid user id")
-      ->capture_default_str();
-  cmd->add_option("--roll-records", o->roll_records,
-                  "Complete a part file after this many records")
+  cmd->add_option("--max-user-id", o->max_user_id, "Largest valid user id")->capture_default_str();
+  cmd->add_option("--roll-records", o->roll_records, "Complete a part file after this many records")
       ->capture_default_str();
   cmd->add_option("--roll-mb", o->roll_mb,
                   "Complete a part file after this many MiB of encoded records")
@@ -251,8 +252,7 @@ void add_ingest_command(CLI::App& app, Registry& registry) {
   cmd->add_option("--registry", o->registry,
                   "Schema registry URL for --to kafka:// (default: start one in this process, "
                   "memory store)");
-  cmd->add_option("--group", o->group, "Consumer group for --from kafka://")
-      ->capture_default_str();
+  cmd->add_option("--group", o->group, "Consumer group for --from kafka://")->capture_default_str();
   cmd->add_option("--idle-exit-ms", o->idle_exit_ms,
                   "--from kafka://: end the run once every partition is at its end and nothing "
                   "arrived for this long (0 = run until SIGINT/SIGTERM)")

@@ -3,6 +3,10 @@
 // ("MovieWatchEvent", ...) or "quarantine".
 #pragma once
 
+#include "avro/codec.h"
+#include "avro/schema.h"
+#include "base/result.h"
+
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -10,10 +14,6 @@
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include "avro/codec.h"
-#include "avro/schema.h"
-#include "base/result.h"
 
 namespace sluice::ingest {
 

@@ -9,30 +9,31 @@
 // it is in complete, fsynced files, which is what lets a Kafka source commit its
 // offsets afterwards. A sink destroyed without close() (a failed run) removes its
 // temporary files; completed parts stay.
+#include "avro/container.h"
+#include "ingest/event_sink.h"
+
+#include <fmt/format.h>
+#include <sys/stat.h>
+
+#include <cstring>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <stdio.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
-#include <fmt/format.h>
-
-#include <cstring>
 #include <filesystem>
 #include <optional>
+#include <stdio.h>
 #include <string>
+#include <unistd.h>
 #include <vector>
-
-#include "avro/container.h"
-#include "ingest/event_sink.h"
 
 namespace sluice::ingest {
 namespace {
 
 namespace fs = std::filesystem;
 
-std::string errno_text(int err) { return std::strerror(err); }
+std::string errno_text(int err) {
+  return std::strerror(err);
+}
 
 // Writes to a file descriptor the sink owns (the ContainerWriter only borrows it).
 class FdOutput : public avro::OutputSink {
@@ -43,8 +44,10 @@ class FdOutput : public avro::OutputSink {
     std::size_t left = data.size();
     while (left > 0) {
       ssize_t n = ::write(fd_, p, left);
-      if (n < 0 && errno == EINTR) continue;
-      if (n < 0) return fail(ErrorCode::kIo, "{}: write failed: {}", *path_, errno_text(errno));
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        return fail(ErrorCode::kIo, "{}: write failed: {}", *path_, errno_text(errno));
       p += n;
       left -= static_cast<std::size_t>(n);
     }
@@ -66,10 +69,12 @@ std::int64_t part_sequence(std::string_view name) {
   } else {
     return -1;
   }
-  if (digits.empty() || digits.size() > 15) return -1;
+  if (digits.empty() || digits.size() > 15)
+    return -1;
   std::int64_t v = 0;
   for (char c : digits) {
-    if (c < '0' || c > '9') return -1;
+    if (c < '0' || c > '9')
+      return -1;
     v = v * 10 + (c - '0');
   }
   return v;
@@ -101,7 +106,8 @@ class FileEventSink : public EventSink {
         ::close(s->fd);
         ::unlink(s->tmp_path.c_str());
       }
-      if (s->dir_fd >= 0) ::close(s->dir_fd);
+      if (s->dir_fd >= 0)
+        ::close(s->dir_fd);
     }
   }
 
@@ -120,7 +126,8 @@ class FileEventSink : public EventSink {
     s.dir = (fs::path(dir_) / s.name).string();
     std::error_code ec;
     fs::create_directories(s.dir, ec);
-    if (ec) return fail(ErrorCode::kIo, "{}: cannot create folder: {}", s.dir, ec.message());
+    if (ec)
+      return fail(ErrorCode::kIo, "{}: cannot create folder: {}", s.dir, ec.message());
     s.dir_fd = ::open(s.dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (s.dir_fd < 0) {
       return fail(ErrorCode::kIo, "{}: cannot open folder: {}", s.dir, errno_text(errno));
@@ -138,7 +145,8 @@ class FileEventSink : public EventSink {
         s.next_seq = static_cast<std::uint64_t>(seq) + 1;
       }
     }
-    if (ec) return fail(ErrorCode::kIo, "{}: cannot list folder: {}", s.dir, ec.message());
+    if (ec)
+      return fail(ErrorCode::kIo, "{}: cannot list folder: {}", s.dir, ec.message());
     streams_.push_back(std::move(owned));
     last_ = nullptr;
     return ok_status();
@@ -149,10 +157,12 @@ class FileEventSink : public EventSink {
     Stream* s = last_;
     if (s == nullptr || s->name != stream) {
       s = find(stream);
-      if (s == nullptr) return fail(ErrorCode::kInvalidArgument, "unknown stream {}", stream);
+      if (s == nullptr)
+        return fail(ErrorCode::kInvalidArgument, "unknown stream {}", stream);
       last_ = s;
     }
-    if (!s->writer) SLUICE_TRY(open_part(*s));
+    if (!s->writer)
+      SLUICE_TRY(open_part(*s));
     SLUICE_TRY(s->writer->append_encoded(datum));
     ++s->records;
     s->bytes += datum.size();
@@ -164,7 +174,8 @@ class FileEventSink : public EventSink {
 
   Status make_durable() override {
     for (auto& s : streams_) {
-      if (s->writer) SLUICE_TRY(complete_part(*s));
+      if (s->writer)
+        SLUICE_TRY(complete_part(*s));
     }
     return ok_status();
   }
@@ -174,7 +185,8 @@ class FileEventSink : public EventSink {
  private:
   Stream* find(std::string_view name) {
     for (auto& s : streams_) {
-      if (s->name == name) return s.get();
+      if (s->name == name)
+        return s.get();
     }
     return nullptr;
   }
@@ -185,7 +197,8 @@ class FileEventSink : public EventSink {
     for (;;) {
       s.tmp_path = fmt::format("{}/.part-{:05}.avro.tmp", s.dir, s.next_seq);
       s.fd = ::open(s.tmp_path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-      if (s.fd >= 0) break;
+      if (s.fd >= 0)
+        break;
       if (errno == EEXIST) {  // another run's part: take the next number
         ++s.next_seq;
         continue;
@@ -197,8 +210,8 @@ class FileEventSink : public EventSink {
     opts.level = options_.level;
     opts.block_size_bytes = options_.block_size_bytes;
     opts.metadata.push_back({"sluice.stream", s.name});
-    auto writer = avro::ContainerWriter::make(std::make_unique<FdOutput>(s.fd, &s.tmp_path),
-                                              s.schema, opts);
+    auto writer =
+        avro::ContainerWriter::make(std::make_unique<FdOutput>(s.fd, &s.tmp_path), s.schema, opts);
     if (!writer) {
       ::close(s.fd);
       s.fd = -1;
@@ -268,7 +281,8 @@ Result<std::unique_ptr<EventSink>> open_file_sink(const std::string& dir, FileSi
   }
   std::error_code ec;
   fs::create_directories(dir, ec);
-  if (ec) return fail(ErrorCode::kIo, "{}: cannot create output folder: {}", dir, ec.message());
+  if (ec)
+    return fail(ErrorCode::kIo, "{}: cannot create output folder: {}", dir, ec.message());
   if (!fs::is_directory(dir, ec)) {
     return fail(ErrorCode::kIo, "{}: not a folder", dir);
   }

@@ -8,18 +8,18 @@
 // kMaxLineBytes is cut there (the rest up to its newline is dropped) so a file without
 // newlines cannot make us allocate without bound; the cut line is then quarantined by
 // the parser like any other malformed line.
+#include "ingest/line_source.h"
+#include "ingest/stop.h"
+
+#include <sys/stat.h>
+
+#include <cstring>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
-#include <cstring>
 #include <string>
+#include <unistd.h>
 #include <vector>
-
-#include "ingest/line_source.h"
-#include "ingest/stop.h"
 
 namespace sluice::ingest {
 namespace {
@@ -33,7 +33,8 @@ std::string_view header_candidate(std::string_view row, bool first) {
   if (first && row.size() >= 3 && std::memcmp(row.data(), "\xEF\xBB\xBF", 3) == 0) {
     row.remove_prefix(3);
   }
-  if (!row.empty() && row.back() == '\r') row.remove_suffix(1);
+  if (!row.empty() && row.back() == '\r')
+    row.remove_suffix(1);
   return row;
 }
 
@@ -42,10 +43,12 @@ std::string_view header_candidate(std::string_view row, bool first) {
 // quarantines it). The row's trailing '\r' belongs to the CSV line ending, not to the
 // entry, and is dropped either way.
 std::string_view csv_entry(char* row, std::size_t size) {
-  if (size > 0 && row[size - 1] == '\r') --size;
+  if (size > 0 && row[size - 1] == '\r')
+    --size;
   std::string_view whole(row, size);
   const char* comma = static_cast<const char*>(std::memchr(row, ',', size));
-  if (comma == nullptr) return whole;
+  if (comma == nullptr)
+    return whole;
   std::size_t start = static_cast<std::size_t>(comma - row) + 1;
   if (start >= size || row[start] != '"') {
     return whole.substr(start);  // an unquoted entry: as it is
@@ -55,16 +58,19 @@ std::string_view csv_entry(char* row, std::size_t size) {
   std::size_t out = start + 1;
   for (;;) {
     const char* q = static_cast<const char*>(std::memchr(row + in, '"', size - in));
-    if (q == nullptr) return whole;  // no closing quote
+    if (q == nullptr)
+      return whole;  // no closing quote
     std::size_t qi = static_cast<std::size_t>(q - row);
-    if (out != in) std::memmove(row + out, row + in, qi - in);
+    if (out != in)
+      std::memmove(row + out, row + in, qi - in);
     out += qi - in;
     if (qi + 1 < size && row[qi + 1] == '"') {  // "" -> "
       row[out++] = '"';
       in = qi + 2;
       continue;
     }
-    if (qi + 1 != size) return whole;  // text after the closing quote
+    if (qi + 1 != size)
+      return whole;  // text after the closing quote
     return std::string_view(row + start + 1, out - (start + 1));
   }
 }
@@ -78,14 +84,16 @@ class FileLineSource : public LineSource {
     buffer_.resize(kReadBytes * 2);
   }
   ~FileLineSource() override {
-    if (owned_) ::close(fd_);
+    if (owned_)
+      ::close(fd_);
   }
 
   std::string name() const override { return name_; }
 
   Result<bool> next_batch(LineBatch& batch, std::size_t max_lines) override {
     batch.clear();
-    if (stop_requested()) return false;
+    if (stop_requested())
+      return false;
     while (batch.lines.size() < max_lines) {
       char* base = buffer_.data();
       if (skipping_) {  // the rest of a cut line
@@ -96,7 +104,8 @@ class FileLineSource : public LineSource {
           continue;
         }
         begin_ = end_;
-        if (eof_ || !batch.lines.empty()) break;
+        if (eof_ || !batch.lines.empty())
+          break;
         SLUICE_TRY(fill());
         continue;
       }
@@ -115,7 +124,8 @@ class FileLineSource : public LineSource {
         }
         break;
       }
-      if (!batch.lines.empty()) break;  // more next time (this batch's views must stay valid)
+      if (!batch.lines.empty())
+        break;                               // more next time (this batch's views must stay valid)
       if (end_ - begin_ >= kMaxLineBytes) {  // cut; drop the rest up to its '\n'
         emit(batch, base + begin_, kMaxLineBytes);
         begin_ += kMaxLineBytes;
@@ -129,7 +139,8 @@ class FileLineSource : public LineSource {
 
  private:
   void compact() {
-    if (begin_ == 0) return;
+    if (begin_ == 0)
+      return;
     std::memmove(buffer_.data(), buffer_.data() + begin_, end_ - begin_);
     end_ -= begin_;
     begin_ = 0;
@@ -141,8 +152,10 @@ class FileLineSource : public LineSource {
   Status fill() {
     // The previous batch's views are dead here; move the partial line down only when
     // the room left is too small for a full read (so bytes are moved rarely).
-    if (buffer_.size() - end_ < kReadBytes) compact();
-    if (buffer_.size() - end_ < kReadBytes) buffer_.resize(end_ + kReadBytes);
+    if (buffer_.size() - end_ < kReadBytes)
+      compact();
+    if (buffer_.size() - end_ < kReadBytes)
+      buffer_.resize(end_ + kReadBytes);
     // A pipe or terminal can block for ever: wait in short polls so a stop request
     // (SIGINT/SIGTERM, handled with SA_RESTART) ends the input.
     while (may_block_) {
@@ -152,7 +165,8 @@ class FileLineSource : public LineSource {
         eof_ = true;
         return ok_status();
       }
-      if (ready != 0) break;  // readable, hung up, or an error read() will report
+      if (ready != 0)
+        break;  // readable, hung up, or an error read() will report
     }
     for (;;) {
       ssize_t n = ::read(fd_, buffer_.data() + end_, buffer_.size() - end_);
@@ -166,7 +180,8 @@ class FileLineSource : public LineSource {
       if (n < 0) {
         return fail(ErrorCode::kIo, "{}: read failed: {}", name_, std::strerror(errno));
       }
-      if (n == 0) eof_ = true;
+      if (n == 0)
+        eof_ = true;
       end_ += static_cast<std::size_t>(n);
       return ok_status();
     }
@@ -185,7 +200,8 @@ class FileLineSource : public LineSource {
       }
     }
     std::string_view line(text, size);
-    if (format_ == InputFormat::kCsv) line = csv_entry(text, size);
+    if (format_ == InputFormat::kCsv)
+      line = csv_entry(text, size);
     batch.lines.push_back(InputLine{line, line_number_, -1, -1});
   }
 
@@ -198,7 +214,7 @@ class FileLineSource : public LineSource {
   std::size_t end_ = 0;    // end of the bytes read
   bool eof_ = false;
   bool may_block_ = false;  // not a regular file (stdin, a pipe, a terminal)
-  bool skipping_ = false;  // dropping the rest of a line cut at kMaxLineBytes
+  bool skipping_ = false;   // dropping the rest of a line cut at kMaxLineBytes
   std::int64_t line_number_ = 0;
 };
 
@@ -211,7 +227,8 @@ Result<std::unique_ptr<LineSource>> open_file_source(const std::string& path, In
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
     int err = errno;
-    if (err == ENOENT) return fail(ErrorCode::kNotFound, "{}: no such file", path);
+    if (err == ENOENT)
+      return fail(ErrorCode::kNotFound, "{}: no such file", path);
     return fail(ErrorCode::kIo, "{}: cannot open: {}", path, std::strerror(err));
   }
   struct stat st {};

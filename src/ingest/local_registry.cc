@@ -1,9 +1,9 @@
 #include "ingest/local_registry.h"
 
-#include <thread>
-
 #include "registry/server.h"
 #include "registry/store.h"
+
+#include <thread>
 
 namespace sluice::ingest {
 
@@ -31,9 +31,11 @@ Result<std::unique_ptr<LocalRegistry>> LocalRegistry::start() {
 }
 
 LocalRegistry::~LocalRegistry() {
-  if (!impl_) return;
+  if (!impl_)
+    return;
   impl_->server->stop();
-  if (impl_->thread.joinable()) impl_->thread.join();
+  if (impl_->thread.joinable())
+    impl_->thread.join();
 }
 
 }  // namespace sluice::ingest

@@ -7,10 +7,10 @@
 //   sink_options.registry_url = registry->url();   // "http://127.0.0.1:40123"
 #pragma once
 
+#include "base/result.h"
+
 #include <memory>
 #include <string>
-
-#include "base/result.h"
 
 namespace sluice::ingest {
 

@@ -1,17 +1,16 @@
 #include "ingest/pipeline.h"
 
-#include <sys/resource.h>
-#include <unistd.h>
+#include "ingest/stop.h"
+#include "movies/event_schemas.h"
 
 #include <fmt/format.h>
+#include <sys/resource.h>
 
 #include <array>
 #include <chrono>
 #include <cstdio>
 #include <string>
-
-#include "ingest/stop.h"
-#include "movies/event_schemas.h"
+#include <unistd.h>
 
 namespace sluice::ingest {
 namespace {
@@ -40,17 +39,19 @@ class ProgressLine {
  public:
   explicit ProgressLine(Progress mode) : on_(mode == Progress::kAuto && ::isatty(2) == 1) {}
   void maybe_print(const RunReport& r, Clock::time_point start, Clock::time_point now) {
-    if (!on_ || now - last_ < std::chrono::seconds(1)) return;
+    if (!on_ || now - last_ < std::chrono::seconds(1))
+      return;
     last_ = now;
     double s = seconds_between(start, now);
-    std::string line = fmt::format(
-        "\r{} lines, {:.0f} lines/s, {} events, {} quarantined   ", r.lines_in,
-        s > 0 ? static_cast<double>(r.lines_in) / s : 0.0, r.events_total, r.quarantined_total);
+    std::string line = fmt::format("\r{} lines, {:.0f} lines/s, {} events, {} quarantined   ",
+                                   r.lines_in, s > 0 ? static_cast<double>(r.lines_in) / s : 0.0,
+                                   r.events_total, r.quarantined_total);
     std::fputs(line.c_str(), stderr);
     printed_ = true;
   }
   void finish() {
-    if (printed_) std::fputs("\n", stderr);
+    if (printed_)
+      std::fputs("\n", stderr);
   }
 
  private:
@@ -104,19 +105,23 @@ class Runner {
         }
         auto now = Clock::now();
         progress.maybe_print(report_, start_, now);
-        if (!more) break;
+        if (!more)
+          break;
         // Sources that resume (Kafka) commit what the sink made durable, now and then.
-        if (commits && now - last_commit >= std::chrono::milliseconds(options_.commit_interval_ms)) {
+        if (commits &&
+            now - last_commit >= std::chrono::milliseconds(options_.commit_interval_ms)) {
           SLUICE_TRY(sink_.make_durable());
           SLUICE_TRY(source->commit());
           last_commit = now;
           commits = false;
         }
       }
-      if (stop_requested()) report_.interrupted = true;
+      if (stop_requested())
+        report_.interrupted = true;
       SLUICE_TRY(sink_.make_durable());
       SLUICE_TRY(source->commit());
-      if (report_.interrupted) break;
+      if (report_.interrupted)
+        break;
     }
     SLUICE_TRY(sink_.close());
     progress.finish();
@@ -139,7 +144,8 @@ class Runner {
           auto type = static_cast<std::size_t>(out.event.type);
           SLUICE_TRY(sink_.write(stream_names_[type], out.event.user_id, datum_));
           ++type_counts_[type];
-          if (out.event.warnings != 0) count_warnings(out.event.warnings);
+          if (out.event.warnings != 0)
+            count_warnings(out.event.warnings);
           ++sr.events_out;
           continue;
         }
@@ -165,7 +171,8 @@ class Runner {
 
   void count_warnings(std::uint32_t bits) {
     for (int b = 0; b < movies::kWarningCount; ++b) {
-      if (bits & (1u << b)) ++report_.warnings[static_cast<std::size_t>(b)];
+      if (bits & (1u << b))
+        ++report_.warnings[static_cast<std::size_t>(b)];
     }
   }
 

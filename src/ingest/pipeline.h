@@ -21,16 +21,16 @@
 // Cost: no allocation per line; one parse, one encode and one append per line.
 #pragma once
 
-#include <cstddef>
-#include <memory>
-#include <vector>
-
 #include "base/result.h"
 #include "ingest/event_sink.h"
 #include "ingest/line_source.h"
 #include "ingest/report.h"
 #include "movies/event_encoder.h"
 #include "movies/line_parser.h"
+
+#include <cstddef>
+#include <memory>
+#include <vector>
 
 namespace sluice::ingest {
 

@@ -24,15 +24,17 @@ std::string printable(std::string_view text) {
 }
 
 std::string place(const SampleLine& s) {
-  if (s.line >= 0) return fmt::format("{}:{}", s.source, s.line);
-  if (s.offset >= 0) return fmt::format("{}[{}]@{}", s.source, s.partition, s.offset);
+  if (s.line >= 0)
+    return fmt::format("{}:{}", s.source, s.line);
+  if (s.offset >= 0)
+    return fmt::format("{}[{}]@{}", s.source, s.partition, s.offset);
   return s.source;
 }
 
 // JSON strings must be valid UTF-8: a raw line that is not becomes \ufffd-replaced text.
 nlohmann::json text_json(const std::string& s) {
-  return nlohmann::json::parse(nlohmann::json(s).dump(-1, ' ', false,
-                                                      nlohmann::json::error_handler_t::replace));
+  return nlohmann::json::parse(
+      nlohmann::json(s).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 
 double percent(std::uint64_t part, std::uint64_t whole) {
@@ -44,7 +46,8 @@ double percent(std::uint64_t part, std::uint64_t whole) {
 std::string RunReport::to_text() const {
   std::string out;
   out += fmt::format("lines in      {:>12}{}\n", lines_in, interrupted ? "   (interrupted)" : "");
-  out += fmt::format("events out    {:>12}  ({:.2f}%)\n", events_total, percent(events_total, lines_in));
+  out += fmt::format("events out    {:>12}  ({:.2f}%)\n", events_total,
+                     percent(events_total, lines_in));
   for (const auto& [name, n] : events_out) {
     out += fmt::format("  {:<26}{:>10}\n", name, n);
   }
@@ -52,7 +55,8 @@ std::string RunReport::to_text() const {
                      percent(quarantined_total, lines_in));
   for (int r = 0; r < movies::kReasonCount; ++r) {
     auto i = static_cast<std::size_t>(r);
-    if (quarantined[i] == 0) continue;
+    if (quarantined[i] == 0)
+      continue;
     out += fmt::format("  {:<26}{:>10}\n", movies::reason_name(static_cast<movies::Reason>(r)),
                        quarantined[i]);
     for (const SampleLine& s : samples[i]) {
@@ -65,19 +69,22 @@ std::string RunReport::to_text() const {
     out += "warnings (accepted lines)\n";
     for (int b = 0; b < movies::kWarningCount; ++b) {
       auto i = static_cast<std::size_t>(b);
-      if (warnings[i] == 0) continue;
+      if (warnings[i] == 0)
+        continue;
       out += fmt::format("  {:<26}{:>10}\n", movies::warning_name(b), warnings[i]);
     }
   }
-  if (header_lines > 0) out += fmt::format("csv header rows skipped  {}\n", header_lines);
+  if (header_lines > 0)
+    out += fmt::format("csv header rows skipped  {}\n", header_lines);
   if (sources.size() > 1) {
     out += "per source (lines in = events + quarantined)\n";
     for (const SourceReport& s : sources) {
       out += fmt::format("  {}: {} = {} + {}\n", s.name, s.lines_in, s.events_out, s.quarantined);
     }
   }
-  out += fmt::format("time          {:>12.3f} s  ({:.0f} lines/s; cpu {:.3f} s, {:.0f} lines/cpu-s)\n",
-                     elapsed_seconds, lines_per_second(), cpu_seconds, lines_per_cpu_second());
+  out +=
+      fmt::format("time          {:>12.3f} s  ({:.0f} lines/s; cpu {:.3f} s, {:.0f} lines/cpu-s)\n",
+                  elapsed_seconds, lines_per_second(), cpu_seconds, lines_per_cpu_second());
   return out;
 }
 
@@ -92,7 +99,8 @@ std::string RunReport::to_json() const {
   j["samples"] = nlohmann::json::object();
   for (int r = 0; r < movies::kReasonCount; ++r) {
     auto i = static_cast<std::size_t>(r);
-    if (quarantined[i] == 0) continue;
+    if (quarantined[i] == 0)
+      continue;
     std::string name(movies::reason_name(static_cast<movies::Reason>(r)));
     j["quarantined"][name] = quarantined[i];
     nlohmann::json list = nlohmann::json::array();
@@ -109,7 +117,8 @@ std::string RunReport::to_json() const {
   j["warnings"] = nlohmann::json::object();
   for (int b = 0; b < movies::kWarningCount; ++b) {
     auto i = static_cast<std::size_t>(b);
-    if (warnings[i] != 0) j["warnings"][std::string(movies::warning_name(b))] = warnings[i];
+    if (warnings[i] != 0)
+      j["warnings"][std::string(movies::warning_name(b))] = warnings[i];
   }
   j["sources"] = nlohmann::json::array();
   for (const SourceReport& s : sources) {

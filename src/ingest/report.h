@@ -10,13 +10,13 @@
 // lines_in == events_total + quarantined_total.
 #pragma once
 
+#include "movies/movie_event.h"
+
 #include <array>
 #include <cstdint>
 #include <map>
 #include <string>
 #include <vector>
-
-#include "movies/movie_event.h"
 
 namespace sluice::ingest {
 

@@ -26,7 +26,8 @@ class TeeSink : public EventSink {
     Status first = ok_status();
     for (auto& sink : sinks_) {
       Status s = sink->close();
-      if (!s && first) first = s;
+      if (!s && first)
+        first = s;
     }
     return first;
   }

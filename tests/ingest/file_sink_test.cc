@@ -1,13 +1,13 @@
 // open_file_sink(): atomic parts, rolling, numbering across runs, failures.
+#include "avro/schema.h"
+#include "ingest/event_sink.h"
+#include "ingest_test_util.h"
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <string>
 #include <vector>
-
-#include "avro/schema.h"
-#include "ingest/event_sink.h"
-#include "ingest_test_util.h"
 
 namespace sluice::ingest {
 namespace {
@@ -19,7 +19,8 @@ using sluice::testing::temp_files;
 using sluice::testing::TempDir;
 
 avro::SchemaPtr long_schema() {
-  return *avro::Schema::parse(R"({"type":"record","name":"N","fields":[{"name":"n","type":"long"}]})");
+  return *avro::Schema::parse(
+      R"({"type":"record","name":"N","fields":[{"name":"n","type":"long"}]})");
 }
 
 // The binary datum of {"n": v}: a zig-zag varint.

@@ -1,11 +1,11 @@
 // open_file_source(): line splitting, the CMU CSV, headers, long lines, errors.
+#include "ingest/line_source.h"
+#include "ingest_test_util.h"
+
 #include <gtest/gtest.h>
 
 #include <string>
 #include <vector>
-
-#include "ingest/line_source.h"
-#include "ingest_test_util.h"
 
 namespace sluice::ingest {
 namespace {
@@ -23,19 +23,22 @@ Read read_all(const std::string& path, InputFormat format, std::size_t batch = 3
   Read r;
   auto source = open_file_source(path, format);
   EXPECT_TRUE(source.has_value()) << source.error().to_string();
-  if (!source) return r;
+  if (!source)
+    return r;
   LineBatch b;
   for (;;) {
     auto more = (*source)->next_batch(b, batch);
     EXPECT_TRUE(more.has_value());
-    if (!more) break;
+    if (!more)
+      break;
     EXPECT_LE(b.lines.size(), batch);
     r.headers += b.skipped_header_lines;
     for (const InputLine& l : b.lines) {
       r.lines.emplace_back(l.text);
       r.numbers.push_back(l.line);
     }
-    if (!*more) break;
+    if (!*more)
+      break;
   }
   return r;
 }

@@ -1,5 +1,7 @@
 // `sluice ingest` and `sluice demo` end to end: the report's accounting, the files
 // read back, the real movie logs of ../shared/data/movielog, user schemas, errors.
+#include "ingest_test_util.h"
+
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -8,8 +10,6 @@
 #include <map>
 #include <string>
 #include <vector>
-
-#include "ingest_test_util.h"
 
 namespace sluice::testing {
 namespace {
@@ -20,7 +20,9 @@ using nlohmann::json;
 const std::vector<std::string> kEventStreams = {"MovieWatchEvent", "MovieRatingEvent",
                                                 "RecommendationRequest"};
 
-json load_json(const fs::path& p) { return json::parse(read_file(p)); }
+json load_json(const fs::path& p) {
+  return json::parse(read_file(p));
+}
 
 std::uint64_t sum_values(const json& object) {
   std::uint64_t n = 0;
@@ -95,8 +97,8 @@ TEST_F(IngestCli, SeveralSourcesInOneRun) {
 // (counted with `cut -d, -f1 | sort | uniq -c`); every row is a good line.
 TEST_F(IngestCli, CmuCsvExactCounts) {
   fs::path out = dir_ / "cmu";
-  auto r = run_sluice("ingest --from " + shq(movielog("cmu-2024-master.csv").string()) +
-                      " --to " + shq(out.string()) + " --report " + shq((dir_ / "r.json").string()));
+  auto r = run_sluice("ingest --from " + shq(movielog("cmu-2024-master.csv").string()) + " --to " +
+                      shq(out.string()) + " --report " + shq((dir_ / "r.json").string()));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   json report = load_json(dir_ / "r.json");
   EXPECT_EQ(report["lines_in"], 999);
@@ -139,7 +141,10 @@ TEST_F(IngestCli, McGillJunkLandsInQuarantineWithItsReason) {
       // 14 Kafka-dump rows; row 2 "2022-10-28T 04:23:23", row 6 "2022-1k0-28", row 3
       // user "-25611", row 12 user 5521777 (> 1,000,000), row 13 user "24f162".
       {"mcgill-2022-dump-a.csv",
-       {{2, "bad_timestamp"}, {3, "bad_user_id"}, {6, "bad_timestamp"}, {12, "bad_user_id"},
+       {{2, "bad_timestamp"},
+        {3, "bad_user_id"},
+        {6, "bad_timestamp"},
+        {12, "bad_user_id"},
         {13, "bad_user_id"}}},
       // 13 rows: ",rgrt"-style junk after .mpg (rows 1-3), no request (rows 4, 6 and the
       // last, 13), a request that is no known form (rows 9 and 12).
@@ -192,7 +197,8 @@ TEST_F(IngestCli, McGillJunkLandsInQuarantineWithItsReason) {
 
 TEST_F(IngestCli, StdinAndAFileGiveTheSameEvents) {
   fs::path file = movielog("mcgill-2023-ratings.csv");
-  auto a = run_sluice("ingest --from " + shq(file.string()) + " --to " + shq((dir_ / "a").string()));
+  auto a =
+      run_sluice("ingest --from " + shq(file.string()) + " --to " + shq((dir_ / "a").string()));
   ASSERT_EQ(a.exit_code, 0) << a.err;
   auto b = run_command("cat " + shq(file.string()) + " | " + shq(sluice_binary()) +
                        " ingest --from - --to " + shq((dir_ / "b").string()));
@@ -225,8 +231,8 @@ TEST_F(IngestCli, RollingAndReRunsAddPartsWithoutOverwriting) {
 TEST_F(IngestCli, UserSchemasNameTheFilesAndShapeTheRecords) {
   fs::path schemas = shared_data() / "seed-schemas";
   fs::path out = dir_ / "out";
-  auto r = run_sluice("ingest --from " + shq(movielog("cmu-2024-master.csv").string()) +
-                      " --to " + shq(out.string()) + " --schema " +
+  auto r = run_sluice("ingest --from " + shq(movielog("cmu-2024-master.csv").string()) + " --to " +
+                      shq(out.string()) + " --schema " +
                       shq((schemas / "cmu-repo-movie_watch.avsc").string()) + " --schema " +
                       shq((schemas / "cmu-repo-movie_rating.avsc").string()) + " --schema " +
                       shq((schemas / "cmu-repo-recommendation_request.avsc").string()) +
@@ -287,10 +293,10 @@ TEST_F(IngestCli, BadInputGetsClearErrors) {
 TEST_F(IngestCli, HelpDocumentsTheOptionsAndLayout) {
   auto r = run_sluice("ingest --help");
   ASSERT_EQ(r.exit_code, 0);
-  for (const char* word : {"--from", "--to", "--format", "--schema-version", "--schema",
-                           "--codec", "--report", "--max-user-id", "--roll-records",
-                           "--registry", "--group", "--idle-exit-ms", "--topic-prefix",
-                           "quarantine/part-NNNNN.avro", "bad_user_id", "Example"}) {
+  for (const char* word :
+       {"--from", "--to", "--format", "--schema-version", "--schema", "--codec", "--report",
+        "--max-user-id", "--roll-records", "--registry", "--group", "--idle-exit-ms",
+        "--topic-prefix", "quarantine/part-NNNNN.avro", "bad_user_id", "Example"}) {
     EXPECT_NE(r.out.find(word), std::string::npos) << word;
   }
 }
@@ -304,9 +310,11 @@ TEST(Demo, OutputMatchesTheReport) {
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   auto number_after = [&](const std::string& label) -> std::uint64_t {
     std::size_t p = r.out.find("\n" + label);
-    if (p == std::string::npos) p = r.out.find("\n  " + label);
+    if (p == std::string::npos)
+      p = r.out.find("\n  " + label);
     EXPECT_NE(p, std::string::npos) << label << "\n" << r.out;
-    if (p == std::string::npos) return 0;
+    if (p == std::string::npos)
+      return 0;
     std::size_t digits = r.out.find_first_of("0123456789", p + label.size() + 1);
     return std::stoull(r.out.substr(digits));
   };
@@ -345,7 +353,8 @@ TEST(IngestSignals, SigtermStopsGracefully) {
       shq((dir / "fifo").string()) +
       "; printf '2024-03-08T23:06:09,42,GET /data/m/heat+1995/3.mpg\\nnot a line\\n' >&3; "
       // Wait (bounded) until the run has declared its streams: handlers are installed.
-      "for i in $(seq 300); do [ -d " + shq((out / "quarantine").string()) +
+      "for i in $(seq 300); do [ -d " +
+      shq((out / "quarantine").string()) +
       " ] && break; sleep 0.1; done; sleep 0.5; kill -TERM $pid; wait $pid; echo $?; exec 3>&-";
   auto r = run_command("bash -c " + shq(script));
   EXPECT_EQ(r.out, "130\n") << r.err << read_file(dir / "stdout");

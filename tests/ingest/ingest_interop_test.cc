@@ -1,14 +1,14 @@
 // Files written by `sluice ingest` read by real peers: python3-avro's DataFileReader
 // (null, deflate, snappy, zstandard, bzip2) and avro-c's avrocat (null, deflate,
 // snappy), compared record by record with our own decode of the same files.
+#include "ingest_test_util.h"
+
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
 #include <filesystem>
 #include <string>
 #include <vector>
-
-#include "ingest_test_util.h"
 
 namespace sluice::testing {
 namespace {
@@ -31,7 +31,8 @@ std::vector<fs::path> all_parts(const fs::path& out) {
   std::vector<fs::path> files;
   for (const auto& e : fs::recursive_directory_iterator(out)) {
     std::string name = e.path().filename().string();
-    if (name.starts_with("part-") && name.ends_with(".avro")) files.push_back(e.path());
+    if (name.starts_with("part-") && name.ends_with(".avro"))
+      files.push_back(e.path());
   }
   std::sort(files.begin(), files.end());
   return files;
@@ -46,8 +47,10 @@ fs::path ingest(const TempDir& dir, const fs::path& input, const std::string& co
 }
 
 TEST(IngestInterop, Python3AvroReadsEveryCodec) {
-  if (!fs::exists(shared_data() / "movielog")) GTEST_SKIP() << "no shared data";
-  if (!fs::exists("/usr/bin/python3")) GTEST_SKIP() << "no /usr/bin/python3";
+  if (!fs::exists(shared_data() / "movielog"))
+    GTEST_SKIP() << "no shared data";
+  if (!fs::exists("/usr/bin/python3"))
+    GTEST_SKIP() << "no /usr/bin/python3";
   TempDir dir;
   fs::path input = make_input(dir);
   fs::path script = fs::path(SLUICE_SOURCE_DIR) / "tests" / "ingest" / "read_with_python.py";
@@ -70,8 +73,8 @@ TEST(IngestInterop, Python3AvroReadsEveryCodec) {
       ASSERT_EQ(peer[rel]["records"].size(), ours.size()) << rel;
       for (std::size_t i = 0; i < ours.size(); ++i) {
         ASSERT_EQ(peer[rel]["records"][i], ours[i]) << rel << " record " << i;
-        if (rel.starts_with("quarantine") && ours[i]["raw"].get<std::string>().find("caf\xc3\xa9") !=
-                                                 std::string::npos) {
+        if (rel.starts_with("quarantine") &&
+            ours[i]["raw"].get<std::string>().find("caf\xc3\xa9") != std::string::npos) {
           saw_bytes = true;
         }
       }
@@ -83,8 +86,10 @@ TEST(IngestInterop, Python3AvroReadsEveryCodec) {
 }
 
 TEST(IngestInterop, AvrocatReadsNullDeflateSnappy) {
-  if (!fs::exists(shared_data() / "movielog")) GTEST_SKIP() << "no shared data";
-  if (run_command("command -v avrocat").exit_code != 0) GTEST_SKIP() << "no avrocat (avro-bin)";
+  if (!fs::exists(shared_data() / "movielog"))
+    GTEST_SKIP() << "no shared data";
+  if (run_command("command -v avrocat").exit_code != 0)
+    GTEST_SKIP() << "no avrocat (avro-bin)";
   TempDir dir;
   fs::path input = make_input(dir);
   for (std::string codec : {"null", "deflate", "snappy"}) {

@@ -2,6 +2,11 @@
 // the Avro reader.
 #pragma once
 
+#include "avro/container.h"
+#include "avro/value.h"
+#include "cli/cli_test_util.h"
+#include "test_support.h"
+
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -10,16 +15,15 @@
 #include <string>
 #include <vector>
 
-#include "avro/container.h"
-#include "avro/value.h"
-#include "cli/cli_test_util.h"
-#include "test_support.h"
-
 namespace sluice::testing {
 
 using sluice::testing::sh_quote;
-inline std::string shq(std::string_view text) { return sh_quote(text); }
-inline CommandResult run_sluice(const std::string& args) { return sluice(args); }
+inline std::string shq(std::string_view text) {
+  return sh_quote(text);
+}
+inline CommandResult run_sluice(const std::string& args) {
+  return sluice(args);
+}
 
 // The part files of `<dir>/<stream>/`, sorted.
 inline std::vector<std::filesystem::path> parts_of(const std::filesystem::path& stream_dir) {
@@ -27,7 +31,8 @@ inline std::vector<std::filesystem::path> parts_of(const std::filesystem::path& 
   std::error_code ec;
   for (const auto& e : std::filesystem::directory_iterator(stream_dir, ec)) {
     std::string name = e.path().filename().string();
-    if (name.starts_with("part-") && name.ends_with(".avro")) out.push_back(e.path());
+    if (name.starts_with("part-") && name.ends_with(".avro"))
+      out.push_back(e.path());
   }
   std::sort(out.begin(), out.end());
   return out;
@@ -38,7 +43,8 @@ inline std::vector<std::string> temp_files(const std::filesystem::path& dir) {
   std::vector<std::string> out;
   std::error_code ec;
   for (const auto& e : std::filesystem::recursive_directory_iterator(dir, ec)) {
-    if (e.path().filename().string().ends_with(".tmp")) out.push_back(e.path().string());
+    if (e.path().filename().string().ends_with(".tmp"))
+      out.push_back(e.path().string());
   }
   return out;
 }
@@ -48,13 +54,20 @@ inline std::vector<std::string> temp_files(const std::filesystem::path& dir) {
 inline nlohmann::json plain_json(const avro::Value& v) {
   using avro::Type;
   switch (v.type()) {
-    case Type::kNull: return nullptr;
-    case Type::kBoolean: return v.as_bool();
-    case Type::kInt: return v.as_int();
-    case Type::kLong: return v.as_long();
-    case Type::kFloat: return v.as_float();
-    case Type::kDouble: return v.as_double();
-    case Type::kString: return std::string(v.as_string());
+    case Type::kNull:
+      return nullptr;
+    case Type::kBoolean:
+      return v.as_bool();
+    case Type::kInt:
+      return v.as_int();
+    case Type::kLong:
+      return v.as_long();
+    case Type::kFloat:
+      return v.as_float();
+    case Type::kDouble:
+      return v.as_double();
+    case Type::kString:
+      return std::string(v.as_string());
     case Type::kBytes:
     case Type::kFixed: {
       std::string s;
@@ -69,7 +82,8 @@ inline nlohmann::json plain_json(const avro::Value& v) {
       }
       return s;
     }
-    case Type::kEnum: return std::string(v.enum_symbol());
+    case Type::kEnum:
+      return std::string(v.enum_symbol());
     case Type::kArray: {
       nlohmann::json a = nlohmann::json::array();
       for (const avro::Value& item : v.items()) a.push_back(plain_json(item));
@@ -78,7 +92,8 @@ inline nlohmann::json plain_json(const avro::Value& v) {
     case Type::kRecord: {
       nlohmann::json o = nlohmann::json::object();
       const avro::Node& node = *v.node();
-      for (std::size_t i = 0; i < node.fields.size(); ++i) o[node.fields[i].name] = plain_json(v[i]);
+      for (std::size_t i = 0; i < node.fields.size(); ++i)
+        o[node.fields[i].name] = plain_json(v[i]);
       return o;
     }
     case Type::kMap: {
@@ -86,7 +101,8 @@ inline nlohmann::json plain_json(const avro::Value& v) {
       for (const avro::MapEntry& e : v.entries()) o[std::string(e.key)] = plain_json(e.value);
       return o;
     }
-    default: return "?";
+    default:
+      return "?";
   }
 }
 
@@ -95,13 +111,15 @@ inline std::vector<nlohmann::json> read_records(const std::filesystem::path& fil
   std::vector<nlohmann::json> out;
   auto reader = avro::ContainerReader::open(file);
   EXPECT_TRUE(reader.has_value()) << file << ": " << reader.error().to_string();
-  if (!reader) return out;
+  if (!reader)
+    return out;
   avro::Arena arena;
   avro::Value v;
   for (;;) {
     auto more = reader->next(v, arena);
     EXPECT_TRUE(more.has_value()) << file << ": " << more.error().to_string();
-    if (!more || !*more) break;
+    if (!more || !*more)
+      break;
     out.push_back(plain_json(v));
   }
   return out;
