@@ -713,22 +713,37 @@ class Generator {
         return;
       }
       case Type::kMap: {
-        std::string m = tmp("m"), t = tmp("t"), b = tmp("n"), i = tmp("i"), k = tmp("k");
-        bool may_be_empty = false;  // every entry has a key of at least one byte
+        // The previous entries' nodes (keys, values and their storage) are reused for
+        // the new ones; a repeated key keeps the last value, as in the generic decoder.
+        std::string m = tmp("m"), t = tmp("t"), b = tmp("n"), i = tmp("i"), k = tmp("k"),
+                    o = tmp("old"), it = tmp("it"), nd = tmp("node");
+        bool null_values = n.values->type == Type::kNull;
         line(ind, "{");
         line(ind + 1, fmt::format("auto& {} = {};", m, lv));
+        line(ind + 1, fmt::format("auto {} = std::move({});", o, m));
         line(ind + 1, fmt::format("{}.clear();", m));
         line(ind + 1, fmt::format("std::uint64_t {} = 0;", t));
         line(ind + 1, fmt::format("std::string {};", k));
-        line(ind + 1, fmt::format("while (std::size_t {} = in.read_block({}, {}, {})) {{", b,
-                                  may_be_empty ? "true" : "false", t, p));
+        if (!null_values)
+          line(ind + 1, fmt::format("auto {} = {}.end();", it, m));
+        // Every entry has a key of at least one byte: counts are bounded by the input.
+        line(ind + 1, fmt::format("while (std::size_t {} = in.read_block(false, {}, {})) {{", b,
+                                  t, p));
         line(ind + 2, fmt::format("for (std::size_t {} = 0; {} < {}; ++{}) {{", i, i, b, i));
-        line(ind + 3, fmt::format("in.read_string({}, {});", k, p));
-        if (n.values->type == Type::kNull) {
-          line(ind + 3, fmt::format("{}[{}];", m, k));
-        } else {
+        std::string assign = null_values ? "" : it + " = ";
+        line(ind + 3, fmt::format("if ({}.empty()) {{", o));
+        line(ind + 4, fmt::format("in.read_string({}, {});", k, p));
+        line(ind + 4, fmt::format("{}{}.try_emplace({}){};", assign, m, k,
+                                  null_values ? "" : ".first"));
+        line(ind + 3, "} else {");
+        line(ind + 4, fmt::format("auto {} = {}.extract({}.begin());", nd, o, o));
+        line(ind + 4, fmt::format("in.read_string({}.key(), {});", nd, p));
+        line(ind + 4, fmt::format("{}{}.insert(std::move({})){};", assign, m, nd,
+                                  null_values ? "" : ".position"));
+        line(ind + 3, "}");
+        if (!null_values) {
           std::string e = tmp("e");
-          line(ind + 3, fmt::format("auto& {} = {}[{}];", e, m, k));
+          line(ind + 3, fmt::format("auto& {} = {}->second;", e, it));
           decode(*n.values, e, path + "{}", ctx, true, ind + 3);
         }
         line(ind + 2, "}");
