@@ -147,7 +147,9 @@ void add_kafka_commands(CLI::App& app, Registry& registry) {
       "connections (and writes the same line to --ready-file). Topics are created on first use "
       "with 4 partitions (fixed by librdkafka 2.0), or ahead with --topic and --partitions. "
       "Supports producers (idempotent too), consumer groups with committed offsets, and "
-      "metadata; nothing is persisted.",
+      "metadata; nothing is persisted. Each partition keeps only its newest 5 MiB (librdkafka "
+      "2.0 drops older message sets), so for large runs create the topics ahead with enough "
+      "partitions.",
       "sluice kafka mock --ready-file /tmp/kafka.ready &\n"
       "sluice kafka mock --brokers 3 --topic movielog --partitions 8");
   cmd->add_option("--brokers", mock->brokers, "number of brokers (1-64)")

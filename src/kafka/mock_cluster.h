@@ -7,7 +7,9 @@
 //
 // Topics are auto-created on first use (4 partitions), or made ahead with
 // create_topic() or MockClusterOptions::topics. The cluster lives in memory and serves
-// from its own thread until destroyed.
+// from its own thread until destroyed. Each partition keeps its newest 5 MiB only
+// (librdkafka 2.0 drops older message sets; end offsets still count everything), so
+// large runs need topics with more partitions.
 #pragma once
 
 #include <memory>
