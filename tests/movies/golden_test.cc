@@ -70,6 +70,10 @@ constexpr std::array<Stream, 3> kStreams = {{
     {EventType::kRecommendation, "recommendation_requests"},
 }};
 
+std::filesystem::path golden_path(const Stream& stream, const char* suffix) {
+  return testing::shared_data() / "golden" / (std::string("cmu-") + stream.golden + suffix);
+}
+
 class GoldenTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -119,10 +123,8 @@ TEST_F(GoldenTest, ReferenceSchemasReproduceTheGoldenRecordsAndBytes) {
   for (const Stream& stream : kStreams) {
     SCOPED_TRACE(stream.golden);
     const avro::Schema& schema = *encoder->schema(stream.type);
-    std::vector<std::string> expected = read_lines(testing::shared_data() / "golden" /
-                                                   (std::string("cmu-") + stream.golden + ".expected.jsonl"));
-    std::string golden_bin = testing::read_file(testing::shared_data() / "golden" /
-                                                (std::string("cmu-") + stream.golden + ".bin"));
+    std::vector<std::string> expected = read_lines(golden_path(stream, ".expected.jsonl"));
+    std::string golden_bin = testing::read_file(golden_path(stream, ".bin"));
     std::vector<std::uint8_t> ours;           // the log's movie ids
     std::vector<std::uint8_t> reference_rule;  // the reference's '+' -> ' ' for watches
     std::size_t n = 0;
@@ -173,8 +175,7 @@ TEST_F(GoldenTest, BuiltinV1MatchesModuloTypeImprovements) {
   for (const Stream& stream : kStreams) {
     SCOPED_TRACE(stream.golden);
     const avro::Schema& schema = *encoder->schema(stream.type);
-    std::vector<std::string> expected = read_lines(testing::shared_data() / "golden" /
-                                                   (std::string("cmu-") + stream.golden + ".expected.jsonl"));
+    std::vector<std::string> expected = read_lines(golden_path(stream, ".expected.jsonl"));
     std::size_t n = 0;
     for (const std::string& entry : entries_) {
       const ParseOutcome& out = parser.parse(entry);
