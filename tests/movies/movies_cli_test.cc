@@ -1,6 +1,7 @@
 // `sluice movies simulate | check | schemas` through the real binary.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <string>
 
 #include "test_support.h"
@@ -48,6 +49,46 @@ TEST(MoviesCli, UsageErrorsAndSchemas) {
   EXPECT_EQ(help.exit_code, 0);
   EXPECT_NE(help.out.find("--corruption-rate"), std::string::npos);
   EXPECT_NE(help.out.find("Example"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace sluice::movies
+
+namespace sluice::movies {
+namespace {
+
+// `--to kafka://`: each line one message keyed by its user id, read back with kcat (a
+// real client) from `sluice kafka mock`.
+TEST(MoviesCli, SimulateToKafkaProducesOneMessagePerLine) {
+  if (std::system("command -v kcat >/dev/null 2>&1") != 0) GTEST_SKIP() << "kcat not installed";
+  testing::TempDir dir;
+  const std::string ready = (dir / "ready").string();
+  const std::string pid = (dir / "pid").string();
+  const std::string s = sluice_binary();
+  std::string script =
+      "(" + s + " kafka mock --topic movielog --ready-file " + ready + " >/dev/null 2>&1 & echo $! > " +
+      pid + "); for i in $(seq 1 100); do [ -f " + ready + " ] && break; sleep 0.1; done; " +
+      "BS=$(cut -d= -f2 " + ready + "); " + s +
+      " movies simulate --lines 300 --seed 4 --to kafka://$BS/movielog 2>/dev/null && "
+      "timeout 60 kcat -C -b $BS -t movielog -e -q -f '%k|%s\\n'; rc=$?; kill $(cat " + pid +
+      "); exit $rc";
+  testing::write_file(dir / "run.sh", script);
+  auto r = run_command("bash " + (dir / "run.sh").string());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::size_t messages = 0;
+  std::size_t start = 0;
+  while (start < r.out.size()) {
+    std::size_t nl = r.out.find('\n', start);
+    std::string m = r.out.substr(start, nl - start);
+    start = nl == std::string::npos ? r.out.size() : nl + 1;
+    ++messages;
+    // key|<time>,<key>,<request>
+    std::size_t bar = m.find('|');
+    ASSERT_NE(bar, std::string::npos) << m;
+    std::string key = m.substr(0, bar);
+    EXPECT_NE(m.find("," + key + ","), std::string::npos) << m;
+  }
+  EXPECT_EQ(messages, 300u);
 }
 
 }  // namespace
