@@ -1,6 +1,13 @@
 // `sluice kafka mock | topics`: an embedded Kafka-protocol cluster (librdkafka's mock
 // cluster) as its own process, and a topic listing with end offsets. Thin: the work is
 // in the kafka module (MockCluster, list_topics).
+#include "cli/command.h"
+#include "cli/io.h"
+#include "kafka/consumer.h"
+#include "kafka/kafka_url.h"
+#include "kafka/mock_cluster.h"
+#include "kafka/producer.h"
+
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
@@ -8,13 +15,6 @@
 #include <memory>
 #include <string>
 #include <vector>
-
-#include "cli/command.h"
-#include "cli/io.h"
-#include "kafka/consumer.h"
-#include "kafka/kafka_url.h"
-#include "kafka/mock_cluster.h"
-#include "kafka/producer.h"
 
 namespace sluice::cli {
 namespace {
@@ -58,9 +58,10 @@ Result<int> run_mock(const MockOptions& o) {
   int received = 0;
   sigwait(&signals, &received);
   cluster->reset();
-  std::fputs(fmt::format("sluice kafka mock stopped ({})\n", received == SIGINT ? "SIGINT" : "SIGTERM")
-                 .c_str(),
-             stderr);
+  std::fputs(
+      fmt::format("sluice kafka mock stopped ({})\n", received == SIGINT ? "SIGINT" : "SIGTERM")
+          .c_str(),
+      stderr);
   return kExitOk;
 }
 
@@ -73,7 +74,8 @@ Result<int> run_topics(const TopicsOptions& o) {
   std::string bootstrap = o.bootstrap;
   if (kafka::is_kafka_url(bootstrap)) {
     auto url = kafka::parse_kafka_url(bootstrap);
-    if (!url) return fail(usage_error(url.error().message()));
+    if (!url)
+      return fail(usage_error(url.error().message()));
     bootstrap = url->bootstrap_servers;
   }
   SLUICE_ASSIGN_OR_RETURN(auto topics, kafka::list_topics(bootstrap, o.timeout_ms));
@@ -102,21 +104,25 @@ struct ProduceOptions {
 // Lines of the input as messages (no '\n'), flushed at the end; the count on stderr.
 Result<int> run_produce(const ProduceOptions& o) {
   auto url = kafka::parse_kafka_url(o.url);
-  if (!url) return fail(usage_error(url.error().message()));
-  if (url->topic.empty()) return fail(usage_error(fmt::format("{}: name the topic", o.url)));
+  if (!url)
+    return fail(usage_error(url.error().message()));
+  if (url->topic.empty())
+    return fail(usage_error(fmt::format("{}: name the topic", o.url)));
   SLUICE_ASSIGN_OR_RETURN(std::string data, read_input(o.input));
-  if (o.delivery_timeout_ms < 1) return fail(usage_error("--delivery-timeout-ms must be >= 1"));
+  if (o.delivery_timeout_ms < 1)
+    return fail(usage_error("--delivery-timeout-ms must be >= 1"));
   SLUICE_ASSIGN_OR_RETURN(
-      auto producer,
-      kafka::Producer::make({.bootstrap_servers = url->bootstrap_servers,
-                             .config = {{"message.timeout.ms",
-                                         std::to_string(o.delivery_timeout_ms)}}}));
+      auto producer, kafka::Producer::make({.bootstrap_servers = url->bootstrap_servers,
+                                            .config = {{"message.timeout.ms",
+                                                        std::to_string(o.delivery_timeout_ms)}}}));
   std::uint64_t lines = 0;
   for (std::size_t start = 0; start < data.size();) {
     std::size_t end = data.find('\n', start);
-    if (end == std::string::npos) end = data.size();
+    if (end == std::string::npos)
+      end = data.size();
     std::string_view line(data.data() + start, end - start);
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (!line.empty() && line.back() == '\r')
+      line.remove_suffix(1);
     SLUICE_TRY(producer->produce(url->topic, o.key, line));
     ++lines;
     start = end + 1;

@@ -2,16 +2,16 @@
 // add_stream() registers the stream's schema (auto-registration, so the registry's
 // compatibility rules decide), write() queues a framed datum, make_durable() waits
 // until the brokers acknowledged everything (idempotent producer, acks=all).
+#include "ingest/event_sink.h"
+#include "kafka/producer.h"
+#include "registry/client.h"
+#include "registry/wire_format.h"
+
 #include <fmt/format.h>
 
 #include <map>
 #include <string>
 #include <vector>
-
-#include "ingest/event_sink.h"
-#include "kafka/producer.h"
-#include "registry/client.h"
-#include "registry/wire_format.h"
 
 namespace sluice::ingest {
 namespace {
@@ -35,14 +35,16 @@ class KafkaEventSink final : public EventSink {
         producer_(std::move(producer)) {}
 
   Status add_stream(std::string_view stream, const avro::SchemaPtr& schema) override {
-    if (producer_ == nullptr) return fail(ErrorCode::kInvalidArgument, "kafka sink is closed");
+    if (producer_ == nullptr)
+      return fail(ErrorCode::kInvalidArgument, "kafka sink is closed");
     std::string topic = options_.topic_prefix + std::string(stream);
     std::string subject = topic + "-value";
     auto id = registry_->register_schema(subject, registry::RegistrySchema{schema->to_json()});
     if (!id) {
       const Error& e = id.error();
       std::string reason = e.message();
-      if (auto remote = registry::remote_error(e)) reason = remote->message;
+      if (auto remote = registry::remote_error(e))
+        reason = remote->message;
       if (e.code() == ErrorCode::kIncompatible) {
         return fail(ErrorCode::kIncompatible,
                     "schema registry {} rejected the schema of stream {} under subject {} as "
@@ -64,7 +66,8 @@ class KafkaEventSink final : public EventSink {
     if (it == streams_.end()) {
       return fail(ErrorCode::kInvalidArgument, "kafka sink: stream {} was not added", stream);
     }
-    if (producer_ == nullptr) return fail(ErrorCode::kInvalidArgument, "kafka sink is closed");
+    if (producer_ == nullptr)
+      return fail(ErrorCode::kInvalidArgument, "kafka sink is closed");
     value_.assign(it->second.header.begin(), it->second.header.end());
     value_.insert(value_.end(), datum.begin(), datum.end());
     std::string_view key_text;
@@ -73,12 +76,13 @@ class KafkaEventSink final : public EventSink {
       key_text = std::string_view(key_buffer_, static_cast<std::size_t>(end - key_buffer_));
     }
     return producer_->produce(
-        it->second.topic,
-        {reinterpret_cast<const std::uint8_t*>(key_text.data()), key_text.size()}, value_);
+        it->second.topic, {reinterpret_cast<const std::uint8_t*>(key_text.data()), key_text.size()},
+        value_);
   }
 
   Status make_durable() override {
-    if (producer_ == nullptr) return ok_status();
+    if (producer_ == nullptr)
+      return ok_status();
     Status s = producer_->flush(kFlushTimeoutMs);
     if (!s) {
       return fail(Error(s.error().code(), fmt::format("kafka://{}: {}", options_.bootstrap_servers,

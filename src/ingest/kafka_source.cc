@@ -2,13 +2,13 @@
 // Each message value is one line. commit() commits what next_batch() returned; the
 // pipeline calls it only after the sinks are durable, so a crash re-reads at most the
 // batches since the last commit (at-least-once).
-#include <fmt/format.h>
-
-#include <chrono>
-
 #include "ingest/line_source.h"
 #include "ingest/stop.h"
 #include "kafka/consumer.h"
+
+#include <fmt/format.h>
+
+#include <chrono>
 
 namespace sluice::ingest {
 namespace {
@@ -31,7 +31,8 @@ class KafkaLineSource final : public LineSource {
 
   Result<bool> next_batch(LineBatch& batch, std::size_t max_lines) override {
     batch.clear();
-    if (stop_requested()) return false;
+    if (stop_requested())
+      return false;
     Status polled = consumer_->poll(messages_, max_lines == 0 ? 1 : max_lines, kPollMs);
     if (!polled) {
       // A missing topic ends a bounded run; a live one waits for it to appear.
@@ -47,13 +48,16 @@ class KafkaLineSource final : public LineSource {
       batch.lines.reserve(messages_.messages.size());
       for (const kafka::Message& m : messages_.messages) {
         std::string_view text = m.value_text();
-        if (!text.empty() && text.back() == '\n') text.remove_suffix(1);
-        if (!text.empty() && text.back() == '\r') text.remove_suffix(1);
+        if (!text.empty() && text.back() == '\n')
+          text.remove_suffix(1);
+        if (!text.empty() && text.back() == '\r')
+          text.remove_suffix(1);
         batch.lines.push_back({text, -1, m.partition, m.offset});
       }
       return true;
     }
-    if (stop_requested()) return false;
+    if (stop_requested())
+      return false;
     if (bounded()) {
       if (consumer_->at_end() &&
           now - last_message_ >= std::chrono::milliseconds(options_.idle_exit_ms)) {
@@ -74,8 +78,9 @@ class KafkaLineSource final : public LineSource {
   Status commit() override {
     Status s = consumer_->commit();
     if (!s) {
-      return fail(Error(s.error().code(), fmt::format("kafka://{}/{}: {}", options_.bootstrap_servers,
-                                                      options_.topic, s.error().message())));
+      return fail(
+          Error(s.error().code(), fmt::format("kafka://{}/{}: {}", options_.bootstrap_servers,
+                                              options_.topic, s.error().message())));
     }
     return ok_status();
   }
@@ -97,7 +102,8 @@ class KafkaLineSource final : public LineSource {
 Result<std::unique_ptr<LineSource>> open_kafka_source(const KafkaSourceOptions& options) {
   if (options.topic.empty()) {
     return fail(ErrorCode::kInvalidArgument,
-                "kafka://{}: no topic to read (kafka://host:port/topic)", options.bootstrap_servers);
+                "kafka://{}: no topic to read (kafka://host:port/topic)",
+                options.bootstrap_servers);
   }
   if (options.start != "earliest" && options.start != "latest") {
     return fail(ErrorCode::kInvalidArgument, "start must be earliest or latest, not \"{}\"",

@@ -1,16 +1,15 @@
 #include "kafka/consumer.h"
 
-#include <librdkafka/rdkafka.h>
+#include "kafka/internal/rdkafka_util.h"
 
 #include <fmt/format.h>
+#include <librdkafka/rdkafka.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cstring>
 #include <optional>
 #include <set>
-
-#include "kafka/internal/rdkafka_util.h"
 
 namespace sluice::kafka {
 namespace {
@@ -34,7 +33,8 @@ bool is_rebalance_error(rd_kafka_resp_err_t err) {
 
 std::vector<TopicPartition> to_vector(const rd_kafka_topic_partition_list_t* list) {
   std::vector<TopicPartition> out;
-  if (list == nullptr) return out;
+  if (list == nullptr)
+    return out;
   out.reserve(static_cast<std::size_t>(list->cnt));
   for (int i = 0; i < list->cnt; ++i) {
     out.push_back({list->elems[i].topic, list->elems[i].partition});
@@ -58,8 +58,8 @@ Result<std::vector<std::int64_t>> query_end_offsets(rd_kafka_t* handle, const st
   std::vector<std::int64_t> ends;
   Status status = ok_status();
   if (metadata->topic_cnt != 1 || metadata->topics[0].err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-    rd_kafka_resp_err_t topic_err = metadata->topic_cnt == 1 ? metadata->topics[0].err
-                                                             : RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC;
+    rd_kafka_resp_err_t topic_err =
+        metadata->topic_cnt == 1 ? metadata->topics[0].err : RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC;
     status = topic_err == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART ||
                      topic_err == RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC
                  ? Status(fail(ErrorCode::kNotFound, "topic {} does not exist", topic))
@@ -99,7 +99,8 @@ struct Consumer::Impl {
 
   ~Impl() {
     release_held();
-    if (handle != nullptr) rd_kafka_destroy(handle);
+    if (handle != nullptr)
+      rd_kafka_destroy(handle);
   }
 
   void release_held() {
@@ -139,7 +140,8 @@ struct Consumer::Impl {
     }
     // Revoked (or a rebalance error): uncommitted offsets of these partitions are
     // dropped; their messages go to the next owner again.
-    if (err != RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS) self->last_error = rd_kafka_err2str(err);
+    if (err != RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS)
+      self->last_error = rd_kafka_err2str(err);
     if (cooperative) {
       if (rd_kafka_error_t* e = rd_kafka_incremental_unassign(rk, partitions)) {
         rd_kafka_error_destroy(e);
@@ -166,7 +168,9 @@ struct Consumer::Impl {
 
 Consumer::Consumer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
-Consumer::~Consumer() { (void)close(); }
+Consumer::~Consumer() {
+  (void)close();
+}
 
 Result<std::unique_ptr<Consumer>> Consumer::make(const ConsumerOptions& options) {
   if (options.group_id.empty() && options.config.count("group.id") == 0) {
@@ -203,7 +207,8 @@ Result<std::unique_ptr<Consumer>> Consumer::make(const ConsumerOptions& options)
 }
 
 Status Consumer::subscribe(const std::vector<std::string>& topics) {
-  if (topics.empty()) return fail(ErrorCode::kInvalidArgument, "subscribe: no topics");
+  if (topics.empty())
+    return fail(ErrorCode::kInvalidArgument, "subscribe: no topics");
   PartitionListPtr list(rd_kafka_topic_partition_list_new(static_cast<int>(topics.size())));
   for (const std::string& topic : topics) {
     rd_kafka_topic_partition_list_add(list.get(), topic.c_str(), RD_KAFKA_PARTITION_UA);
@@ -219,14 +224,16 @@ Status Consumer::poll(MessageBatch& batch, std::size_t max_messages, int timeout
   Impl& s = *impl_;
   s.release_held();
   batch.messages.clear();
-  if (s.closed) return fail(ErrorCode::kInvalidArgument, "poll on a closed consumer");
+  if (s.closed)
+    return fail(ErrorCode::kInvalidArgument, "poll on a closed consumer");
   auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
   // Runs of messages of one partition: update the per-partition state once per run.
   const char* run_topic = nullptr;
   std::int32_t run_partition = -1;
   std::int64_t run_next = -1;
   auto end_run = [&] {
-    if (run_topic == nullptr) return;
+    if (run_topic == nullptr)
+      return;
     TopicPartition tp{run_topic, run_partition};
     s.pending[tp] = run_next;
     s.at_end.erase(tp);
@@ -241,7 +248,8 @@ Status Consumer::poll(MessageBatch& batch, std::size_t max_messages, int timeout
     }
     rd_kafka_message_t* m = rd_kafka_consumer_poll(s.handle, wait);
     if (m == nullptr) {
-      if (wait == 0) break;
+      if (wait == 0)
+        break;
       continue;  // woke without a message (a served event); wait the rest
     }
     if (m->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
@@ -263,11 +271,13 @@ Status Consumer::poll(MessageBatch& batch, std::size_t max_messages, int timeout
         s.last_error = rd_kafka_message_errstr(m);
       }
       rd_kafka_message_destroy(m);
-      if (s.unknown_topic) break;
+      if (s.unknown_topic)
+        break;
       continue;
     }
     const char* topic = rd_kafka_topic_name(m->rkt);
-    if (run_topic == nullptr || run_partition != m->partition || std::strcmp(run_topic, topic) != 0) {
+    if (run_topic == nullptr || run_partition != m->partition ||
+        std::strcmp(run_topic, topic) != 0) {
       end_run();
       run_topic = topic;
       run_partition = m->partition;
@@ -283,7 +293,8 @@ Status Consumer::poll(MessageBatch& batch, std::size_t max_messages, int timeout
     out.value = {static_cast<const std::uint8_t*>(m->payload), m->len};
   }
   end_run();
-  if (s.fatal) return fail(*s.fatal);
+  if (s.fatal)
+    return fail(*s.fatal);
   if (s.unknown_topic) {
     Error e = *s.unknown_topic;
     s.unknown_topic.reset();
@@ -294,26 +305,29 @@ Status Consumer::poll(MessageBatch& batch, std::size_t max_messages, int timeout
 
 Status Consumer::commit() {
   Impl& s = *impl_;
-  if (s.pending.empty()) return ok_status();
+  if (s.pending.empty())
+    return ok_status();
   PartitionListPtr list(rd_kafka_topic_partition_list_new(static_cast<int>(s.pending.size())));
   for (const auto& [tp, offset] : s.pending) {
     rd_kafka_topic_partition_list_add(list.get(), tp.topic.c_str(), tp.partition)->offset = offset;
   }
   rd_kafka_resp_err_t err = rd_kafka_commit(s.handle, list.get(), /*async=*/0);
-  if (is_rebalance_error(err)) return ok_status();  // kept pending; see the header
+  if (is_rebalance_error(err))
+    return ok_status();  // kept pending; see the header
   if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
     return fail(internal::to_error(err, fmt::format("committing offsets of group {}", s.group_id)));
   }
   for (int i = 0; i < list->cnt; ++i) {
     const rd_kafka_topic_partition_t& p = list->elems[i];
     if (p.err != RD_KAFKA_RESP_ERR_NO_ERROR && !is_rebalance_error(p.err)) {
-      return fail(internal::to_error(
-          p.err, fmt::format("committing offset {} of {} [{}] for group {}", p.offset, p.topic,
-                             p.partition, s.group_id)));
+      return fail(
+          internal::to_error(p.err, fmt::format("committing offset {} of {} [{}] for group {}",
+                                                p.offset, p.topic, p.partition, s.group_id)));
     }
     if (p.err == RD_KAFKA_RESP_ERR_NO_ERROR) {
       auto it = s.pending.find({p.topic, p.partition});
-      if (it != s.pending.end() && it->second == p.offset) s.pending.erase(it);
+      if (it != s.pending.end() && it->second == p.offset)
+        s.pending.erase(it);
     }
   }
   return ok_status();
@@ -323,21 +337,29 @@ std::map<TopicPartition, std::int64_t> Consumer::pending_offsets() const {
   return impl_->pending;
 }
 
-bool Consumer::assigned() const { return impl_->assigned; }
+bool Consumer::assigned() const {
+  return impl_->assigned;
+}
 
-const std::vector<TopicPartition>& Consumer::assignment() const { return impl_->assignment; }
+const std::vector<TopicPartition>& Consumer::assignment() const {
+  return impl_->assignment;
+}
 
 bool Consumer::at_end() const {
-  if (!impl_->assigned) return false;
+  if (!impl_->assigned)
+    return false;
   return std::all_of(impl_->assignment.begin(), impl_->assignment.end(),
                      [&](const TopicPartition& tp) { return impl_->at_end.count(tp) != 0; });
 }
 
-std::string Consumer::last_error() const { return impl_->last_error; }
+std::string Consumer::last_error() const {
+  return impl_->last_error;
+}
 
 Status Consumer::close() {
   Impl& s = *impl_;
-  if (s.closed || s.handle == nullptr) return ok_status();
+  if (s.closed || s.handle == nullptr)
+    return ok_status();
   s.closed = true;
   s.release_held();
   rd_kafka_resp_err_t err = rd_kafka_consumer_close(s.handle);
@@ -347,8 +369,7 @@ Status Consumer::close() {
   return ok_status();
 }
 
-Result<std::vector<std::int64_t>> Consumer::end_offsets(const std::string& topic,
-                                                        int timeout_ms) {
+Result<std::vector<std::int64_t>> Consumer::end_offsets(const std::string& topic, int timeout_ms) {
   return query_end_offsets(impl_->handle, topic, timeout_ms);
 }
 
@@ -370,7 +391,8 @@ Result<std::vector<TopicInfo>> list_topics(const std::string& bootstrap_servers,
   std::vector<std::string> names;
   for (int i = 0; i < metadata->topic_cnt; ++i) {
     std::string name = metadata->topics[i].topic;
-    if (name.rfind("__", 0) != 0) names.push_back(std::move(name));
+    if (name.rfind("__", 0) != 0)
+      names.push_back(std::move(name));
   }
   rd_kafka_metadata_destroy(metadata);
   std::sort(names.begin(), names.end());

@@ -22,6 +22,8 @@
 // partitions are there (bounded runs end on it). Not thread-safe: one thread polls.
 #pragma once
 
+#include "base/result.h"
+
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -29,8 +31,6 @@
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include "base/result.h"
 
 namespace sluice::kafka {
 

@@ -46,7 +46,9 @@ Status check_broker(std::string_view broker, std::string_view url) {
 
 }  // namespace
 
-bool is_kafka_url(std::string_view text) { return text.substr(0, kScheme.size()) == kScheme; }
+bool is_kafka_url(std::string_view text) {
+  return text.substr(0, kScheme.size()) == kScheme;
+}
 
 Result<KafkaUrl> parse_kafka_url(std::string_view text) {
   if (!is_kafka_url(text)) {
@@ -55,14 +57,16 @@ Result<KafkaUrl> parse_kafka_url(std::string_view text) {
   std::string_view rest = text.substr(kScheme.size());
   std::size_t slash = rest.find('/');
   std::string_view hosts = rest.substr(0, slash);
-  std::string_view topic = slash == std::string_view::npos ? std::string_view{} : rest.substr(slash + 1);
+  std::string_view topic =
+      slash == std::string_view::npos ? std::string_view{} : rest.substr(slash + 1);
   if (hosts.empty()) {
     return fail(ErrorCode::kInvalidArgument, "{}: no host (kafka://host:port/topic)", text);
   }
   for (std::size_t start = 0;;) {
     std::size_t comma = hosts.find(',', start);
     SLUICE_TRY(check_broker(hosts.substr(start, comma - start), text));
-    if (comma == std::string_view::npos) break;
+    if (comma == std::string_view::npos)
+      break;
     start = comma + 1;
   }
   if (topic == "." || topic == "..") {

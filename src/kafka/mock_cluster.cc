@@ -1,13 +1,12 @@
 #include "kafka/mock_cluster.h"
 
+#include "kafka/internal/rdkafka_util.h"
+
+#include <fmt/format.h>
 #include <librdkafka/rdkafka.h>
 #include <librdkafka/rdkafka_mock.h>
 
-#include <fmt/format.h>
-
 #include <algorithm>
-
-#include "kafka/internal/rdkafka_util.h"
 
 namespace sluice::kafka {
 
@@ -20,8 +19,10 @@ struct MockCluster::Impl {
   std::string bootstrap_servers;
 
   ~Impl() {
-    if (cluster != nullptr) rd_kafka_mock_cluster_destroy(cluster);
-    if (handle != nullptr) rd_kafka_destroy(handle);
+    if (cluster != nullptr)
+      rd_kafka_mock_cluster_destroy(cluster);
+    if (handle != nullptr)
+      rd_kafka_destroy(handle);
   }
 };
 
@@ -60,13 +61,16 @@ Result<std::unique_ptr<MockCluster>> MockCluster::start(MockClusterOptions optio
   return cluster;
 }
 
-const std::string& MockCluster::bootstrap_servers() const { return impl_->bootstrap_servers; }
+const std::string& MockCluster::bootstrap_servers() const {
+  return impl_->bootstrap_servers;
+}
 
 Status MockCluster::create_topic(const std::string& topic, int partitions) {
-  if (partitions == -1) partitions = impl_->options.default_partitions;
+  if (partitions == -1)
+    partitions = impl_->options.default_partitions;
   if (partitions < 1) {
-    return fail(ErrorCode::kInvalidArgument, "topic {}: partitions must be positive, not {}",
-                topic, partitions);
+    return fail(ErrorCode::kInvalidArgument, "topic {}: partitions must be positive, not {}", topic,
+                partitions);
   }
   int replication = std::min(3, impl_->options.brokers);
   rd_kafka_resp_err_t err =

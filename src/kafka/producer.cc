@@ -1,16 +1,15 @@
 #include "kafka/producer.h"
 
-#include <librdkafka/rdkafka.h>
+#include "kafka/internal/rdkafka_util.h"
 
 #include <fmt/format.h>
+#include <librdkafka/rdkafka.h>
 
 #include <atomic>
 #include <chrono>
 #include <functional>
 #include <mutex>
 #include <optional>
-
-#include "kafka/internal/rdkafka_util.h"
 
 namespace sluice::kafka {
 namespace {
@@ -34,16 +33,19 @@ struct Producer::Impl {
 
   ~Impl() {
     for (auto& [name, topic] : topics) rd_kafka_topic_destroy(topic);
-    if (handle != nullptr) rd_kafka_destroy(handle);
+    if (handle != nullptr)
+      rd_kafka_destroy(handle);
   }
 
   void record(Error error) {
     std::lock_guard lock(mutex);
-    if (!first_error) first_error = std::move(error);
+    if (!first_error)
+      first_error = std::move(error);
   }
   Status first_error_status() {
     std::lock_guard lock(mutex);
-    if (first_error) return fail(*first_error);
+    if (first_error)
+      return fail(*first_error);
     return ok_status();
   }
   std::string broker_error() {
@@ -57,12 +59,13 @@ struct Producer::Impl {
       self->delivered.fetch_add(1, std::memory_order_relaxed);
       return;
     }
-    std::string what = fmt::format("delivery to {} [{}] failed",
-                                    rd_kafka_topic_name(message->rkt), message->partition);
+    std::string what = fmt::format("delivery to {} [{}] failed", rd_kafka_topic_name(message->rkt),
+                                   message->partition);
     Error error = internal::to_error(message->err, what);
     std::string broker = self->broker_error();
     if (!broker.empty()) {
-      error = Error(error.code(), fmt::format("{}; last broker error: {}", error.message(), broker));
+      error =
+          Error(error.code(), fmt::format("{}; last broker error: {}", error.message(), broker));
     }
     self->record(std::move(error));
   }
@@ -84,7 +87,8 @@ struct Producer::Impl {
 
   Result<rd_kafka_topic_t*> topic(std::string_view name) {
     auto it = topics.find(name);
-    if (it != topics.end()) return it->second;
+    if (it != topics.end())
+      return it->second;
     rd_kafka_topic_t* topic = rd_kafka_topic_new(handle, std::string(name).c_str(), nullptr);
     if (topic == nullptr) {
       return fail(internal::to_error(rd_kafka_last_error(), fmt::format("topic {}", name)));
@@ -97,7 +101,8 @@ struct Producer::Impl {
 Producer::Producer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
 Producer::~Producer() {
-  if (impl_ && impl_->handle != nullptr) rd_kafka_flush(impl_->handle, 10'000);
+  if (impl_ && impl_->handle != nullptr)
+    rd_kafka_flush(impl_->handle, 10'000);
 }
 
 Result<std::unique_ptr<Producer>> Producer::make(const ProducerOptions& options) {
@@ -134,11 +139,12 @@ Status Producer::produce(std::string_view topic, std::span<const std::uint8_t> k
   for (;;) {
     // RD_KAFKA_MSG_F_COPY: librdkafka copies key and value, so the caller's buffers
     // may be reused at once.
-    int rc = rd_kafka_produce(
-        rkt, partition < 0 ? RD_KAFKA_PARTITION_UA : partition, RD_KAFKA_MSG_F_COPY,
-        const_cast<std::uint8_t*>(value.data()), value.size(),
-        key.empty() ? nullptr : key.data(), key.size(), nullptr);
-    if (rc == 0) break;
+    int rc =
+        rd_kafka_produce(rkt, partition < 0 ? RD_KAFKA_PARTITION_UA : partition,
+                         RD_KAFKA_MSG_F_COPY, const_cast<std::uint8_t*>(value.data()), value.size(),
+                         key.empty() ? nullptr : key.data(), key.size(), nullptr);
+    if (rc == 0)
+      break;
     rd_kafka_resp_err_t err = rd_kafka_last_error();
     if (err != RD_KAFKA_RESP_ERR__QUEUE_FULL) {
       return fail(internal::to_error(err, fmt::format("producing to {}", topic)));
@@ -161,7 +167,8 @@ Status Producer::flush(int timeout_ms) {
                 rd_kafka_outq_len(impl_->handle), timeout_ms,
                 broker.empty() ? "" : "; last broker error: ", broker);
   }
-  if (err != RD_KAFKA_RESP_ERR_NO_ERROR) return fail(internal::to_error(err, "flush"));
+  if (err != RD_KAFKA_RESP_ERR_NO_ERROR)
+    return fail(internal::to_error(err, "flush"));
   return ok_status();
 }
 

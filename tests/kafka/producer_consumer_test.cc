@@ -1,16 +1,15 @@
 // Producer and Consumer against librdkafka's mock cluster, in process.
-#include <gtest/gtest.h>
+#include "kafka/consumer.h"
+#include "kafka/mock_cluster.h"
+#include "kafka/producer.h"
 
 #include <fmt/format.h>
+#include <gtest/gtest.h>
 
 #include <map>
 #include <set>
 #include <string>
 #include <vector>
-
-#include "kafka/consumer.h"
-#include "kafka/mock_cluster.h"
-#include "kafka/producer.h"
 
 namespace sluice::kafka {
 namespace {
@@ -64,10 +63,11 @@ std::vector<Read> read_until_end(Consumer& consumer, std::size_t limit = SIZE_MA
     Status s = consumer.poll(batch, std::min(batch_size, limit - out.size()), 200);
     EXPECT_TRUE(s) << s.error().to_string();
     for (const Message& m : batch.messages) {
-      out.push_back({std::string(m.value_text()), std::string(m.key_text()), m.partition,
-                     m.offset});
+      out.push_back(
+          {std::string(m.value_text()), std::string(m.key_text()), m.partition, m.offset});
     }
-    if (batch.messages.empty() && consumer.at_end()) break;
+    if (batch.messages.empty() && consumer.at_end())
+      break;
   }
   return out;
 }
@@ -259,8 +259,8 @@ TEST(Producer, UnreachableBootstrapFailsWithDeliveryError) {
 }
 
 TEST(Producer, BadPropertyIsInvalidArgument) {
-  auto producer = Producer::make({.bootstrap_servers = "127.0.0.1:1",
-                                  .config = {{"no.such.property", "1"}}});
+  auto producer =
+      Producer::make({.bootstrap_servers = "127.0.0.1:1", .config = {{"no.such.property", "1"}}});
   ASSERT_FALSE(producer);
   EXPECT_EQ(producer.error().code(), ErrorCode::kInvalidArgument);
   EXPECT_NE(producer.error().message().find("no.such.property"), std::string::npos);

@@ -17,7 +17,8 @@ Result<ConfPtr> make_conf(const std::map<std::string, std::string>& defaults,
                           const std::map<std::string, std::string>& overrides) {
   ConfPtr conf(rd_kafka_conf_new());
   for (const auto& [name, value] : defaults) {
-    if (overrides.count(name) == 0) SLUICE_TRY(set_property(conf.get(), name, value));
+    if (overrides.count(name) == 0)
+      SLUICE_TRY(set_property(conf.get(), name, value));
   }
   for (const auto& [name, value] : overrides) SLUICE_TRY(set_property(conf.get(), name, value));
   return conf;

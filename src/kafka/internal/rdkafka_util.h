@@ -2,14 +2,14 @@
 // librdkafka objects, configuration from string maps, and error translation.
 #pragma once
 
+#include "base/result.h"
+
 #include <librdkafka/rdkafka.h>
 
 #include <map>
 #include <memory>
 #include <string>
 #include <string_view>
-
-#include "base/result.h"
 
 namespace sluice::kafka::internal {
 
