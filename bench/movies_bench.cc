@@ -8,6 +8,10 @@
 // Before timing, each input is checked against a reference: every line classified,
 // the event and rejection counts equal a plain first pass, and the encoded datums are
 // non-empty, so a broken parser cannot post a fast number.
+#include "movies/event_encoder.h"
+#include "movies/line_parser.h"
+#include "movies/simulator.h"
+
 #include <benchmark/benchmark.h>
 
 #include <cstdio>
@@ -16,10 +20,6 @@
 #include <sstream>
 #include <string>
 #include <vector>
-
-#include "movies/event_encoder.h"
-#include "movies/line_parser.h"
-#include "movies/simulator.h"
 
 namespace sluice::movies {
 namespace {
@@ -36,7 +36,8 @@ Corpus finish(std::vector<std::string> lines) {
   LineParser parser;
   for (const std::string& l : c.lines) {
     c.bytes += l.size() + 1;
-    if (parser.parse(l).ok()) ++c.events;
+    if (parser.parse(l).ok())
+      ++c.events;
   }
   return c;
 }
@@ -74,7 +75,8 @@ void run_parse(benchmark::State& state, const Corpus& corpus) {
     for (const std::string& l : corpus.lines) events += parser.parse(l).ok() ? 1 : 0;
     benchmark::DoNotOptimize(events);
   }
-  if (events != corpus.events) state.SkipWithError("event count differs from the reference pass");
+  if (events != corpus.events)
+    state.SkipWithError("event count differs from the reference pass");
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * corpus.lines.size()));
   state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * corpus.bytes));
 }
@@ -98,7 +100,8 @@ void run_parse_encode(benchmark::State& state, const Corpus& corpus) {
     block.clear();
     for (const std::string& l : corpus.lines) {
       const ParseOutcome& out = parser.parse(l);
-      if (!out.ok()) continue;
+      if (!out.ok())
+        continue;
       std::size_t before = block.size();
       if (encoder->encode(out.event, block) || block.size() == before) {
         state.SkipWithError("encode failed");
@@ -108,15 +111,24 @@ void run_parse_encode(benchmark::State& state, const Corpus& corpus) {
     }
     benchmark::DoNotOptimize(block.data());
   }
-  if (events != corpus.events) state.SkipWithError("event count differs from the reference pass");
+  if (events != corpus.events)
+    state.SkipWithError("event count differs from the reference pass");
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * corpus.lines.size()));
   state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * corpus.bytes));
 }
 
-void BM_Movies_Parse_Simulated(benchmark::State& s) { run_parse(s, simulated()); }
-void BM_Movies_ParseEncodeV1_Simulated(benchmark::State& s) { run_parse_encode(s, simulated()); }
-void BM_Movies_Parse_McGillSample(benchmark::State& s) { run_parse(s, mcgill()); }
-void BM_Movies_ParseEncodeV1_McGillSample(benchmark::State& s) { run_parse_encode(s, mcgill()); }
+void BM_Movies_Parse_Simulated(benchmark::State& s) {
+  run_parse(s, simulated());
+}
+void BM_Movies_ParseEncodeV1_Simulated(benchmark::State& s) {
+  run_parse_encode(s, simulated());
+}
+void BM_Movies_Parse_McGillSample(benchmark::State& s) {
+  run_parse(s, mcgill());
+}
+void BM_Movies_ParseEncodeV1_McGillSample(benchmark::State& s) {
+  run_parse_encode(s, mcgill());
+}
 
 BENCHMARK(BM_Movies_Parse_Simulated)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_Movies_ParseEncodeV1_Simulated)->Unit(benchmark::kMillisecond);

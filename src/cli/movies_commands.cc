@@ -1,6 +1,14 @@
 // `sluice movies simulate | check | schemas`: the movie-streaming domain. Each
 // subcommand is thin: the movies module does the work (Simulator, LineParser, the
 // embedded schemas); `--to kafka://` goes through the kafka module's Producer.
+#include "cli/command.h"
+#include "cli/io.h"
+#include "kafka/kafka_url.h"
+#include "kafka/producer.h"
+#include "movies/event_schemas.h"
+#include "movies/line_parser.h"
+#include "movies/simulator.h"
+
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
@@ -9,14 +17,6 @@
 #include <memory>
 #include <string>
 #include <string_view>
-
-#include "cli/command.h"
-#include "cli/io.h"
-#include "kafka/kafka_url.h"
-#include "kafka/producer.h"
-#include "movies/event_schemas.h"
-#include "movies/line_parser.h"
-#include "movies/simulator.h"
 
 namespace sluice::cli {
 namespace {
@@ -46,22 +46,26 @@ Result<int> run_simulate(const SimulateOptions& opts) {
   sim.recommendation_rate = opts.recommendation_rate;
   sim.lines_per_second = opts.lines_per_second;
   sim.users = opts.users;
-  for (double rate : {opts.corruption_rate, opts.timeout_rate, opts.rating_rate,
-                      opts.recommendation_rate}) {
-    if (!(rate >= 0 && rate <= 1)) return fail(usage_error("rates must be within [0, 1]"));
+  for (double rate :
+       {opts.corruption_rate, opts.timeout_rate, opts.rating_rate, opts.recommendation_rate}) {
+    if (!(rate >= 0 && rate <= 1))
+      return fail(usage_error("rates must be within [0, 1]"));
   }
   if (opts.rating_rate + opts.recommendation_rate > 1) {
     return fail(usage_error("--rating-rate + --recommendation-rate must not exceed 1"));
   }
-  if (!(opts.lines_per_second > 0)) return fail(usage_error("--lines-per-second must be > 0"));
-  if (opts.users < 1) return fail(usage_error("--users must be >= 1"));
+  if (!(opts.lines_per_second > 0))
+    return fail(usage_error("--lines-per-second must be > 0"));
+  if (opts.users < 1)
+    return fail(usage_error("--users must be >= 1"));
   {
     std::string_view start = opts.start;
-    if (start.ends_with('Z')) start.remove_suffix(1);
+    if (start.ends_with('Z'))
+      start.remove_suffix(1);
     std::uint32_t warnings = 0;
     if (!movies::parse_log_timestamp(start, &sim.start_time_micros, &warnings)) {
-      return fail(usage_error(fmt::format(
-          "--start '{}' is not YYYY-MM-DDTHH:MM[:SS[.fraction]] (UTC)", opts.start)));
+      return fail(usage_error(
+          fmt::format("--start '{}' is not YYYY-MM-DDTHH:MM[:SS[.fraction]] (UTC)", opts.start)));
     }
   }
   movies::Simulator simulator(sim);
@@ -69,7 +73,8 @@ Result<int> run_simulate(const SimulateOptions& opts) {
 
   if (!opts.to.empty()) {
     SLUICE_ASSIGN_OR_RETURN(kafka::KafkaUrl url, kafka::parse_kafka_url(opts.to));
-    if (url.topic.empty()) return fail(usage_error("--to needs a topic: kafka://host:port/topic"));
+    if (url.topic.empty())
+      return fail(usage_error("--to needs a topic: kafka://host:port/topic"));
     SLUICE_ASSIGN_OR_RETURN(auto producer,
                             kafka::Producer::make({.bootstrap_servers = url.bootstrap_servers}));
     for (std::uint64_t i = 0; i < opts.lines; ++i) {
@@ -90,7 +95,8 @@ Result<int> run_simulate(const SimulateOptions& opts) {
     }
     std::string chunk;
     auto flush = [&]() -> Status {
-      if (chunk.empty()) return ok_status();
+      if (chunk.empty())
+        return ok_status();
       Status s = file ? file->write(chunk) : write_stdout(chunk);
       chunk.clear();
       return s;
@@ -99,10 +105,12 @@ Result<int> run_simulate(const SimulateOptions& opts) {
       simulator.next(line);
       chunk += line;
       chunk.push_back('\n');
-      if (chunk.size() >= kChunkBytes) SLUICE_TRY(flush());
+      if (chunk.size() >= kChunkBytes)
+        SLUICE_TRY(flush());
     }
     SLUICE_TRY(flush());
-    if (file) SLUICE_TRY(file->commit());
+    if (file)
+      SLUICE_TRY(file->commit());
   }
   const movies::SimulatorStats& s = simulator.stats();
   fmt::print(stderr,
@@ -119,7 +127,8 @@ struct CheckOptions {
 };
 
 Result<int> run_check(const CheckOptions& opts) {
-  if (opts.max_user_id < 1) return fail(usage_error("--max-user-id must be >= 1"));
+  if (opts.max_user_id < 1)
+    return fail(usage_error("--max-user-id must be >= 1"));
   SLUICE_ASSIGN_OR_RETURN(std::string data, read_input(opts.input));
   movies::LineParser parser(movies::ParseRules{.max_user_id = opts.max_user_id});
   std::array<std::uint64_t, movies::kEventTypeCount> events{};
@@ -137,7 +146,8 @@ Result<int> run_check(const CheckOptions& opts) {
     if (out.ok()) {
       ++events[static_cast<std::size_t>(out.event.type)];
       for (int bit = 0; bit < movies::kWarningCount; ++bit) {
-        if (out.event.warnings & (1u << bit)) ++warnings[static_cast<std::size_t>(bit)];
+        if (out.event.warnings & (1u << bit))
+          ++warnings[static_cast<std::size_t>(bit)];
       }
     } else {
       ++reasons[static_cast<std::size_t>(out.rejection.reason)];
@@ -154,13 +164,15 @@ Result<int> run_check(const CheckOptions& opts) {
                    events[static_cast<std::size_t>(t)]);
   }
   for (int r = 0; r < movies::kReasonCount; ++r) {
-    if (reasons[static_cast<std::size_t>(r)] == 0) continue;
+    if (reasons[static_cast<std::size_t>(r)] == 0)
+      continue;
     fmt::format_to(std::back_inserter(report), "rejected {}: {}\n",
                    movies::reason_name(static_cast<movies::Reason>(r)),
                    reasons[static_cast<std::size_t>(r)]);
   }
   for (int w = 0; w < movies::kWarningCount; ++w) {
-    if (warnings[static_cast<std::size_t>(w)] == 0) continue;
+    if (warnings[static_cast<std::size_t>(w)] == 0)
+      continue;
     fmt::format_to(std::back_inserter(report), "warning {}: {}\n", movies::warning_name(w),
                    warnings[static_cast<std::size_t>(w)]);
   }

@@ -1,16 +1,16 @@
 #include "movies/event_encoder.h"
 
+#include "avro/binary.h"
+#include "avro/json_codec.h"
+#include "movies/internal/datum_writer.h"
+#include "movies/internal/text.h"
+
 #include <fmt/format.h>
 
 #include <array>
 #include <charconv>
 #include <string>
 #include <utility>
-
-#include "avro/binary.h"
-#include "avro/json_codec.h"
-#include "movies/internal/datum_writer.h"
-#include "movies/internal/text.h"
 
 namespace sluice::movies {
 
@@ -58,7 +58,8 @@ void encode_builtin(const ParsedLine& e, int version, std::vector<std::uint8_t>&
     case EventType::kRating:
       w.write_string(e.rating.movie_id);
       w.write_long(e.rating.rating);
-      if (version >= 2) w.write_byte(0);  // ratingContext: null
+      if (version >= 2)
+        w.write_byte(0);  // ratingContext: null
       break;
     case EventType::kRecommendation: {
       const auto& r = e.recommendation;
@@ -76,7 +77,8 @@ void encode_builtin(const ParsedLine& e, int version, std::vector<std::uint8_t>&
         w.write_byte(0);
       }
       w.write_long(r.response_time_ms);
-      if (version >= 2) w.write_byte(0);  // deviceType: null
+      if (version >= 2)
+        w.write_byte(0);  // deviceType: null
       break;
     }
   }
@@ -140,7 +142,8 @@ bool offers(EventType type, Source s) {
 std::string normalize(std::string_view name) {
   std::string n;
   for (char c : name) {
-    if (c == '_' || c == '-') continue;
+    if (c == '_' || c == '-')
+      continue;
     n.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c);
   }
   return n;
@@ -149,37 +152,42 @@ std::string normalize(std::string_view name) {
 const SourceInfo* find_source(EventType type, const avro::Field& field) {
   auto try_name = [&](std::string_view name) -> const SourceInfo* {
     // Aliases may be namespace-qualified; only the last part names the field.
-    if (std::size_t dot = name.rfind('.'); dot != std::string_view::npos) name = name.substr(dot + 1);
+    if (std::size_t dot = name.rfind('.'); dot != std::string_view::npos)
+      name = name.substr(dot + 1);
     std::string n = normalize(name);
     for (const SourceInfo& info : kSources) {
-      if (!offers(type, info.source)) continue;
+      if (!offers(type, info.source))
+        continue;
       for (std::string_view candidate : info.names) {
-        if (!candidate.empty() && candidate == n) return &info;
+        if (!candidate.empty() && candidate == n)
+          return &info;
       }
     }
     return nullptr;
   };
-  if (const SourceInfo* s = try_name(field.name)) return s;
+  if (const SourceInfo* s = try_name(field.name))
+    return s;
   for (const std::string& alias : field.aliases) {
-    if (const SourceInfo* s = try_name(alias)) return s;
+    if (const SourceInfo* s = try_name(alias))
+      return s;
   }
   return nullptr;
 }
 
 // How one source value becomes one target value.
 enum class Conv : std::uint8_t {
-  kTimeMicros,    // long (timestamp-micros or plain)
-  kTimeMillis,    // long timestamp-millis: exact only when the time has no sub-ms part
-  kTimeNanos,     // long timestamp-nanos
-  kTimeText,      // string: the log's timestamp text
-  kIntToLong,     // user id, minute, rating, status, response time as long
-  kIntToInt,      // as int (range checked for the user id)
-  kIntToFloat,    // exact up to 2^24
-  kIntToDouble,   // exact up to 2^53
-  kIntToText,     // string: the log's text ("84", "200", "44 ms"); user ids in decimal
-  kText,          // string or bytes
-  kListToArray,   // array of string/bytes
-  kListToText,    // string: the result list as in the log
+  kTimeMicros,   // long (timestamp-micros or plain)
+  kTimeMillis,   // long timestamp-millis: exact only when the time has no sub-ms part
+  kTimeNanos,    // long timestamp-nanos
+  kTimeText,     // string: the log's timestamp text
+  kIntToLong,    // user id, minute, rating, status, response time as long
+  kIntToInt,     // as int (range checked for the user id)
+  kIntToFloat,   // exact up to 2^24
+  kIntToDouble,  // exact up to 2^53
+  kIntToText,    // string: the log's text ("84", "200", "44 ms"); user ids in decimal
+  kText,         // string or bytes
+  kListToArray,  // array of string/bytes
+  kListToText,   // string: the result list as in the log
 };
 
 struct Op {
@@ -198,7 +206,8 @@ std::optional<Conv> conversion(Source source, const avro::Node& node) {
   using avro::Type;
   switch (source) {
     case Source::kTime:
-      if (node.type == Type::kString) return Conv::kTimeText;
+      if (node.type == Type::kString)
+        return Conv::kTimeText;
       if (node.type == Type::kLong) {
         switch (node.logical) {
           case LogicalType::kTimestampMillis:
@@ -221,7 +230,8 @@ std::optional<Conv> conversion(Source source, const avro::Node& node) {
     case Source::kRating:
     case Source::kStatus:
     case Source::kResponseTime:
-      if (node.logical != LogicalType::kNone) return std::nullopt;
+      if (node.logical != LogicalType::kNone)
+        return std::nullopt;
       switch (node.type) {
         case Type::kLong:
           return Conv::kIntToLong;
@@ -239,14 +249,16 @@ std::optional<Conv> conversion(Source source, const avro::Node& node) {
     case Source::kMovieId:
     case Source::kServer:
     case Source::kError:
-      if (node.type == Type::kString || node.type == Type::kBytes) return Conv::kText;
+      if (node.type == Type::kString || node.type == Type::kBytes)
+        return Conv::kText;
       return std::nullopt;
     case Source::kRecommendations:
       if (node.type == Type::kArray &&
           (node.items->type == Type::kString || node.items->type == Type::kBytes)) {
         return Conv::kListToArray;
       }
-      if (node.type == Type::kString) return Conv::kListToText;
+      if (node.type == Type::kString)
+        return Conv::kListToText;
       return std::nullopt;
   }
   return std::nullopt;
@@ -322,45 +334,63 @@ struct Program {
 // The integer a Source denotes in `e`, and its text as in the log.
 std::int64_t int_value(const ParsedLine& e, Source s) {
   switch (s) {
-    case Source::kUserId: return e.user_id;
-    case Source::kMinute: return e.watch.minute;
-    case Source::kRating: return e.rating.rating;
-    case Source::kStatus: return e.recommendation.status;
-    case Source::kResponseTime: return e.recommendation.response_time_ms;
-    default: return 0;
+    case Source::kUserId:
+      return e.user_id;
+    case Source::kMinute:
+      return e.watch.minute;
+    case Source::kRating:
+      return e.rating.rating;
+    case Source::kStatus:
+      return e.recommendation.status;
+    case Source::kResponseTime:
+      return e.recommendation.response_time_ms;
+    default:
+      return 0;
   }
 }
 std::string_view int_text(const ParsedLine& e, Source s) {
   switch (s) {
-    case Source::kMinute: return e.watch.minute_text;
-    case Source::kRating: return e.rating.rating_text;
-    case Source::kStatus: return e.recommendation.status_text;
-    case Source::kResponseTime: return e.recommendation.response_time_text;
-    default: return {};
+    case Source::kMinute:
+      return e.watch.minute_text;
+    case Source::kRating:
+      return e.rating.rating_text;
+    case Source::kStatus:
+      return e.recommendation.status_text;
+    case Source::kResponseTime:
+      return e.recommendation.response_time_text;
+    default:
+      return {};
   }
 }
 std::string_view text_value(const ParsedLine& e, Source s) {
   switch (s) {
     case Source::kMovieId:
       return e.type == EventType::kWatch ? e.watch.movie_id : e.rating.movie_id;
-    case Source::kServer: return e.recommendation.server;
-    case Source::kError: return e.recommendation.error ? *e.recommendation.error : std::string_view();
-    default: return {};
+    case Source::kServer:
+      return e.recommendation.server;
+    case Source::kError:
+      return e.recommendation.error ? *e.recommendation.error : std::string_view();
+    default:
+      return {};
   }
 }
 
 std::size_t op_bound(const Op& op, const ParsedLine& e) {
-  if (op.from_default) return op.default_bytes.size();
+  if (op.from_default)
+    return op.default_bytes.size();
   std::size_t n = 2 * kMaxVarint + 8;  // union index, a number or a length, a double
   switch (op.source) {
-    case Source::kTime: return n + e.time_text.size();
+    case Source::kTime:
+      return n + e.time_text.size();
     case Source::kMovieId:
     case Source::kServer:
-    case Source::kError: return n + text_value(e, op.source).size();
+    case Source::kError:
+      return n + text_value(e, op.source).size();
     case Source::kRecommendations:
       return n + e.recommendation.result_text.size() +
              e.recommendation.recommendations.size() * kMaxVarint;
-    default: return n + int_text(e, op.source).size() + 24;
+    default:
+      return n + int_text(e, op.source).size() + 24;
   }
 }
 
@@ -381,7 +411,8 @@ std::optional<Rejection> write_op(const Op& op, const ParsedLine& e, DatumWriter
     }
     // A non-nullable error field: an empty text when the request succeeded.
   }
-  if (op.value_branch >= 0) w.write_long(op.value_branch);
+  if (op.value_branch >= 0)
+    w.write_long(op.value_branch);
   switch (op.conv) {
     case Conv::kTimeMicros:
       w.write_long(e.time_micros);
@@ -453,14 +484,20 @@ std::optional<Rejection> write_op(const Op& op, const ParsedLine& e, DatumWriter
 // Which event type a user's record schema is for (see with_user_schemas).
 std::optional<EventType> classify(const avro::Node& root) {
   std::string name = normalize(root.name);
-  if (name.find("recommend") != std::string::npos) return EventType::kRecommendation;
-  if (name.find("watch") != std::string::npos) return EventType::kWatch;
-  if (name.find("rat") != std::string::npos) return EventType::kRating;
+  if (name.find("recommend") != std::string::npos)
+    return EventType::kRecommendation;
+  if (name.find("watch") != std::string::npos)
+    return EventType::kWatch;
+  if (name.find("rat") != std::string::npos)
+    return EventType::kRating;
   for (const avro::Field& f : root.fields) {
     std::string n = normalize(f.name);
-    if (n == "minute") return EventType::kWatch;
-    if (n == "rating") return EventType::kRating;
-    if (n == "recommendations") return EventType::kRecommendation;
+    if (n == "minute")
+      return EventType::kWatch;
+    if (n == "rating")
+      return EventType::kRating;
+    if (n == "recommendations")
+      return EventType::kRecommendation;
   }
   return std::nullopt;
 }
@@ -550,10 +587,12 @@ void encode_quarantined(std::string_view raw_line, const Rejection& rejection,
   // The detail quotes pieces of the line; a non-UTF-8 piece would make the string
   // invalid, so such a detail keeps only its valid prefix.
   std::string_view detail = rejection.detail;
-  if (!internal::is_valid_utf8(detail)) detail = detail.substr(0, internal::first_invalid_utf8(detail));
+  if (!internal::is_valid_utf8(detail))
+    detail = detail.substr(0, internal::first_invalid_utf8(detail));
   w.write_string(detail);
   std::string_view source = position.source;
-  if (!internal::is_valid_utf8(source)) source = source.substr(0, internal::first_invalid_utf8(source));
+  if (!internal::is_valid_utf8(source))
+    source = source.substr(0, internal::first_invalid_utf8(source));
   w.write_string(source);
   auto optional_long = [&](std::int64_t v) {
     if (v < 0) {

@@ -43,12 +43,16 @@ Result<EventSchemas> parse_event_schemas(int version) {
 }  // namespace
 
 std::string_view event_schemas_json(int version) {
-  if (version == 1) return internal::kEmbeddedV1Avsc;
-  if (version == 2) return internal::kEmbeddedV2Avsc;
+  if (version == 1)
+    return internal::kEmbeddedV1Avsc;
+  if (version == 2)
+    return internal::kEmbeddedV2Avsc;
   return {};
 }
 
-std::string_view quarantine_schema_json() { return internal::kEmbeddedQuarantineAvsc; }
+std::string_view quarantine_schema_json() {
+  return internal::kEmbeddedQuarantineAvsc;
+}
 
 Result<EventSchemas> builtin_event_schemas(int version) {
   if (version != 1 && version != 2) {
@@ -65,7 +69,8 @@ const avro::SchemaPtr& quarantine_schema() {
   static const avro::SchemaPtr schema = [] {
     auto parsed = avro::Schema::parse(quarantine_schema_json());
     // The text is part of the binary and tested; failing here is a build defect.
-    if (!parsed) std::abort();
+    if (!parsed)
+      std::abort();
     return *parsed;
   }();
   return schema;

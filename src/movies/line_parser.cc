@@ -1,12 +1,12 @@
 #include "movies/line_parser.h"
 
+#include "movies/internal/text.h"
+
 #include <fmt/format.h>
 
 #include <cstring>
 #include <iterator>
 #include <limits>
-
-#include "movies/internal/text.h"
 
 namespace sluice::movies {
 namespace {
@@ -36,14 +36,18 @@ constexpr std::size_t kQuoteMax = 48;
 std::string_view quoted(std::string_view s) {
   return s.size() <= kQuoteMax ? s : s.substr(0, kQuoteMax);
 }
-const char* ellipsis(std::string_view s) { return s.size() <= kQuoteMax ? "" : "..."; }
+const char* ellipsis(std::string_view s) {
+  return s.size() <= kQuoteMax ? "" : "...";
+}
 
 // Parses s as a decimal number of at most 18 digits (no sign, no spaces).
 bool parse_digits(std::string_view s, std::int64_t* value) {
-  if (s.empty() || s.size() > 18) return false;
+  if (s.empty() || s.size() > 18)
+    return false;
   std::int64_t v = 0;
   for (char c : s) {
-    if (!is_digit(c)) return false;
+    if (!is_digit(c))
+      return false;
     v = v * 10 + (c - '0');
   }
   *value = v;
@@ -67,19 +71,23 @@ std::size_t bad_id_char(std::string_view s, char forbidden1, char forbidden2) {
     std::uint64_t w;
     std::memcpy(&w, s.data() + i, 8);
     const bool below = ((w - kOnes * 0x21) & ~w & kHighs) != 0;
-    if (below || has_zero(w ^ (kOnes * 0x7f)) || has_zero(w ^ f1) || has_zero(w ^ f2)) break;
+    if (below || has_zero(w ^ (kOnes * 0x7f)) || has_zero(w ^ f1) || has_zero(w ^ f2))
+      break;
   }
   for (; i < s.size(); ++i) {
     auto c = static_cast<unsigned char>(s[i]);
-    if (c <= 0x20 || c == 0x7f || s[i] == forbidden1 || s[i] == forbidden2) return i;
+    if (c <= 0x20 || c == 0x7f || s[i] == forbidden1 || s[i] == forbidden2)
+      return i;
   }
   return std::string_view::npos;
 }
 
 std::string describe_char(char c) {
   auto u = static_cast<unsigned char>(c);
-  if (u == ' ') return "a space";
-  if (u < 0x20 || u == 0x7f) return fmt::format("control character 0x{:02x}", u);
+  if (u == ' ')
+    return "a space";
+  if (u < 0x20 || u == 0x7f)
+    return fmt::format("control character 0x{:02x}", u);
   return fmt::format("'{}'", c);
 }
 
@@ -95,11 +103,14 @@ std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
 
 unsigned days_in_month(std::int64_t y, unsigned m) {
   static constexpr unsigned kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0)) return 29;
+  if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+    return 29;
   return kDays[m - 1];
 }
 
-inline unsigned two(const char* p) { return static_cast<unsigned>((p[0] - '0') * 10 + (p[1] - '0')); }
+inline unsigned two(const char* p) {
+  return static_cast<unsigned>((p[0] - '0') * 10 + (p[1] - '0'));
+}
 
 // Unescapes the contents of a python bytes repr (b'...' as written inside a CSV
 // field): \\ \' \" \n \r \t \xHH, and CSV's doubled quote "" for ". Stops at the
@@ -115,7 +126,8 @@ bool unescape_bytes_repr(std::string_view s, char quote, std::string& out, std::
       return true;
     }
     if (c == '"') {
-      if (i + 1 >= s.size() || s[i + 1] != '"') return false;  // a lone quote ends the CSV field
+      if (i + 1 >= s.size() || s[i + 1] != '"')
+        return false;  // a lone quote ends the CSV field
       if (quote == '"') {
         *end = i + 2;
         return true;
@@ -129,29 +141,50 @@ bool unescape_bytes_repr(std::string_view s, char quote, std::string& out, std::
       ++i;
       continue;
     }
-    if (i + 1 >= s.size()) return false;
+    if (i + 1 >= s.size())
+      return false;
     char e = s[i + 1];
     switch (e) {
-      case '\\': out.push_back('\\'); i += 2; break;
-      case '\'': out.push_back('\''); i += 2; break;
-      case 'n': out.push_back('\n'); i += 2; break;
-      case 'r': out.push_back('\r'); i += 2; break;
-      case 't': out.push_back('\t'); i += 2; break;
+      case '\\':
+        out.push_back('\\');
+        i += 2;
+        break;
+      case '\'':
+        out.push_back('\'');
+        i += 2;
+        break;
+      case 'n':
+        out.push_back('\n');
+        i += 2;
+        break;
+      case 'r':
+        out.push_back('\r');
+        i += 2;
+        break;
+      case 't':
+        out.push_back('\t');
+        i += 2;
+        break;
       case '"':  // CSV doubles it: \"" is an escaped quote
         out.push_back('"');
         i += (i + 2 < s.size() && s[i + 2] == '"') ? 3 : 2;
         break;
       case 'x': {
-        if (i + 3 >= s.size()) return false;
+        if (i + 3 >= s.size())
+          return false;
         auto hex = [](char h) -> int {
-          if (h >= '0' && h <= '9') return h - '0';
-          if (h >= 'a' && h <= 'f') return h - 'a' + 10;
-          if (h >= 'A' && h <= 'F') return h - 'A' + 10;
+          if (h >= '0' && h <= '9')
+            return h - '0';
+          if (h >= 'a' && h <= 'f')
+            return h - 'a' + 10;
+          if (h >= 'A' && h <= 'F')
+            return h - 'A' + 10;
           return -1;
         };
         int hi = hex(s[i + 2]);
         int lo = hex(s[i + 3]);
-        if (hi < 0 || lo < 0) return false;
+        if (hi < 0 || lo < 0)
+          return false;
         out.push_back(static_cast<char>(hi * 16 + lo));
         i += 4;
         break;
@@ -170,14 +203,18 @@ bool parse_fraction(std::string_view rest, std::int64_t* micros, std::uint32_t* 
     *micros = 0;
     return true;
   }
-  if (rest[0] != '.') return false;
+  if (rest[0] != '.')
+    return false;
   const std::size_t digits = rest.size() - 1;
-  if (digits < 1 || digits > 9) return false;
+  if (digits < 1 || digits > 9)
+    return false;
   std::int64_t f = 0;
   for (std::size_t i = 0; i < digits; ++i) {
     const char c = rest[1 + i];
-    if (!is_digit(c)) return false;
-    if (i < 6) f = f * 10 + (c - '0');
+    if (!is_digit(c))
+      return false;
+    if (i < 6)
+      f = f * 10 + (c - '0');
   }
   for (std::size_t i = digits; i < 6; ++i) f *= 10;
   *micros = f;
@@ -192,12 +229,15 @@ bool parse_fraction(std::string_view rest, std::int64_t* micros, std::uint32_t* 
 
 bool parse_log_timestamp(std::string_view t, std::int64_t* micros, std::uint32_t* warnings) {
   // YYYY-MM-DDTHH:MM is 16 characters; every further form extends it.
-  if (t.size() < 16) return false;
+  if (t.size() < 16)
+    return false;
   const char* p = t.data();
   for (int i : {0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15}) {
-    if (!is_digit(p[i])) return false;
+    if (!is_digit(p[i]))
+      return false;
   }
-  if (p[4] != '-' || p[7] != '-' || p[10] != 'T' || p[13] != ':') return false;
+  if (p[4] != '-' || p[7] != '-' || p[10] != 'T' || p[13] != ':')
+    return false;
   const std::int64_t year = (p[0] - '0') * 1000 + (p[1] - '0') * 100 + two(p + 2);
   const unsigned month = two(p + 5);
   const unsigned day = two(p + 8);
@@ -209,9 +249,11 @@ bool parse_log_timestamp(std::string_view t, std::int64_t* micros, std::uint32_t
   if (t.size() == 16) {
     w |= kWarnNoSeconds;
   } else {
-    if (t.size() < 19 || p[16] != ':' || !is_digit(p[17]) || !is_digit(p[18])) return false;
+    if (t.size() < 19 || p[16] != ':' || !is_digit(p[17]) || !is_digit(p[18]))
+      return false;
     second = two(p + 17);
-    if (!parse_fraction(from(t, 19), &fraction_micros, &w)) return false;
+    if (!parse_fraction(from(t, 19), &fraction_micros, &w))
+      return false;
   }
   if (month < 1 || month > 12 || day < 1 || day > days_in_month(year, month) || hour > 23 ||
       minute > 59 || second > 59) {
@@ -275,7 +317,8 @@ const ParseOutcome& LineParser::parse(std::string_view line) {
     return static_cast<std::size_t>(piece.data() - text.data());
   };
 
-  if (!text.empty() && text.back() == '\n') text.remove_suffix(1);
+  if (!text.empty() && text.back() == '\n')
+    text.remove_suffix(1);
   if (!text.empty() && text.back() == '\r') {
     text.remove_suffix(1);
     warnings |= kWarnCrLf;
@@ -295,7 +338,8 @@ const ParseOutcome& LineParser::parse(std::string_view line) {
     // The CMU export CSV: `Movie,"<line>"`, `Rating,"..."`, `Recommendation,"..."`.
     std::size_t export_quote = std::string_view::npos;
     for (std::string_view kind : {"Movie,\"", "Rating,\"", "Recommendation,\""}) {
-      if (text.starts_with(kind)) export_quote = kind.size();
+      if (text.starts_with(kind))
+        export_quote = kind.size();
     }
     if (export_quote != std::string_view::npos && text.size() > export_quote &&
         text.back() == '"') {
@@ -307,7 +351,8 @@ const ParseOutcome& LineParser::parse(std::string_view line) {
         unwrapped_.clear();
         for (std::size_t i = 0; i < inner.size(); ++i) {
           unwrapped_.push_back(inner[i]);
-          if (inner[i] == '"' && i + 1 < inner.size() && inner[i + 1] == '"') ++i;
+          if (inner[i] == '"' && i + 1 < inner.size() && inner[i + 1] == '"')
+            ++i;
         }
         text = unwrapped_;
       }
@@ -324,7 +369,8 @@ const ParseOutcome& LineParser::parse(std::string_view line) {
       // Without escapes the line is the row's own bytes: no copy kept.
       std::string_view inner = body.substr(0, end - (quote == '"' ? 2 : 1));
       text = inner.size() == unwrapped_.size() ? inner : std::string_view(unwrapped_);
-      if (!text.empty() && text.back() == '\n') text.remove_suffix(1);
+      if (!text.empty() && text.back() == '\n')
+        text.remove_suffix(1);
       if (!text.empty() && text.back() == '\r') {
         text.remove_suffix(1);
         warnings |= kWarnCrLf;
@@ -358,7 +404,8 @@ const ParseOutcome& LineParser::parse(std::string_view line) {
     if (ev.time_text.size() >= kSecondsPrefix) {
       std::memcpy(ts_cache_key_, ev.time_text.data(), kSecondsPrefix);
       std::int64_t sub = ev.time_micros % 1'000'000;
-      if (sub < 0) sub += 1'000'000;
+      if (sub < 0)
+        sub += 1'000'000;
       ts_cache_micros_ = ev.time_micros - sub;
       ts_cache_valid_ = true;
     }
@@ -374,8 +421,8 @@ const ParseOutcome& LineParser::parse(std::string_view line) {
   std::string_view user = upto(rest, comma2);
   std::int64_t user_id = 0;
   if (!parse_digits(user, &user_id)) {
-    return reject(Reason::kBadUserId, column(user), "user id '{}{}' is not a number",
-                  quoted(user), ellipsis(user));
+    return reject(Reason::kBadUserId, column(user), "user id '{}{}' is not a number", quoted(user),
+                  ellipsis(user));
   }
   if (user_id < 1 || user_id > rules_.max_user_id) {
     return reject(Reason::kBadUserId, column(user), "user id {} is outside [1, {}]", user_id,
@@ -393,11 +440,11 @@ const ParseOutcome& LineParser::parse(std::string_view line) {
     std::string_view body = request.substr(kWatchPrefix.size());
     const std::size_t slash = body.find('/');
     if (slash == std::string_view::npos) {
-      return reject(Reason::kUnknownFormat, column(body),
-                    "no '/<minute>.mpg' after the movie id");
+      return reject(Reason::kUnknownFormat, column(body), "no '/<minute>.mpg' after the movie id");
     }
     std::string_view movie = upto(body, slash);
-    if (movie.empty()) return reject(Reason::kBadMovieId, column(movie), "empty movie id");
+    if (movie.empty())
+      return reject(Reason::kBadMovieId, column(movie), "empty movie id");
     if (std::size_t bad = bad_id_char(movie, '/', '/'); bad != std::string_view::npos) {
       return reject(Reason::kBadMovieId, column(movie) + bad, "movie id contains {}",
                     describe_char(movie[bad]));
@@ -431,7 +478,8 @@ const ParseOutcome& LineParser::parse(std::string_view line) {
       return reject(Reason::kUnknownFormat, column(body), "no '=<rating>' after the movie id");
     }
     std::string_view movie = upto(body, eq);
-    if (movie.empty()) return reject(Reason::kBadMovieId, column(movie), "empty movie id");
+    if (movie.empty())
+      return reject(Reason::kBadMovieId, column(movie), "empty movie id");
     if (std::size_t bad = bad_id_char(movie, '/', '='); bad != std::string_view::npos) {
       return reject(Reason::kBadMovieId, column(movie) + bad, "movie id contains {}",
                     describe_char(movie[bad]));
@@ -446,8 +494,8 @@ const ParseOutcome& LineParser::parse(std::string_view line) {
     }
     if (comma != std::string_view::npos) {
       std::string_view after = from(tail, comma);
-      return reject(Reason::kTrailingData, column(after), "'{}{}' after the rating",
-                    quoted(after), ellipsis(after));
+      return reject(Reason::kTrailingData, column(after), "'{}{}' after the rating", quoted(after),
+                    ellipsis(after));
     }
     ev.type = EventType::kRating;
     ev.rating.movie_id = movie;
@@ -461,7 +509,8 @@ const ParseOutcome& LineParser::parse(std::string_view line) {
       return reject(Reason::kUnknownFormat, column(body), "no ', status ' after the server");
     }
     std::string_view server = upto(body, status_at);
-    if (server.empty()) return reject(Reason::kBadServer, column(server), "empty server");
+    if (server.empty())
+      return reject(Reason::kBadServer, column(server), "empty server");
     if (std::size_t bad = bad_id_char(server, ',', ','); bad != std::string_view::npos) {
       return reject(Reason::kBadServer, column(server) + bad, "server contains {}",
                     describe_char(server[bad]));
@@ -473,12 +522,14 @@ const ParseOutcome& LineParser::parse(std::string_view line) {
     {
       std::string_view digits = status_text;
       const bool negative = !digits.empty() && digits.front() == '-';
-      if (negative) digits.remove_prefix(1);
+      if (negative)
+        digits.remove_prefix(1);
       if (!parse_digits(digits, &status) || status > std::numeric_limits<std::int32_t>::max()) {
         return reject(Reason::kBadStatus, column(status_text), "status '{}{}' is not an integer",
                       quoted(status_text), ellipsis(status_text));
       }
-      if (negative) status = -status;
+      if (negative)
+        status = -status;
     }
     std::string_view results_and_time =
         status_end == std::string_view::npos ? std::string_view() : from(after_status, status_end);
@@ -512,7 +563,8 @@ const ParseOutcome& LineParser::parse(std::string_view line) {
                         "movie id in the result list contains {}", describe_char(item[bad]));
         }
         recommendations_.push_back(item);
-        if (sep == std::string_view::npos) break;
+        if (sep == std::string_view::npos)
+          break;
         items = from(items, sep + 2);
       }
     } else if (status != 200) {
@@ -525,8 +577,7 @@ const ParseOutcome& LineParser::parse(std::string_view line) {
     std::string_view ms_digits = upto(time_text, digits);
     if (!parse_digits(ms_digits, &ms) || !from(time_text, digits).starts_with(kMs)) {
       return reject(Reason::kBadResponseTime, column(time_text),
-                    "response time '{}{}' is not '<n> ms'", quoted(time_text),
-                    ellipsis(time_text));
+                    "response time '{}{}' is not '<n> ms'", quoted(time_text), ellipsis(time_text));
     }
     if (ms > rules_.max_response_time_ms) {
       return reject(Reason::kBadResponseTime, column(time_text),

@@ -1,5 +1,7 @@
 #include "movies/simulator.h"
 
+#include "movies/line_parser.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -9,8 +11,6 @@
 #include <set>
 #include <string_view>
 #include <vector>
-
-#include "movies/line_parser.h"
 
 namespace sluice::movies {
 namespace {
@@ -57,18 +57,18 @@ class Rng {
 };
 
 constexpr std::array<std::string_view, 96> kWords = {
-    "the",     "of",      "and",     "a",        "in",      "love",    "night",   "man",
-    "story",   "war",     "life",    "day",      "city",    "last",    "king",    "dark",
-    "girl",    "blood",   "house",   "world",    "star",    "return",  "lost",    "time",
-    "dead",    "secret",  "river",   "summer",   "black",   "white",   "red",     "blue",
-    "great",   "little",  "big",     "american", "french",  "wild",    "young",   "old",
-    "heart",   "dream",   "ghost",   "moon",     "sun",     "sea",     "island",  "road",
-    "train",   "game",    "family",  "brothers", "sisters", "father",  "mother",  "son",
-    "daughter","wedding", "murder",  "mystery",  "crime",   "justice", "escape",  "rising",
-    "falling", "empire",  "kingdom", "legend",   "hero",    "monster", "machine", "planet",
-    "space",   "journey", "winter",  "spring",   "garden",  "paris",   "tokyo",   "rome",
-    "harry",   "potter",  "lord",    "rings",    "matrix",  "godfather","batman", "alien",
-    "ii",      "iii",     "2",       "part",     "vs",      "one",     "two",     "three",
+    "the",      "of",      "and",     "a",        "in",      "love",      "night",   "man",
+    "story",    "war",     "life",    "day",      "city",    "last",      "king",    "dark",
+    "girl",     "blood",   "house",   "world",    "star",    "return",    "lost",    "time",
+    "dead",     "secret",  "river",   "summer",   "black",   "white",     "red",     "blue",
+    "great",    "little",  "big",     "american", "french",  "wild",      "young",   "old",
+    "heart",    "dream",   "ghost",   "moon",     "sun",     "sea",       "island",  "road",
+    "train",    "game",    "family",  "brothers", "sisters", "father",    "mother",  "son",
+    "daughter", "wedding", "murder",  "mystery",  "crime",   "justice",   "escape",  "rising",
+    "falling",  "empire",  "kingdom", "legend",   "hero",    "monster",   "machine", "planet",
+    "space",    "journey", "winter",  "spring",   "garden",  "paris",     "tokyo",   "rome",
+    "harry",    "potter",  "lord",    "rings",    "matrix",  "godfather", "batman",  "alien",
+    "ii",       "iii",     "2",       "part",     "vs",      "one",       "two",     "three",
 };
 
 // A catalog of movie ids shaped like the real ones: words joined by '+', the year
@@ -83,19 +83,28 @@ std::vector<std::string> make_catalog(std::size_t size) {
     std::string id;
     const int words = static_cast<int>(rng.between(1, 6));
     for (int w = 0; w < words; ++w) {
-      if (w > 0) id.push_back('+');
+      if (w > 0)
+        id.push_back('+');
       id += kWords[rng.below(kWords.size())];
       const std::uint64_t quirk = rng.below(100);
-      if (quirk < 4 && w + 1 < words) id.push_back('_');
-      else if (quirk == 4) id += "-hur";
-      else if (quirk == 5) id += ".a.";
-      else if (quirk == 6) id += "++";
-      else if (quirk == 7) id += "*a*s*h";
-      else if (quirk == 8) id += "'s";
+      if (quirk < 4 && w + 1 < words)
+        id.push_back('_');
+      else if (quirk == 4)
+        id += "-hur";
+      else if (quirk == 5)
+        id += ".a.";
+      else if (quirk == 6)
+        id += "++";
+      else if (quirk == 7)
+        id += "*a*s*h";
+      else if (quirk == 8)
+        id += "'s";
     }
-    if (!rng.chance(0.03)) id += fmt::format("+{}", rng.between(1920, 2023));
+    if (!rng.chance(0.03))
+      id += fmt::format("+{}", rng.between(1920, 2023));
     // Ids are unique (a request's results are distinct ids).
-    if (seen.insert(id).second) catalog.push_back(std::move(id));
+    if (seen.insert(id).second)
+      catalog.push_back(std::move(id));
   }
   return catalog;
 }
@@ -103,7 +112,8 @@ std::vector<std::string> make_catalog(std::size_t size) {
 void append_time(std::string& out, std::int64_t micros, bool with_fraction) {
   std::string t = format_log_timestamp(with_fraction ? micros : micros - micros % 1'000'000);
   // format_log_timestamp omits a zero fraction; the logs always print 6 digits then.
-  if (with_fraction && t.size() == 19) t += ".000000";
+  if (with_fraction && t.size() == 19)
+    t += ".000000";
   out += t;
 }
 
@@ -178,7 +188,8 @@ struct Simulator::Impl {
                            team);
             break;
           default:
-            line += "java.util.concurrent.TimeoutException: no answer within 800 ms, waited: 800 ms";
+            line +=
+                "java.util.concurrent.TimeoutException: no answer within 800 ms, waited: 800 ms";
             break;
         }
         fmt::format_to(std::back_inserter(line), ", {} ms", rng.between(800, 1200));
@@ -198,15 +209,17 @@ struct Simulator::Impl {
           line += catalog[m];
           line += ", ";
         }
-        if (n == 0) line += ", ";
+        if (n == 0)
+          line += ", ";
         fmt::format_to(std::back_inserter(line), "{} ms", rng.between(25, 340));
       }
       return EventType::kRecommendation;
     }
     append_time(line, clock, false);
-    fmt::format_to(std::back_inserter(line), ",{},GET /data/m/{}/{}.mpg", s.user,
-                   catalog[s.movie], s.minute);
-    if (++s.minute >= s.end) start_session(s);
+    fmt::format_to(std::back_inserter(line), ",{},GET /data/m/{}/{}.mpg", s.user, catalog[s.movie],
+                   s.minute);
+    if (++s.minute >= s.end)
+      start_session(s);
     return EventType::kWatch;
   }
 
@@ -219,13 +232,14 @@ struct Simulator::Impl {
     for (int attempt = 0;; ++attempt) {
       std::string candidate = line;
       int kind = static_cast<int>(rng.below(5));
-      if (attempt >= 8) kind = 3;  // a cut always works (see below)
+      if (attempt >= 8)
+        kind = 3;  // a cut always works (see below)
       switch (kind) {
         case 0: {  // insert a character into the timestamp or the user id
           static constexpr std::string_view kChars = "abcdefghijklmnopqrstuvwxyzO ";
           const char c = kChars[rng.below(kChars.size())];
-          const std::size_t at = rng.chance(0.5) ? rng.below(ts_end + 1)
-                                                 : ts_end + 1 + rng.below(user_end - ts_end);
+          const std::size_t at =
+              rng.chance(0.5) ? rng.below(ts_end + 1) : ts_end + 1 + rng.below(user_end - ts_end);
           candidate.insert(candidate.begin() + static_cast<std::ptrdiff_t>(at), c);
           break;
         }
@@ -235,16 +249,25 @@ struct Simulator::Impl {
         case 2: {  // corrupt the user id
           std::string user = line.substr(ts_end + 1, user_end - ts_end - 1);
           switch (rng.below(4)) {
-            case 0: user[rng.below(user.size())] = static_cast<char>('a' + rng.below(26)); break;
-            case 1: user.insert(user.begin(), 'N'); break;
-            case 2: user.insert(user.begin(), '-'); break;
-            default: user = fmt::format("{}", rng.between(5'000'000, 99'999'999)); break;
+            case 0:
+              user[rng.below(user.size())] = static_cast<char>('a' + rng.below(26));
+              break;
+            case 1:
+              user.insert(user.begin(), 'N');
+              break;
+            case 2:
+              user.insert(user.begin(), '-');
+              break;
+            default:
+              user = fmt::format("{}", rng.between(5'000'000, 99'999'999));
+              break;
           }
           candidate = line.substr(0, ts_end + 1) + user + line.substr(user_end);
           break;
         }
         case 3:  // cut the line: no strict prefix of a good line is a good line
-          candidate.resize(static_cast<std::size_t>(rng.between(1, static_cast<std::int64_t>(line.size()) - 1)));
+          candidate.resize(
+              static_cast<std::size_t>(rng.between(1, static_cast<std::int64_t>(line.size()) - 1)));
           break;
         default: {  // trailing junk
           candidate.push_back(',');
@@ -268,13 +291,20 @@ struct Simulator::Impl {
     ++stats.lines;
     if (options.corruption_rate > 0 && rng.chance(options.corruption_rate)) {
       ++stats.corrupted;
-      if (corrupt(line)) ++stats.seconds_dropped;
+      if (corrupt(line))
+        ++stats.seconds_dropped;
       return;
     }
     switch (type) {
-      case EventType::kWatch: ++stats.watch; break;
-      case EventType::kRating: ++stats.rating; break;
-      case EventType::kRecommendation: ++stats.recommendation; break;
+      case EventType::kWatch:
+        ++stats.watch;
+        break;
+      case EventType::kRating:
+        ++stats.rating;
+        break;
+      case EventType::kRecommendation:
+        ++stats.recommendation;
+        break;
     }
   }
 
@@ -294,7 +324,11 @@ Simulator::Simulator(Simulator&&) noexcept = default;
 Simulator& Simulator::operator=(Simulator&&) noexcept = default;
 Simulator::~Simulator() = default;
 
-void Simulator::next(std::string& line) { impl_->next(line); }
-const SimulatorStats& Simulator::stats() const { return impl_->stats; }
+void Simulator::next(std::string& line) {
+  impl_->next(line);
+}
+const SimulatorStats& Simulator::stats() const {
+  return impl_->stats;
+}
 
 }  // namespace sluice::movies

@@ -3,22 +3,23 @@
 // and the quarantine record.
 #include "movies/event_encoder.h"
 
-#include <gtest/gtest.h>
-
-#include <string>
-#include <vector>
-
 #include "avro/binary.h"
 #include "avro/resolution.h"
 #include "movies/event_schemas.h"
 #include "movies/line_parser.h"
 #include "test_support.h"
 
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
 namespace sluice::movies {
 namespace {
 
 constexpr const char* kWatch = "2024-03-08T23:06:09,422004,GET /data/m/japanese+story+2003/49.mpg";
-constexpr const char* kRating = "2023-09-28T20:20:23,303668,GET /rate/how+to+train+your+dragon+2+2014=4";
+constexpr const char* kRating =
+    "2023-09-28T20:20:23,303668,GET /rate/how+to+train+your+dragon+2+2014=4";
 constexpr const char* kRecommendation =
     "2024-03-08T23:06:09.142093,665685,recommendation request 17645-team19.isri.cmu.edu:8082, "
     "status 200, result: dilwale+dulhania+le+jayenge+1995, the+godfather+1972, 44 ms";
@@ -64,7 +65,8 @@ TEST(EmbeddedSchemas, MatchTheShippedFiles) {
     ASSERT_TRUE(schemas.has_value()) << schemas.error().to_string();
     for (int t = 0; t < kEventTypeCount; ++t) {
       auto type = static_cast<EventType>(t);
-      EXPECT_EQ((*schemas)[type]->root().fullname, "sluice.movies." + std::string(record_name(type)));
+      EXPECT_EQ((*schemas)[type]->root().fullname,
+                "sluice.movies." + std::string(record_name(type)));
     }
   }
   EXPECT_EQ(quarantine_schema()->root().fullname, "sluice.movies.QuarantinedLine");
@@ -126,7 +128,8 @@ TEST(EventEncoder, EncodeAppendsToExistingBytes) {
   ASSERT_FALSE(encoder->encode(parser.parse(kWatch).event, both));
   ASSERT_FALSE(encoder->encode(parser.parse(kWatch).event, both));
   ASSERT_EQ(both.size(), 2 * one.size());
-  EXPECT_TRUE(std::equal(one.begin(), one.end(), both.begin() + static_cast<std::ptrdiff_t>(one.size())));
+  EXPECT_TRUE(
+      std::equal(one.begin(), one.end(), both.begin() + static_cast<std::ptrdiff_t>(one.size())));
 }
 
 // v2 data read with v1 schemas, and v1 data read with v2 schemas, through the avro
@@ -174,8 +177,8 @@ constexpr const char* kCmuRecommendation = R"({"type": "record", "name": "Recomm
   {"name": "responsetime", "type": "string"}]})";
 
 TEST(EventEncoder, UserSchemasMapByNormalisedNameWithLosslessConversions) {
-  auto encoder = EventEncoder::with_user_schemas(
-      {parse_schema(kCmuWatch), parse_schema(kCmuRecommendation)});
+  auto encoder =
+      EventEncoder::with_user_schemas({parse_schema(kCmuWatch), parse_schema(kCmuRecommendation)});
   ASSERT_TRUE(encoder.has_value()) << encoder.error().to_string();
   EXPECT_EQ(encoder->schema(EventType::kWatch)->root().name, "MovieWatch");
   // Ratings have no user schema: the built-in fallback.
@@ -302,8 +305,8 @@ TEST(QuarantineRecord, RoundTripsThroughTheAvroModule) {
   const ParseOutcome& bad = parser.parse(binary);
   ASSERT_EQ(bad.rejection.reason, Reason::kBadEncoding);
   datum.clear();
-  encode_quarantined(binary, bad.rejection, {.source = "movielog", .partition = 3, .offset = 99},
-                     5, datum);
+  encode_quarantined(binary, bad.rejection, {.source = "movielog", .partition = 3, .offset = 99}, 5,
+                     datum);
   avro::Value b = decode(schema, datum, arena);
   EXPECT_EQ(b.field("raw")->branch(), 1);
   EXPECT_EQ(b.field("raw")->as_string(), binary);

@@ -9,6 +9,12 @@
 // The documented difference: the reference turned '+' into ' ' in WATCH movie ids
 // only (not in ratings, not in recommendation lists); Sluice keeps the log's form
 // everywhere. The test applies the reference's rule to our events to compare.
+#include "avro/binary.h"
+#include "avro/json_codec.h"
+#include "movies/event_encoder.h"
+#include "movies/line_parser.h"
+#include "test_support.h"
+
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -18,12 +24,6 @@
 #include <string>
 #include <vector>
 
-#include "avro/binary.h"
-#include "avro/json_codec.h"
-#include "movies/event_encoder.h"
-#include "movies/line_parser.h"
-#include "test_support.h"
-
 namespace sluice::movies {
 namespace {
 
@@ -32,7 +32,8 @@ std::vector<std::string> read_lines(const std::filesystem::path& path) {
   std::istringstream in(testing::read_file(path));
   std::string line;
   while (std::getline(in, line)) {
-    if (!line.empty() && line.back() == '\r') line.pop_back();  // the CSV has CRLF ends
+    if (!line.empty() && line.back() == '\r')
+      line.pop_back();  // the CSV has CRLF ends
     lines.push_back(line);
   }
   return lines;
@@ -47,7 +48,8 @@ std::string log_entry(const std::string& row) {
     std::string out;
     for (std::size_t i = 0; i < field.size(); ++i) {
       out.push_back(field[i]);
-      if (field[i] == '"' && i + 1 < field.size() && field[i + 1] == '"') ++i;
+      if (field[i] == '"' && i + 1 < field.size() && field[i + 1] == '"')
+        ++i;
     }
     return out;
   }
@@ -114,9 +116,10 @@ TEST_F(GoldenTest, EveryRowParses) {
 
 TEST_F(GoldenTest, ReferenceSchemasReproduceTheGoldenRecordsAndBytes) {
   const auto dir = testing::shared_data() / "seed-schemas";
-  auto encoder = EventEncoder::with_user_schemas(
-      {load_schema(dir / "cmu-repo-movie_watch.avsc"), load_schema(dir / "cmu-repo-movie_rating.avsc"),
-       load_schema(dir / "cmu-repo-recommendation_request.avsc")});
+  auto encoder =
+      EventEncoder::with_user_schemas({load_schema(dir / "cmu-repo-movie_watch.avsc"),
+                                       load_schema(dir / "cmu-repo-movie_rating.avsc"),
+                                       load_schema(dir / "cmu-repo-recommendation_request.avsc")});
   ASSERT_TRUE(encoder.has_value()) << encoder.error().to_string();
 
   LineParser parser;
@@ -125,13 +128,14 @@ TEST_F(GoldenTest, ReferenceSchemasReproduceTheGoldenRecordsAndBytes) {
     const avro::Schema& schema = *encoder->schema(stream.type);
     std::vector<std::string> expected = read_lines(golden_path(stream, ".expected.jsonl"));
     std::string golden_bin = testing::read_file(golden_path(stream, ".bin"));
-    std::vector<std::uint8_t> ours;           // the log's movie ids
+    std::vector<std::uint8_t> ours;            // the log's movie ids
     std::vector<std::uint8_t> reference_rule;  // the reference's '+' -> ' ' for watches
     std::size_t n = 0;
     for (const std::string& entry : entries_) {
       const ParseOutcome& out = parser.parse(entry);
       ASSERT_TRUE(out.ok());
-      if (out.event.type != stream.type) continue;
+      if (out.event.type != stream.type)
+        continue;
       ASSERT_LT(n, expected.size()) << "more events than golden records";
       std::vector<std::uint8_t> datum;
       ASSERT_FALSE(encoder->encode(out.event, datum).has_value());
@@ -159,10 +163,9 @@ TEST_F(GoldenTest, ReferenceSchemasReproduceTheGoldenRecordsAndBytes) {
     }
     EXPECT_EQ(n, expected.size());
     // Byte for byte, once the reference's watch-id rule is applied.
-    EXPECT_TRUE(std::equal(reference_rule.begin(), reference_rule.end(), golden_bin.begin(),
-                           golden_bin.end(), [](std::uint8_t a, char b) {
-                             return a == static_cast<std::uint8_t>(b);
-                           }));
+    EXPECT_TRUE(std::equal(
+        reference_rule.begin(), reference_rule.end(), golden_bin.begin(), golden_bin.end(),
+        [](std::uint8_t a, char b) { return a == static_cast<std::uint8_t>(b); }));
     // Without it, only watches differ.
     EXPECT_EQ(ours == reference_rule, stream.type != EventType::kWatch);
   }
@@ -180,7 +183,8 @@ TEST_F(GoldenTest, BuiltinV1MatchesModuloTypeImprovements) {
     for (const std::string& entry : entries_) {
       const ParseOutcome& out = parser.parse(entry);
       ASSERT_TRUE(out.ok());
-      if (out.event.type != stream.type) continue;
+      if (out.event.type != stream.type)
+        continue;
       ASSERT_LT(n, expected.size());
       nlohmann::json g = nlohmann::json::parse(expected[n++]);
       std::vector<std::uint8_t> datum;

@@ -17,7 +17,8 @@ struct BadCase {
 
 TEST(LineParser, GoodWatchLine) {
   LineParser parser;
-  const ParseOutcome& out = parser.parse("2024-03-08T23:06:09,422004,GET /data/m/japanese+story+2003/49.mpg");
+  const ParseOutcome& out =
+      parser.parse("2024-03-08T23:06:09,422004,GET /data/m/japanese+story+2003/49.mpg");
   ASSERT_TRUE(out.ok()) << out.rejection.detail;
   EXPECT_EQ(out.event.type, EventType::kWatch);
   EXPECT_EQ(out.event.time_micros, 1709939169000000);
@@ -31,7 +32,8 @@ TEST(LineParser, GoodWatchLine) {
 
 TEST(LineParser, GoodRatingLine) {
   LineParser parser;
-  const ParseOutcome& out = parser.parse("2023-09-28T20:20:29,186590,GET /rate/home+among+strangers_+a+stranger+among+his+own+1974=5");
+  const ParseOutcome& out = parser.parse(
+      "2023-09-28T20:20:29,186590,GET /rate/home+among+strangers_+a+stranger+among+his+own+1974=5");
   ASSERT_TRUE(out.ok()) << out.rejection.detail;
   EXPECT_EQ(out.event.type, EventType::kRating);
   EXPECT_EQ(out.event.user_id, 186590);
@@ -78,12 +80,12 @@ TEST(LineParser, StatusZeroErrorTextWithColonsAndCommas) {
 
 TEST(LineParser, EmptyResultOnSuccessAndEmptyErrorOnFailure) {
   LineParser parser;
-  const ParseOutcome& ok = parser.parse(
-      "2024-03-08T23:06:09,17,recommendation request s:1, status 200, result: , 5 ms");
+  const ParseOutcome& ok =
+      parser.parse("2024-03-08T23:06:09,17,recommendation request s:1, status 200, result: , 5 ms");
   ASSERT_TRUE(ok.ok()) << ok.rejection.detail;
   EXPECT_TRUE(ok.event.recommendation.recommendations.empty());
-  const ParseOutcome& err = parser.parse(
-      "2024-03-08T23:06:09,17,recommendation request s:1, status 503, result: , 5 ms");
+  const ParseOutcome& err =
+      parser.parse("2024-03-08T23:06:09,17,recommendation request s:1, status 503, result: , 5 ms");
   ASSERT_TRUE(err.ok()) << err.rejection.detail;
   ASSERT_TRUE(err.event.recommendation.error.has_value());
   EXPECT_EQ(*err.event.recommendation.error, "");
@@ -92,8 +94,8 @@ TEST(LineParser, EmptyResultOnSuccessAndEmptyErrorOnFailure) {
 TEST(LineParser, UnusualMovieIdsAreValid) {
   LineParser parser;
   for (const char* id : {"the+good_+the+bad+and+the+ugly+1966", "c++", "ben-hur+1959",
-                         "to+live+and+die+in+l.a.+1985", "m*a*s*h", "schindler's+list",
-                         "untitled", "a=b", "amélie+2001"}) {
+                         "to+live+and+die+in+l.a.+1985", "m*a*s*h", "schindler's+list", "untitled",
+                         "a=b", "amélie+2001"}) {
     std::string line = std::string("2022-11-14T12:23:12,5,GET /data/m/") + id + "/3.mpg";
     const ParseOutcome& out = parser.parse(line);
     ASSERT_TRUE(out.ok()) << line << ": " << out.rejection.detail;
@@ -115,9 +117,11 @@ TEST(LineParser, WarningsEachBit) {
       {"2022-11-14T12:24:01.123456789,5,GET /data/m/x/1.mpg", kWarnFraction9, 123456},
       {"2022-11-14T12:24:01.1234,5,GET /data/m/x/1.mpg", kWarnOtherFraction, 123400},
       {"2022-11-14T12:24:01,5,GET /data/m/x/1.mpg\r", kWarnCrLf, 0},
-      {"movielog5,1,863752879,1666945403392,0,,\"b'2022-11-14T12:24:01,5,GET /data/m/x/1.mpg'\",[],,-1,61,-1",
+      {"movielog5,1,863752879,1666945403392,0,,\"b'2022-11-14T12:24:01,5,GET "
+       "/data/m/x/1.mpg'\",[],,-1,61,-1",
        kWarnKafkaDumpEnvelope, 0},
-      {"Recommendation,\"2022-11-14T12:24:01.5,5,recommendation request s:1, status 200, result: a, 3 ms\"",
+      {"Recommendation,\"2022-11-14T12:24:01.5,5,recommendation request s:1, status 200, result: "
+       "a, 3 ms\"",
        kWarnCsvExportRow | kWarnOtherFraction, 500000},
   };
   LineParser parser;
@@ -138,7 +142,8 @@ TEST(LineParser, KafkaDumpRowEscapes) {
   LineParser parser;
   // b'...' with \' and \x escapes; CSV-doubled quotes.
   const ParseOutcome& out = parser.parse(
-      "movielog5,0,1,2,0,,\"b'2022-10-28T04:23:23,44,GET /rate/schindler\\'s+list+\\xc3\\xa9\"\"=4'\",[],,-1,61,-1");
+      "movielog5,0,1,2,0,,\"b'2022-10-28T04:23:23,44,GET "
+      "/rate/schindler\\'s+list+\\xc3\\xa9\"\"=4'\",[],,-1,61,-1");
   ASSERT_TRUE(out.ok()) << out.rejection.detail;
   EXPECT_EQ(out.event.rating.movie_id, "schindler's+list+\xc3\xa9\"");
   EXPECT_EQ(out.event.warnings, kWarnKafkaDumpEnvelope);
@@ -148,12 +153,14 @@ TEST(LineParser, KafkaDumpRowEscapes) {
   ASSERT_TRUE(dq.ok()) << dq.rejection.detail;
   EXPECT_EQ(dq.event.rating.movie_id, "it's");
   // A dump row whose inner line is bad keeps the inner reason.
-  EXPECT_EQ(parser.parse("movielog5,1,863752881,1666945403394,0,,\"b'2022-10-28T04:23:23,-25611,GET "
-                         "/data/m/x/100.mpg'\",[],,-1,75,-1")
+  EXPECT_EQ(parser
+                .parse("movielog5,1,863752881,1666945403394,0,,\"b'2022-10-28T04:23:23,-25611,GET "
+                       "/data/m/x/100.mpg'\",[],,-1,75,-1")
                 .rejection.reason,
             Reason::kBadUserId);
   // An unterminated b'...' field.
-  EXPECT_EQ(parser.parse("movielog5,1,2,3,0,,\"b'2022-10-28T04:23:23,5,GET /data/m/x/1.mpg").rejection.reason,
+  EXPECT_EQ(parser.parse("movielog5,1,2,3,0,,\"b'2022-10-28T04:23:23,5,GET /data/m/x/1.mpg")
+                .rejection.reason,
             Reason::kUnknownFormat);
 }
 
@@ -165,13 +172,16 @@ TEST(LineParser, EveryReason) {
       {"2023-10-25T07:20:57,101577,", Reason::kUnknownFormat},
       {"2023-10-25T07:20:57.389,22699,rfrtr,rtrrtr,rtrer", Reason::kUnknownFormat},
       {"2023-10-25T07:20:57,3525,GET /drtrtpg,trter,trt", Reason::kUnknownFormat},
-      {"2022-11-14T12:23:27,83607,GZET /data/m/gone+with+the+wind+1939/83.mpg", Reason::kUnknownFormat},
+      {"2022-11-14T12:23:27,83607,GZET /data/m/gone+with+the+wind+1939/83.mpg",
+       Reason::kUnknownFormat},
       {"2022-11-14T12:23:27,83607,GET /data/m/gone+with+the+wind+1939", Reason::kUnknownFormat},
       {"2022-11-14T12:23:27,83607,GET /data/m/gone/83.mp", Reason::kUnknownFormat},
       {"2022-11-14T12:23:27,83607,GET /rate/gone+1939", Reason::kUnknownFormat},
       {"2022-11-14T12:23:27,1,recommendation request s:1 status 200", Reason::kUnknownFormat},
-      {"2022-11-14T12:23:27,1,recommendation request s:1, status 200 result: a, 5 ms", Reason::kBadStatus},
-      {"2022-11-14T12:23:27,1,recommendation request s:1, status 200, result: 5 ms", Reason::kUnknownFormat},
+      {"2022-11-14T12:23:27,1,recommendation request s:1, status 200 result: a, 5 ms",
+       Reason::kBadStatus},
+      {"2022-11-14T12:23:27,1,recommendation request s:1, status 200, result: 5 ms",
+       Reason::kUnknownFormat},
       {"no commas at all", Reason::kUnknownFormat},
       // bad_timestamp
       {"2022-1k0-28T04:23:23,90586,GET /data/m/x/155.mpg", Reason::kBadTimestamp},
@@ -202,8 +212,10 @@ TEST(LineParser, EveryReason) {
       {"2022-10-28T04:23:24,5,GET /data/m/the\tmatrix/69.mpg", Reason::kBadMovieId},
       {"2022-10-28T04:23:24,5,GET /rate/=4", Reason::kBadMovieId},
       {"2022-10-28T04:23:24,5,GET /rate/a/b=4", Reason::kBadMovieId},
-      {"2022-10-28T04:23:24,5,recommendation request s:1, status 200, result: a, b c, 5 ms", Reason::kBadMovieId},
-      {"2022-10-28T04:23:24,5,recommendation request s:1, status 200, result: a, , b, 5 ms", Reason::kBadMovieId},
+      {"2022-10-28T04:23:24,5,recommendation request s:1, status 200, result: a, b c, 5 ms",
+       Reason::kBadMovieId},
+      {"2022-10-28T04:23:24,5,recommendation request s:1, status 200, result: a, , b, 5 ms",
+       Reason::kBadMovieId},
       // bad_minute
       {"2022-10-28T04:23:24,5,GET /data/m/x/-1.mpg", Reason::kBadMinute},
       {"2022-10-28T04:23:24,5,GET /data/m/x/.mpg", Reason::kBadMinute},
@@ -217,24 +229,37 @@ TEST(LineParser, EveryReason) {
       {"2022-10-28T04:23:24,5,GET /rate/x=four", Reason::kBadRating},
       {"2022-10-28T04:23:24,5,GET /rate/x=4.5", Reason::kBadRating},
       // bad_status
-      {"2022-10-28T04:23:24,5,recommendation request s:1, status OK, result: a, 5 ms", Reason::kBadStatus},
-      {"2022-10-28T04:23:24,5,recommendation request s:1, status , result: a, 5 ms", Reason::kBadStatus},
-      {"2022-10-28T04:23:24,5,recommendation request s:1, status 2x0, result: a, 5 ms", Reason::kBadStatus},
+      {"2022-10-28T04:23:24,5,recommendation request s:1, status OK, result: a, 5 ms",
+       Reason::kBadStatus},
+      {"2022-10-28T04:23:24,5,recommendation request s:1, status , result: a, 5 ms",
+       Reason::kBadStatus},
+      {"2022-10-28T04:23:24,5,recommendation request s:1, status 2x0, result: a, 5 ms",
+       Reason::kBadStatus},
       // bad_response_time
-      {"2022-10-28T04:23:24,5,recommendation request s:1, status 200, result: a, b, fast ms", Reason::kBadResponseTime},
-      {"2022-10-28T04:23:24,5,recommendation request s:1, status 200, result: a, b, 12", Reason::kBadResponseTime},
-      {"2022-10-28T04:23:24,5,recommendation request s:1, status 200, result: a, b, 12 s", Reason::kBadResponseTime},
-      {"2022-10-28T04:23:24,5,recommendation request s:1, status 200, result: a, b, -3 ms", Reason::kBadResponseTime},
-      {"2022-10-28T04:23:24,5,recommendation request s:1, status 200, result: a, b, 3600001 ms", Reason::kBadResponseTime},
+      {"2022-10-28T04:23:24,5,recommendation request s:1, status 200, result: a, b, fast ms",
+       Reason::kBadResponseTime},
+      {"2022-10-28T04:23:24,5,recommendation request s:1, status 200, result: a, b, 12",
+       Reason::kBadResponseTime},
+      {"2022-10-28T04:23:24,5,recommendation request s:1, status 200, result: a, b, 12 s",
+       Reason::kBadResponseTime},
+      {"2022-10-28T04:23:24,5,recommendation request s:1, status 200, result: a, b, -3 ms",
+       Reason::kBadResponseTime},
+      {"2022-10-28T04:23:24,5,recommendation request s:1, status 200, result: a, b, 3600001 ms",
+       Reason::kBadResponseTime},
       // bad_server
-      {"2022-10-28T04:23:24,5,recommendation request , status 200, result: a, 5 ms", Reason::kBadServer},
-      {"2022-10-28T04:23:24,5,recommendation request my server, status 200, result: a, 5 ms", Reason::kBadServer},
-      {"2022-10-28T04:23:24,5,recommendation request a,b, status 200, result: a, 5 ms", Reason::kBadServer},
+      {"2022-10-28T04:23:24,5,recommendation request , status 200, result: a, 5 ms",
+       Reason::kBadServer},
+      {"2022-10-28T04:23:24,5,recommendation request my server, status 200, result: a, 5 ms",
+       Reason::kBadServer},
+      {"2022-10-28T04:23:24,5,recommendation request a,b, status 200, result: a, 5 ms",
+       Reason::kBadServer},
       // trailing_data
-      {"2023-10-25T07:20:57,135941,GET /data/m/interstellar+2014/134.mpg,rgrt", Reason::kTrailingData},
+      {"2023-10-25T07:20:57,135941,GET /data/m/interstellar+2014/134.mpg,rgrt",
+       Reason::kTrailingData},
       {"2023-10-25T07:20:57,135941,GET /data/m/interstellar+2014/134.mpgx", Reason::kTrailingData},
       {"2023-10-25T07:20:57,135941,GET /rate/interstellar+2014=4,grgr", Reason::kTrailingData},
-      {"2022-10-28T04:23:24,5,recommendation request s:1, status 200, result: a, b, 12 ms,junk", Reason::kTrailingData},
+      {"2022-10-28T04:23:24,5,recommendation request s:1, status 200, result: a, b, 12 ms,junk",
+       Reason::kTrailingData},
       // bad_encoding
       {"2022-10-28T04:23:24,5,GET /data/m/\xff\xfe/1.mpg", Reason::kBadEncoding},
       {"2022-10-28T04:23:24,5,GET /data/m/\xc3/1.mpg", Reason::kBadEncoding},
@@ -251,7 +276,8 @@ TEST(LineParser, EveryReason) {
   }
   // Every parse reason has a case (schema_conversion belongs to the encoder's tests).
   for (int r = 0; r < kReasonCount; ++r) {
-    if (static_cast<Reason>(r) == Reason::kSchemaConversion) continue;
+    if (static_cast<Reason>(r) == Reason::kSchemaConversion)
+      continue;
     EXPECT_TRUE(seen[static_cast<std::size_t>(r)]) << reason_name(static_cast<Reason>(r));
   }
 }
@@ -271,9 +297,10 @@ TEST(LineParser, RulesAreConfigurable) {
   EXPECT_EQ(strict.parse("2022-10-28T04:23:24,100,GET /data/m/x/11.mpg").rejection.reason,
             Reason::kBadMinute);
   EXPECT_TRUE(strict.parse("2022-10-28T04:23:24,100,GET /data/m/x/10.mpg").ok());
-  EXPECT_EQ(strict.parse("2022-10-28T04:23:24,5,recommendation request s:1, status 200, result: a, 51 ms")
-                .rejection.reason,
-            Reason::kBadResponseTime);
+  EXPECT_EQ(
+      strict.parse("2022-10-28T04:23:24,5,recommendation request s:1, status 200, result: a, 51 ms")
+          .rejection.reason,
+      Reason::kBadResponseTime);
   LineParser loose(ParseRules{.max_user_id = 10'000'000});
   EXPECT_TRUE(loose.parse("2022-10-28T04:23:24,5521777,GET /data/m/x/69.mpg").ok());
 }

@@ -1,6 +1,9 @@
 // Every line of every file in shared/data/movielog/ is classified (an event or a
 // rejection with a reason), and the known junk lines of the McGill files get the
 // right reasons.
+#include "movies/line_parser.h"
+#include "test_support.h"
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -8,9 +11,6 @@
 #include <optional>
 #include <string>
 #include <vector>
-
-#include "movies/line_parser.h"
-#include "test_support.h"
 
 namespace sluice::movies {
 namespace {
@@ -20,7 +20,8 @@ std::vector<std::string> split_lines(const std::string& data) {
   std::size_t start = 0;
   while (start < data.size()) {
     std::size_t nl = data.find('\n', start);
-    if (nl == std::string::npos) nl = data.size();
+    if (nl == std::string::npos)
+      nl = data.size();
     lines.push_back(data.substr(start, nl - start));
     start = nl + 1;
   }
@@ -60,7 +61,8 @@ void check_lines(const std::string& file, const std::vector<Expect>& expectation
 TEST(MovieLogFiles, EveryLineOfEveryFileIsClassified) {
   SLUICE_REQUIRE_SHARED_DATA();
   std::size_t files = 0;
-  for (const auto& entry : std::filesystem::directory_iterator(testing::shared_data() / "movielog")) {
+  for (const auto& entry :
+       std::filesystem::directory_iterator(testing::shared_data() / "movielog")) {
     ++files;
     std::vector<std::string> lines = file_lines(entry.path().filename().string());
     LineParser parser;
@@ -88,13 +90,13 @@ TEST(MovieLogFiles, McGillDumpA) {
   const std::uint32_t env = kWarnKafkaDumpEnvelope;
   check_lines("mcgill-2022-dump-a.csv",
               {{1, std::nullopt, env},
-               {2, Reason::kBadTimestamp},   // 2022-10-28T 04:23:23
-               {3, Reason::kBadUserId},      // -25611
+               {2, Reason::kBadTimestamp},  // 2022-10-28T 04:23:23
+               {3, Reason::kBadUserId},     // -25611
                {4, std::nullopt, env},
-               {6, Reason::kBadTimestamp},   // 2022-1k0-28
+               {6, Reason::kBadTimestamp},               // 2022-1k0-28
                {8, std::nullopt, env | kWarnFraction3},  // a recommendation request
-               {12, Reason::kBadUserId},     // 5521777 > 1,000,000
-               {13, Reason::kBadUserId},     // 24f162
+               {12, Reason::kBadUserId},                 // 5521777 > 1,000,000
+               {13, Reason::kBadUserId},                 // 24f162
                {14, std::nullopt, env}});
 }
 
@@ -110,15 +112,15 @@ TEST(McGillDumpB, AllEvents) {
 TEST(MovieLogFiles, McGillHistoryBadDates) {
   SLUICE_REQUIRE_SHARED_DATA();
   check_lines("mcgill-2023-history-bad-dates.csv",
-              {{1, Reason::kTrailingData},    // ...134.mpg,rgrt
+              {{1, Reason::kTrailingData},  // ...134.mpg,rgrt
                {2, Reason::kTrailingData},
                {3, Reason::kTrailingData},
-               {4, Reason::kUnknownFormat},   // 2023-10-25T07:20:57,29619 (cut)
+               {4, Reason::kUnknownFormat},  // 2023-10-25T07:20:57,29619 (cut)
                {5, std::nullopt},
-               {6, Reason::kUnknownFormat},   // cut after the user id
-               {9, Reason::kUnknownFormat},   // rfrtr,rtrrtr,rtrer
+               {6, Reason::kUnknownFormat},  // cut after the user id
+               {9, Reason::kUnknownFormat},  // rfrtr,rtrrtr,rtrer
                {10, std::nullopt},
-               {12, Reason::kUnknownFormat},  // GET /drtrtpg,trter,trt
+               {12, Reason::kUnknownFormat},    // GET /drtrtpg,trter,trt
                {13, Reason::kUnknownFormat}});  // ends with "101577,"
 }
 
@@ -151,13 +153,15 @@ TEST(MovieLogFiles, McGillStreamSample) {
   }
   EXPECT_GT(crlf, 0u) << "the sample has CRLF line ends";
   const std::map<std::string, Reason> expected = {
-      {"2022-11-14T12:23:27,83607,GZET /data/m/gone+with+the+wind+1939/83.mpg", Reason::kUnknownFormat},
+      {"2022-11-14T12:23:27,83607,GZET /data/m/gone+with+the+wind+1939/83.mpg",
+       Reason::kUnknownFormat},
       {"2022-11-1 4T12:23:14,199776,GET /data/m/interstellar+2014/74.mpg", Reason::kBadTimestamp},
       {"2022-11-14T1O2:23:16,494528,GET /data/m/the+avengers+2012/97.mpg", Reason::kBadTimestamp},
       {"2022-11-14T12: 23:28,674325,GET /data/m/the+snowman+1982/8.mpg", Reason::kBadTimestamp},
       {"2022-11-14T12 :23:32,426479,GET /data/m/the+rock+1996/35.mpg", Reason::kBadTimestamp},
       {"2022-e11-14T12:23:33,637196,GET /data/m/wreck-it+ralph+2012/6.mpg", Reason::kBadTimestamp},
-      {"2022-11-14T12:23:22,387336 ,GET /data/m/the+shawshank+redemption+1994/7.mpg", Reason::kBadUserId},
+      {"2022-11-14T12:23:22,387336 ,GET /data/m/the+shawshank+redemption+1994/7.mpg",
+       Reason::kBadUserId},
       {"2022-11-14T12:23:13,266453,GET /data/m/august+2011/ 88.mpg", Reason::kBadMinute},
       {"2022-11-14T12:23:30,176872,GET /data/m/four+weddings+and+a+fun eral+1994/66.mpg",
        Reason::kBadMovieId},

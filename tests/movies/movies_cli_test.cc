@@ -1,10 +1,10 @@
 // `sluice movies simulate | check | schemas` through the real binary.
+#include "test_support.h"
+
 #include <gtest/gtest.h>
 
 #include <cstdlib>
 #include <string>
-
-#include "test_support.h"
 
 namespace sluice::movies {
 namespace {
@@ -30,9 +30,8 @@ TEST(MoviesCli, SimulateIsDeterministicAndCheckCountsEveryLine) {
   EXPECT_NE(check.out.find("rejected "), std::string::npos) << check.out;
 
   // Without corruption every line is an event.
-  auto clean = run_command(sluice_binary() +
-                           " movies simulate --lines 3000 --seed 2 | " + sluice_binary() +
-                           " movies check -");
+  auto clean = run_command(sluice_binary() + " movies simulate --lines 3000 --seed 2 | " +
+                           sluice_binary() + " movies check -");
   ASSERT_EQ(clean.exit_code, 0) << clean.err;
   EXPECT_NE(clean.out.find("lines: 3000\n"), std::string::npos) << clean.out;
   EXPECT_EQ(clean.out.find("rejected "), std::string::npos) << clean.out;
@@ -60,18 +59,19 @@ namespace {
 // `--to kafka://`: each line one message keyed by its user id, read back with kcat (a
 // real client) from `sluice kafka mock`.
 TEST(MoviesCli, SimulateToKafkaProducesOneMessagePerLine) {
-  if (std::system("command -v kcat >/dev/null 2>&1") != 0) GTEST_SKIP() << "kcat not installed";
+  if (std::system("command -v kcat >/dev/null 2>&1") != 0)
+    GTEST_SKIP() << "kcat not installed";
   testing::TempDir dir;
   const std::string ready = (dir / "ready").string();
   const std::string pid = (dir / "pid").string();
   const std::string s = sluice_binary();
   std::string script =
-      "(" + s + " kafka mock --topic movielog --ready-file " + ready + " >/dev/null 2>&1 & echo $! > " +
-      pid + "); for i in $(seq 1 100); do [ -f " + ready + " ] && break; sleep 0.1; done; " +
-      "BS=$(cut -d= -f2 " + ready + "); " + s +
+      "(" + s + " kafka mock --topic movielog --ready-file " + ready +
+      " >/dev/null 2>&1 & echo $! > " + pid + "); for i in $(seq 1 100); do [ -f " + ready +
+      " ] && break; sleep 0.1; done; " + "BS=$(cut -d= -f2 " + ready + "); " + s +
       " movies simulate --lines 300 --seed 4 --to kafka://$BS/movielog 2>/dev/null && "
-      "timeout 60 kcat -C -b $BS -t movielog -e -q -f '%k|%s\\n'; rc=$?; kill $(cat " + pid +
-      "); exit $rc";
+      "timeout 60 kcat -C -b $BS -t movielog -e -q -f '%k|%s\\n'; rc=$?; kill $(cat " +
+      pid + "); exit $rc";
   testing::write_file(dir / "run.sh", script);
   auto r = run_command("bash " + (dir / "run.sh").string());
   ASSERT_EQ(r.exit_code, 0) << r.err;

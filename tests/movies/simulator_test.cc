@@ -2,14 +2,14 @@
 // corruption accounting is exact.
 #include "movies/simulator.h"
 
+#include "movies/line_parser.h"
+
 #include <gtest/gtest.h>
 
 #include <array>
 #include <set>
 #include <string>
 #include <vector>
-
-#include "movies/line_parser.h"
 
 namespace sluice::movies {
 namespace {
@@ -52,8 +52,10 @@ TEST(Simulator, UncorruptedLinesAreAllEvents) {
       const auto& r = out.event.recommendation;
       if (r.status == 200) {
         EXPECT_EQ(r.recommendations.size(), 20u) << line;
-        EXPECT_EQ(std::set<std::string_view>(r.recommendations.begin(), r.recommendations.end()).size(),
-                  20u) << "distinct ids: " << line;
+        EXPECT_EQ(
+            std::set<std::string_view>(r.recommendations.begin(), r.recommendations.end()).size(),
+            20u)
+            << "distinct ids: " << line;
         EXPECT_GE(r.response_time_ms, 25);
         EXPECT_LE(r.response_time_ms, 340);
       } else {

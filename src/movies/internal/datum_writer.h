@@ -22,8 +22,7 @@ inline constexpr std::size_t kMaxVarint = 10;
 
 class DatumWriter {
  public:
-  DatumWriter(std::vector<std::uint8_t>& out, std::size_t bound)
-      : out_(out), start_(out.size()) {
+  DatumWriter(std::vector<std::uint8_t>& out, std::size_t bound) : out_(out), start_(out.size()) {
     out_.resize(start_ + bound);
     p_ = out_.data() + start_;
   }
@@ -41,14 +40,15 @@ class DatumWriter {
   }
   void write_byte(std::uint8_t b) { *p_++ = b; }
   void write_raw(const void* data, std::size_t n) {
-    if (n != 0) std::memcpy(p_, data, n);
+    if (n != 0)
+      std::memcpy(p_, data, n);
     p_ += n;
   }
   void write_string(std::string_view s) {
     write_long(static_cast<std::int64_t>(s.size()));
     write_raw(s.data(), s.size());
   }
-  void write_float(float f) { write_raw(&f, 4); }    // little-endian hosts only
+  void write_float(float f) { write_raw(&f, 4); }  // little-endian hosts only
   void write_double(double d) { write_raw(&d, 8); }
 
   // Keeps what was written.

@@ -7,7 +7,9 @@
 
 namespace sluice::movies::internal {
 
-inline bool is_digit(char c) { return static_cast<unsigned char>(c - '0') < 10; }
+inline bool is_digit(char c) {
+  return static_cast<unsigned char>(c - '0') < 10;
+}
 
 // True when some byte has the high bit set (the line is not plain ASCII).
 inline bool has_high_byte(std::string_view s) {
@@ -41,13 +43,16 @@ inline std::size_t first_invalid_utf8(std::string_view s) {
     } else {
       return i;
     }
-    if (n - i < len) return i;
+    if (n - i < len)
+      return i;
     for (std::size_t k = 1; k < len; ++k) {
       unsigned char cc = p[i + k];
-      if ((cc & 0xC0) != 0x80) return i;
+      if ((cc & 0xC0) != 0x80)
+        return i;
       cp = (cp << 6) | (cc & 0x3F);
     }
-    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return i;
+    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+      return i;
     i += len;
   }
   return n;
