@@ -37,6 +37,8 @@ struct IngestOptions {
   std::string group = "sluice-ingest";
   int idle_exit_ms = 0;
   std::string topic_prefix;
+  std::size_t batch_lines = ingest::PipelineOptions{}.batch_lines;
+  int commit_interval_ms = ingest::PipelineOptions{}.commit_interval_ms;
   bool quiet = false;
 };
 
@@ -159,6 +161,8 @@ Result<int> run_ingest(const IngestOptions& o) {
 
   ingest::PipelineOptions po;
   po.rules.max_user_id = o.max_user_id;
+  po.batch_lines = o.batch_lines;
+  po.commit_interval_ms = o.commit_interval_ms;
   po.progress = o.quiet ? ingest::Progress::kOff : ingest::Progress::kAuto;
   SLUICE_ASSIGN_OR_RETURN(ingest::RunReport report,
                           ingest::run_pipeline(sources, *encoder, *sink, po));
@@ -256,6 +260,16 @@ void add_ingest_command(CLI::App& app, Registry& registry) {
   cmd->add_option("--idle-exit-ms", o->idle_exit_ms,
                   "--from kafka://: end the run once every partition is at its end and nothing "
                   "arrived for this long (0 = run until SIGINT/SIGTERM)")
+      ->capture_default_str();
+  cmd->add_option("--batch-lines", o->batch_lines,
+                  "Lines per batch: the unit that is parsed, written, made durable and (Kafka) "
+                  "committed together")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 20))
+      ->capture_default_str();
+  cmd->add_option("--commit-interval-ms", o->commit_interval_ms,
+                  "Kafka source: commit offsets at most this often (after the output is durable); "
+                  "0 = after every batch, so a crash repeats at most one batch")
+      ->check(CLI::Range(0, 3'600'000))
       ->capture_default_str();
   cmd->add_option("--topic-prefix", o->topic_prefix,
                   "--to kafka://: topic name prefix (topic = prefix + record name)");
