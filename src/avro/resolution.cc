@@ -547,6 +547,12 @@ class Compiler {
 
 // --- Decode ----------------------------------------------------------------------------
 
+#if defined(__OPTIMIZE__)
+#define SLUICE_HOT_INLINE [[gnu::always_inline]] inline
+#else
+#define SLUICE_HOT_INLINE [[gnu::noinline]]
+#endif
+
 class Decoder {
  public:
   Decoder(const ResolutionPlan::Impl& impl, BinaryReader& in, Arena& arena,
@@ -673,6 +679,7 @@ class Decoder {
   [[gnu::noinline]] bool decode_array(const Step& step, Value& out);
   [[gnu::noinline]] bool decode_map(const Step& step, Value& out);
   [[gnu::noinline]] bool decode_writer_union(const Step& step, Value& out);
+  SLUICE_HOT_INLINE bool decode_nullable_leaf(const Step& step, Value& out, bool& decoded);
   bool skip_collection(const Step& step, bool is_map);
 
   const ResolutionPlan::Impl& impl_;
@@ -792,57 +799,9 @@ inline bool Decoder::decode_inline(std::uint32_t index, Value& out) {
     case Op::kArray: return decode_array(step, out);
     case Op::kMap: return decode_map(step, out);
     case Op::kWriterUnion: {
-      // Fast path for the common nullable field: a canonical one-byte branch index
-      // whose branch is a leaf, decoded here without a call. Leaves do not nest, so
-      // skipping the union's depth step changes nothing when one more level is allowed;
-      // everything else (errors included) takes decode_writer_union.
-      if (p_ < end_ && depth_ < limits_.max_depth) [[likely]] {
-        const std::uint8_t byte = *p_;
-        const std::uint32_t index = byte >> 1;
-        if ((byte & 0x81) == 0 && index < step.b) {
-          const BranchEntry& e = impl_.branches[step.a + index];
-          if (e.error < 0) {
-            const Step& inner = impl_.steps[e.step];
-            bool handled = true;
-            ++p_;
-            switch (inner.op) {
-              case Op::kNull: out = Value::null(inner.reader); break;
-              case Op::kText: {
-                std::string_view v;
-                if (!read_text(v)) return false;
-                out = Value::text(inner.reader, v);
-                break;
-              }
-              case Op::kInt: {
-                std::int32_t v = 0;
-                if (!read_int(v)) return false;
-                out = Value::int32(inner.reader, v);
-                break;
-              }
-              case Op::kIntToLong: {
-                std::int32_t v = 0;
-                if (!read_int(v)) return false;
-                out = Value::int64(inner.reader, v);
-                break;
-              }
-              case Op::kLong: {
-                std::int64_t v = 0;
-                if (!read_long(v)) return false;
-                out = Value::int64(inner.reader, v);
-                break;
-              }
-              default:
-                --p_;
-                handled = false;
-            }
-            if (handled) {
-              if (e.reader_branch >= 0) out.in_branch(e.reader_branch);
-              return true;
-            }
-          }
-        }
-      }
-      return decode_writer_union(step, out);
+      bool decoded = false;
+      if (!decode_nullable_leaf(step, out, decoded)) return false;
+      return decoded || decode_writer_union(step, out);
     }
     case Op::kToBranch: {
       if (!decode(step.a, out)) return false;
@@ -852,6 +811,65 @@ inline bool Decoder::decode_inline(std::uint32_t index, Value& out) {
     default:
       return fail_at(p_, ErrorCode::kInternal, "invalid resolution step");
   }
+}
+
+// The kWriterUnion fast path, out of decode_inline so that unoptimised (sanitizer)
+// builds keep decode_inline's frame small: it is inlined into every recursive step,
+// and deep data must hit max_depth before the stack ends.
+// Sets `decoded` when the value was handled here; false only on a read error.
+bool Decoder::decode_nullable_leaf(const Step& step, Value& out, bool& decoded) {
+  // Fast path for the common nullable field: a canonical one-byte branch index
+  // whose branch is a leaf, decoded here without a call. Leaves do not nest, so
+  // skipping the union's depth step changes nothing when one more level is allowed;
+  // everything else (errors included) takes decode_writer_union.
+  if (p_ < end_ && depth_ < limits_.max_depth) [[likely]] {
+    const std::uint8_t byte = *p_;
+    const std::uint32_t index = byte >> 1;
+    if ((byte & 0x81) == 0 && index < step.b) {
+      const BranchEntry& e = impl_.branches[step.a + index];
+      if (e.error < 0) {
+        const Step& inner = impl_.steps[e.step];
+        bool handled = true;
+        ++p_;
+        switch (inner.op) {
+          case Op::kNull: out = Value::null(inner.reader); break;
+          case Op::kText: {
+            std::string_view v;
+            if (!read_text(v)) return false;
+            out = Value::text(inner.reader, v);
+            break;
+          }
+          case Op::kInt: {
+            std::int32_t v = 0;
+            if (!read_int(v)) return false;
+            out = Value::int32(inner.reader, v);
+            break;
+          }
+          case Op::kIntToLong: {
+            std::int32_t v = 0;
+            if (!read_int(v)) return false;
+            out = Value::int64(inner.reader, v);
+            break;
+          }
+          case Op::kLong: {
+            std::int64_t v = 0;
+            if (!read_long(v)) return false;
+            out = Value::int64(inner.reader, v);
+            break;
+          }
+          default:
+            --p_;
+            handled = false;
+        }
+        if (handled) {
+          if (e.reader_branch >= 0) out.in_branch(e.reader_branch);
+          decoded = true;
+          return true;
+        }
+      }
+    }
+  }
+  return true;
 }
 
 bool Decoder::decode_record(const Step& step, Value& out) {
