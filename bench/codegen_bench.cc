@@ -22,6 +22,7 @@
 
 #include "avro/arena.h"
 #include "avro/binary.h"
+#include "baselines.h"
 #include "bench_data.h"
 #include "checksum_util.h"
 #include "movie_watch.hpp"
@@ -37,7 +38,6 @@ using avro::Value;
 using Watch = ::gen::bench::watch::MovieWatch;
 using Wide = ::gen::bench::wide::value_wikimedia;
 
-constexpr std::size_t kEncodeChunk = 4096;
 
 // ---- The workload checksum (bench_data.h) over generated structs: the same sums as
 // checksum(Value) over the generic value of the same record.
@@ -82,11 +82,6 @@ std::uint64_t cs(const Wide& w) {
          cs(w.schema) + cs(w.server_name) + cs(w.server_script_path) + cs(w.server_url) +
          cs(w.timestamp) + cs(w.title) + cs(w.type) + cs(w.user) + cs(w.wiki) +
          cs(w.change_kind) + cs(w.tags) + cs(w.scores);
-}
-
-void set_counters(benchmark::State& state, const Workload& w) {
-  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * w.count));
-  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * w.data.size()));
 }
 
 // ---- Decode
@@ -140,43 +135,6 @@ void BM_GeneratedDecodeFresh(benchmark::State& state, WorkloadKind kind) {
   set_counters(state, w);
 }
 
-void BM_GenericDecode(benchmark::State& state, WorkloadKind kind) {
-  const Workload& w = workload(kind);
-  const avro::BinaryDecoder decoder(w.schema->root());
-  Arena arena;
-  for (auto _ : state) {
-    Stopwatch watch;
-    BinaryReader in(w.data);
-    std::uint64_t sum = 0;
-    for (std::size_t i = 0; i < w.count; ++i) {
-      if (i % kBatch == 0)
-        arena.reset();
-      auto v = decoder.decode(in, arena);
-      if (!v)
-        die("BinaryDecoder::decode: " + v.error().to_string());
-      sum += checksum(*v);
-    }
-    state.SetIterationTime(watch.seconds());
-    if (sum != w.checksum || !in.at_end())
-      die("generic decode: wrong checksum");
-  }
-  set_counters(state, w);
-}
-
-void BM_AvroCDecode(benchmark::State& state, WorkloadKind kind) {
-  const Workload& w = workload(kind);
-  for (auto _ : state) {
-    Stopwatch watch;
-    std::uint64_t sum = 0;
-    if (!w.c_peer->decode_all(w.data.data(), w.data.size(), w.count, &sum))
-      die("avro-c decode: " + w.c_peer->last_error());
-    state.SetIterationTime(watch.seconds());
-    if (sum != w.checksum)
-      die("avro-c decode: wrong checksum");
-  }
-  set_counters(state, w);
-}
-
 // ---- Encode
 
 template <class T>
@@ -208,61 +166,6 @@ void BM_GeneratedEncode(benchmark::State& state, WorkloadKind kind) {
   pass();  // untimed: the output buffer gets its capacity and pages
   for (auto _ : state)
     state.SetIterationTime(pass());
-  set_counters(state, w);
-}
-
-void BM_GenericEncode(benchmark::State& state, WorkloadKind kind) {
-  const Workload& w = workload(kind);
-  const avro::Node& root = w.schema->root();
-  avro::BinaryEncoder encoder(root);
-  Arena arena;
-  std::vector<Value> values(kEncodeChunk);
-  std::vector<std::uint8_t> out;
-  out.reserve(w.data.size());
-  auto pass = [&] {
-    out.clear();
-    encoder.clear();
-    BinaryReader in(w.data);
-    double seconds = 0;
-    for (std::size_t done = 0; done < w.count;) {
-      std::size_t n = std::min(kEncodeChunk, w.count - done);
-      arena.reset();
-      for (std::size_t i = 0; i < n; ++i) {
-        auto v = avro::decode_binary(root, in, arena);
-        if (!v)
-          die("decode_binary: " + v.error().to_string());
-        values[i] = *v;
-      }
-      Stopwatch watch;
-      for (std::size_t i = 0; i < n; ++i) {
-        if (auto st = encoder.append(values[i]); !st)
-          die("BinaryEncoder::append: " + st.error().to_string());
-      }
-      seconds += watch.seconds();
-      done += n;
-    }
-    out.assign(encoder.bytes().begin(), encoder.bytes().end());
-    if (out != w.data)
-      die("generic encode: output differs from the workload bytes");
-    return seconds;
-  };
-  pass();
-  for (auto _ : state)
-    state.SetIterationTime(pass());
-  set_counters(state, w);
-}
-
-void BM_AvroCEncode(benchmark::State& state, WorkloadKind kind) {
-  const Workload& w = workload(kind);
-  std::vector<std::uint8_t> out;
-  for (auto _ : state) {
-    double seconds = 0;
-    if (!w.c_peer->encode_all(w.data.data(), w.data.size(), w.count, kEncodeChunk, out, &seconds))
-      die("avro-c encode: " + w.c_peer->last_error());
-    state.SetIterationTime(seconds);
-    if (out != w.data)
-      die("avro-c encode: output differs from the workload bytes");
-  }
   set_counters(state, w);
 }
 
@@ -323,10 +226,10 @@ void register_all() {
     reg("GeneratedDecode", watch ? BM_GeneratedDecode<Watch> : BM_GeneratedDecode<Wide>);
     reg("GeneratedDecodeFresh",
         watch ? BM_GeneratedDecodeFresh<Watch> : BM_GeneratedDecodeFresh<Wide>);
-    reg("GenericDecode", BM_GenericDecode);
+    reg("GenericDecode", BM_SluiceDecode);
     reg("AvroCDecode", BM_AvroCDecode);
     reg("GeneratedEncode", watch ? BM_GeneratedEncode<Watch> : BM_GeneratedEncode<Wide>);
-    reg("GenericEncode", BM_GenericEncode);
+    reg("GenericEncode", BM_SluiceEncode);
     reg("AvroCEncode", BM_AvroCEncode);
   }
 }

@@ -16,6 +16,7 @@
 #include "avro/binary.h"
 #include "avro/codec.h"
 #include "avro/container.h"
+#include "baselines.h"
 #include "bench_common.h"
 
 #include <cstdlib>
@@ -247,13 +248,7 @@ void BM_ContainerValues(benchmark::State& state, WorkloadKind kind, Codec codec)
       avro::BinaryReader in(w.data);
       for (std::size_t done = 0; done < l.count;) {
         std::size_t n = std::min(kValueChunk, l.count - done);
-        arena.reset();
-        for (std::size_t i = 0; i < n; ++i) {
-          auto v = avro::decode_binary(root, in, arena);
-          if (!v)
-            die("decode_binary: " + v.error().to_string());
-          values[i] = *v;
-        }
+        decode_chunk(root, in, arena, values.data(), n);
         start.restart();
         for (std::size_t i = 0; i < n; ++i) {
           if (auto st = writer.append(values[i]); !st)
