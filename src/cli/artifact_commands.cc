@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "cli/command.h"
+#include "cli/registry_commands.h"
 #include "cli/io.h"
 #include "codegen/artifact.h"
 #include "codegen/artifact_sync.h"
@@ -58,11 +59,9 @@ Result<int> run_build(const BuildOptions& o) {
 }
 
 struct SyncOptions {
-  std::string registry;
+  RegistryConnection registry;
   std::string out;
-  std::string user;
   std::string prefix;
-  int timeout_ms = 30000;
 };
 
 // Every version of every subject (deleted ones excluded), as the registry serves it.
@@ -91,16 +90,12 @@ Result<std::vector<codegen::SubjectSnapshot>> take_snapshot(reg::Client& client,
 }
 
 Result<int> run_sync(const SyncOptions& o) {
-  reg::ClientOptions options;
-  options.url = o.registry;
-  options.basic_auth = o.user;
-  options.request_timeout = std::chrono::milliseconds(o.timeout_ms);
-  auto client = reg::Client::make(options);
-  if (!client) return fail(usage_error("--registry: " + client.error().to_string()));
+  auto client = connect_registry(o.registry);
+  if (!client) return fail(usage_error("--registry: " + client.error().message()));
   auto snapshot = take_snapshot(**client, o.prefix);
-  if (!snapshot) return fail(in_context(snapshot.error(), o.registry));
+  if (!snapshot) return fail(in_context(snapshot.error(), o.registry.url));
   SLUICE_ASSIGN_OR_RETURN(codegen::SyncReport report,
-                          codegen::sync_artifacts(*snapshot, o.out, o.registry));
+                          codegen::sync_artifacts(*snapshot, o.out, o.registry.url));
   std::string text;
   for (const auto& skipped : report.skipped) text += fmt::format("skipped {}\n", skipped);
   for (const auto& b : report.built) {
@@ -160,20 +155,10 @@ void add_artifact_commands(CLI::App& app, Registry& registry) {
         "-> artifact version, so a re-run with no registry change builds nothing and prints "
         "\"up to date\".",
         "sluice artifact sync --registry http://127.0.0.1:8081 --out artifact-repo");
-    cmd->add_option("--registry", o->registry,
-                    "Registry base URL (default: $SLUICE_REGISTRY_URL or http://127.0.0.1:8081)");
+    add_connection_options(cmd, o->registry, "--registry");
     cmd->add_option("--out", o->out, "Artifact repository folder (created if missing)")->required();
-    cmd->add_option("--user", o->user, "HTTP basic auth as user:password");
     cmd->add_option("--prefix", o->prefix, "Only subjects starting with this prefix");
-    cmd->add_option("--timeout-ms", o->timeout_ms, "Per-request timeout in milliseconds")
-        ->capture_default_str();
-    registry.set_runner(cmd, [o] {
-      if (o->registry.empty()) {
-        const char* env = std::getenv("SLUICE_REGISTRY_URL");
-        o->registry = env != nullptr && *env != '\0' ? env : "http://127.0.0.1:8081";
-      }
-      return run_sync(*o);
-    });
+    registry.set_runner(cmd, [o] { return run_sync(*o); });
   }
 }
 

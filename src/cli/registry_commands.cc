@@ -26,34 +26,21 @@
 #endif
 
 namespace sluice::cli {
-namespace {
-
-using nlohmann::json;
-namespace reg = sluice::registry;
-
-constexpr const char* kDefaultUrl = "http://127.0.0.1:8081";
 
 // --- connection options shared by every client command -------------------------------
 
-struct Connection {
-  std::string url;
-  std::string user;
-  std::string ca_file;
-  std::string cert_file;
-  std::string key_file;
-  bool insecure = false;
-  int timeout_ms = 30000;
-  int retries = 3;
-};
+namespace {
+constexpr const char* kDefaultUrl = "http://127.0.0.1:8081";
 
 std::string default_url() {
   const char* env = std::getenv("SLUICE_REGISTRY_URL");
   return env != nullptr && *env != '\0' ? std::string(env) : std::string(kDefaultUrl);
 }
+}  // namespace
 
-void add_connection_options(CLI::App* cmd, Connection& conn) {
+void add_connection_options(CLI::App* cmd, RegistryConnection& conn, const std::string& url_flag) {
   conn.url = default_url();
-  cmd->add_option("--url", conn.url,
+  cmd->add_option(url_flag, conn.url,
                   "Registry base URL(s), comma-separated; user:password@ allowed "
                   "(default: $SLUICE_REGISTRY_URL or http://127.0.0.1:8081)");
   cmd->add_option("--user", conn.user, "HTTP basic auth as user:password");
@@ -68,21 +55,27 @@ void add_connection_options(CLI::App* cmd, Connection& conn) {
       ->capture_default_str();
 }
 
-Result<std::shared_ptr<reg::Client>> connect(const Connection& conn) {
-  reg::ClientOptions options;
+Result<std::shared_ptr<registry::Client>> connect_registry(const RegistryConnection& conn) {
+  registry::ClientOptions options;
   options.url = conn.url;
   options.basic_auth = conn.user;
   options.ca_file = conn.ca_file;
   options.cert_file = conn.cert_file;
   options.key_file = conn.key_file;
-  options.verify = conn.insecure ? reg::TlsVerify::kNo : reg::TlsVerify::kYes;
+  options.verify = conn.insecure ? registry::TlsVerify::kNo : registry::TlsVerify::kYes;
   options.request_timeout = std::chrono::milliseconds(conn.timeout_ms);
   options.retries = conn.retries;
-  auto client = reg::Client::make(options);
+  auto client = registry::Client::make(options);
   if (!client)
     return fail(usage_error(client.error().to_string()));
   return client;
 }
+
+namespace {
+
+using nlohmann::json;
+namespace reg = sluice::registry;
+
 
 Status print_json(const json& j) {
   return write_stdout(j.dump(2, ' ', false, json::error_handler_t::replace) + "\n");
@@ -238,21 +231,21 @@ std::vector<std::pair<std::size_t, std::string_view>> lines_of(std::string_view 
 // --- options of each command -----------------------------------------------------
 
 struct RegisterOptions {
-  Connection conn;
+  RegistryConnection conn;
   std::string subject;
   SchemaArg schema;
   bool normalize = false;
 };
 
 struct LookupOptions {
-  Connection conn;
+  RegistryConnection conn;
   std::string subject;
   SchemaArg schema;
   bool deleted = false;
 };
 
 struct GetOptions {
-  Connection conn;
+  RegistryConnection conn;
   int id = 0;
   std::string subject;
   std::string version = "latest";
@@ -261,19 +254,19 @@ struct GetOptions {
 };
 
 struct SubjectsOptions {
-  Connection conn;
+  RegistryConnection conn;
   bool deleted = false;
   std::string prefix;
 };
 
 struct VersionsOptions {
-  Connection conn;
+  RegistryConnection conn;
   std::string subject;
   bool deleted = false;
 };
 
 struct CompatOptions {
-  Connection conn;
+  RegistryConnection conn;
   std::string subject;
   SchemaArg schema;
   std::string version = "latest";
@@ -281,7 +274,7 @@ struct CompatOptions {
 };
 
 struct ConfigOptions {
-  Connection conn;
+  RegistryConnection conn;
   std::string subject;
   std::string set;
   bool remove = false;
@@ -289,21 +282,21 @@ struct ConfigOptions {
 };
 
 struct ModeOptions {
-  Connection conn;
+  RegistryConnection conn;
   std::string subject;
   std::string set;
   bool force = false;
 };
 
 struct DeleteOptions {
-  Connection conn;
+  RegistryConnection conn;
   std::string subject;
   std::string version;
   bool permanent = false;
 };
 
 struct EncodeOptions {
-  Connection conn;
+  RegistryConnection conn;
   std::string topic;
   std::string schema;
   std::string input = "-";
@@ -312,7 +305,7 @@ struct EncodeOptions {
 };
 
 struct DecodeOptions {
-  Connection conn;
+  RegistryConnection conn;
   std::string reader;
   std::string input = "-";
   bool with_id = false;
@@ -321,7 +314,7 @@ struct DecodeOptions {
 // --- runners ------------------------------------------------------------------------
 
 Result<int> run_register(const RegisterOptions& o) {
-  SLUICE_ASSIGN_OR_RETURN(auto client, connect(o.conn));
+  SLUICE_ASSIGN_OR_RETURN(auto client, connect_registry(o.conn));
   SLUICE_ASSIGN_OR_RETURN(reg::RegistrySchema schema, load(o.schema));
   SLUICE_ASSIGN_OR_RETURN(
       reg::SchemaId id,
@@ -332,7 +325,7 @@ Result<int> run_register(const RegisterOptions& o) {
 }
 
 Result<int> run_lookup(const LookupOptions& o) {
-  SLUICE_ASSIGN_OR_RETURN(auto client, connect(o.conn));
+  SLUICE_ASSIGN_OR_RETURN(auto client, connect_registry(o.conn));
   SLUICE_ASSIGN_OR_RETURN(reg::RegistrySchema schema, load(o.schema));
   SLUICE_ASSIGN_OR_RETURN(
       reg::SubjectVersion sv,
@@ -346,7 +339,7 @@ Result<int> run_get(const GetOptions& o) {
   if ((o.id > 0) == !o.subject.empty()) {
     return fail(usage_error("give either --id or --subject (with --version)"));
   }
-  SLUICE_ASSIGN_OR_RETURN(auto client, connect(o.conn));
+  SLUICE_ASSIGN_OR_RETURN(auto client, connect_registry(o.conn));
   if (o.id > 0) {
     SLUICE_ASSIGN_OR_RETURN(reg::RegistrySchema s, client->get_schema(reg::SchemaId{o.id}));
     if (o.schema_only) {
@@ -372,7 +365,7 @@ Result<int> run_get(const GetOptions& o) {
 }
 
 Result<int> run_subjects(const SubjectsOptions& o) {
-  SLUICE_ASSIGN_OR_RETURN(auto client, connect(o.conn));
+  SLUICE_ASSIGN_OR_RETURN(auto client, connect_registry(o.conn));
   SLUICE_ASSIGN_OR_RETURN(auto subjects, client->get_subjects(o.deleted ? reg::IncludeDeleted::kYes
                                                                         : reg::IncludeDeleted::kNo,
                                                               o.prefix));
@@ -381,7 +374,7 @@ Result<int> run_subjects(const SubjectsOptions& o) {
 }
 
 Result<int> run_versions(const VersionsOptions& o) {
-  SLUICE_ASSIGN_OR_RETURN(auto client, connect(o.conn));
+  SLUICE_ASSIGN_OR_RETURN(auto client, connect_registry(o.conn));
   SLUICE_ASSIGN_OR_RETURN(auto versions,
                           client->get_versions(o.subject, o.deleted ? reg::IncludeDeleted::kYes
                                                                     : reg::IncludeDeleted::kNo));
@@ -391,7 +384,7 @@ Result<int> run_versions(const VersionsOptions& o) {
 
 Result<int> run_compat(const CompatOptions& o) {
   SLUICE_ASSIGN_OR_RETURN(int version, parse_version(o.version, true));
-  SLUICE_ASSIGN_OR_RETURN(auto client, connect(o.conn));
+  SLUICE_ASSIGN_OR_RETURN(auto client, connect_registry(o.conn));
   SLUICE_ASSIGN_OR_RETURN(reg::RegistrySchema schema, load(o.schema));
   SLUICE_ASSIGN_OR_RETURN(
       reg::CompatibilityResult r,
@@ -405,7 +398,7 @@ Result<int> run_compat(const CompatOptions& o) {
 }
 
 Result<int> run_config(const ConfigOptions& o) {
-  SLUICE_ASSIGN_OR_RETURN(auto client, connect(o.conn));
+  SLUICE_ASSIGN_OR_RETURN(auto client, connect_registry(o.conn));
   auto subject = optional_subject(o.subject);
   if (!o.set.empty() && o.remove)
     return fail(usage_error("--set and --delete exclude each other"));
@@ -428,7 +421,7 @@ Result<int> run_config(const ConfigOptions& o) {
 }
 
 Result<int> run_mode(const ModeOptions& o) {
-  SLUICE_ASSIGN_OR_RETURN(auto client, connect(o.conn));
+  SLUICE_ASSIGN_OR_RETURN(auto client, connect_registry(o.conn));
   auto subject = optional_subject(o.subject);
   std::string mode;
   if (!o.set.empty()) {
@@ -441,7 +434,7 @@ Result<int> run_mode(const ModeOptions& o) {
 }
 
 Result<int> run_delete(const DeleteOptions& o) {
-  SLUICE_ASSIGN_OR_RETURN(auto client, connect(o.conn));
+  SLUICE_ASSIGN_OR_RETURN(auto client, connect_registry(o.conn));
   auto permanent = o.permanent ? reg::Permanent::kYes : reg::Permanent::kNo;
   if (o.version.empty()) {
     SLUICE_ASSIGN_OR_RETURN(auto versions, client->delete_subject(o.subject, permanent));
@@ -456,7 +449,7 @@ Result<int> run_delete(const DeleteOptions& o) {
 
 Result<int> run_encode(const EncodeOptions& o) {
   SLUICE_ASSIGN_OR_RETURN(avro::SchemaPtr schema, load_schema(o.schema, "--schema"));
-  SLUICE_ASSIGN_OR_RETURN(auto client, connect(o.conn));
+  SLUICE_ASSIGN_OR_RETURN(auto client, connect_registry(o.conn));
   reg::SerializerOptions options;
   options.auto_register = o.no_register ? reg::AutoRegister::kNo : reg::AutoRegister::kYes;
   SLUICE_ASSIGN_OR_RETURN(reg::Serializer serializer,
@@ -486,7 +479,7 @@ Result<int> run_decode(const DecodeOptions& o) {
   if (!o.reader.empty()) {
     SLUICE_ASSIGN_OR_RETURN(reader, load_schema(o.reader, "--reader"));
   }
-  SLUICE_ASSIGN_OR_RETURN(auto client, connect(o.conn));
+  SLUICE_ASSIGN_OR_RETURN(auto client, connect_registry(o.conn));
   reg::Deserializer deserializer(client, reader);
   SLUICE_ASSIGN_OR_RETURN(std::string input, read_input(o.input));
   avro::Arena arena;
