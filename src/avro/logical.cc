@@ -4,6 +4,7 @@
 #include "avro/logical.h"
 
 #include "avro/internal/varint.h"
+#include "base/hex.h"
 
 #include <algorithm>
 #include <cstring>
@@ -369,15 +370,6 @@ Result<Value> from_decimal(const Node& node, const Decimal& decimal, Arena& aren
 // ---------------------------------------------------------------- Uuid
 
 Result<Uuid> Uuid::parse(std::string_view text) {
-  auto hex = [](char c) -> int {
-    if (c >= '0' && c <= '9')
-      return c - '0';
-    if (c >= 'a' && c <= 'f')
-      return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-      return c - 'A' + 10;
-    return -1;
-  };
   Uuid u;
   if (text.size() != 36)
     return invalid("not a UUID (8-4-4-4-12 hex): \"{}\"", text);
@@ -389,8 +381,8 @@ Result<Uuid> Uuid::parse(std::string_view text) {
       ++i;
       continue;
     }
-    int hi = hex(text[i]);
-    int lo = hex(text[i + 1]);
+    int hi = hex_digit_value(text[i]);
+    int lo = hex_digit_value(text[i + 1]);
     if (hi < 0 || lo < 0)
       return invalid("not a UUID (8-4-4-4-12 hex): \"{}\"", text);
     u.bytes[out++] = static_cast<std::uint8_t>(hi << 4 | lo);

@@ -3,6 +3,7 @@
 
 #include "avro/arena.h"
 #include "avro/json_codec.h"
+#include "base/hex.h"
 #include "cli/command.h"
 #include "cli/io.h"
 #include "registry/client.h"
@@ -185,22 +186,13 @@ std::string to_hex(std::span<const std::uint8_t> bytes) {
 }
 
 Result<std::vector<std::uint8_t>> from_hex(std::string_view text, std::size_t line) {
-  auto nibble = [](char c) -> int {
-    if (c >= '0' && c <= '9')
-      return c - '0';
-    if (c >= 'a' && c <= 'f')
-      return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-      return c - 'A' + 10;
-    return -1;
-  };
   std::vector<std::uint8_t> out;
   if (text.size() % 2 != 0) {
     return fail(Error(ErrorCode::kInvalidData, "odd number of hex digits").at_line(line));
   }
   for (std::size_t i = 0; i < text.size(); i += 2) {
-    int hi = nibble(text[i]);
-    int lo = nibble(text[i + 1]);
+    int hi = hex_digit_value(text[i]);
+    int lo = hex_digit_value(text[i + 1]);
     if (hi < 0 || lo < 0) {
       return fail(
           Error(ErrorCode::kInvalidData, fmt::format("not hex at column {}", i + 1)).at_line(line));

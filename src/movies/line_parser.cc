@@ -1,6 +1,7 @@
 #include "movies/line_parser.h"
 
 #include "movies/internal/text.h"
+#include "base/hex.h"
 
 #include <fmt/format.h>
 
@@ -172,17 +173,8 @@ bool unescape_bytes_repr(std::string_view s, char quote, std::string& out, std::
       case 'x': {
         if (i + 3 >= s.size())
           return false;
-        auto hex = [](char h) -> int {
-          if (h >= '0' && h <= '9')
-            return h - '0';
-          if (h >= 'a' && h <= 'f')
-            return h - 'a' + 10;
-          if (h >= 'A' && h <= 'F')
-            return h - 'A' + 10;
-          return -1;
-        };
-        int hi = hex(s[i + 2]);
-        int lo = hex(s[i + 3]);
+        int hi = hex_digit_value(s[i + 2]);
+        int lo = hex_digit_value(s[i + 3]);
         if (hi < 0 || lo < 0)
           return false;
         out.push_back(static_cast<char>(hi * 16 + lo));
