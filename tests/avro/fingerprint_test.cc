@@ -53,8 +53,8 @@ TEST(FingerprintTest, HexIsLowercase) {
 }
 
 TEST(FingerprintTest, Md5AndSha256MatchPythonHashlib) {
-  if (!std::filesystem::exists("/usr/bin/python3"))
-    GTEST_SKIP() << "no /usr/bin/python3";
+  ASSERT_TRUE(std::filesystem::exists("/usr/bin/python3"))
+      << "/usr/bin/python3 is missing (scripts/install-deps.sh)";
   const char* schemas[] = {
       R"("int")",
       R"({"type":"record","name":"R","namespace":"n","fields":[{"name":"a","type":"long"}]})",

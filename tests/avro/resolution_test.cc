@@ -424,7 +424,8 @@ std::string hex(const std::vector<std::uint8_t>& bytes) {
 
 TEST(ResolutionPythonTest, PythonAvroReadsTheSameBytesTheSameWay) {
   auto probe = testing::run_command("/usr/bin/python3 -c 'import avro.io'");
-  if (probe.exit_code != 0) GTEST_SKIP() << "python3-avro not installed: " << probe.err;
+  ASSERT_EQ(probe.exit_code, 0) << "python3-avro is missing (scripts/install-deps.sh): "
+                                << probe.err;
 
   std::vector<const Row*> compared;
   std::vector<Encoded> encoded;

@@ -47,10 +47,8 @@ fs::path ingest(const TempDir& dir, const fs::path& input, const std::string& co
 }
 
 TEST(IngestInterop, Python3AvroReadsEveryCodec) {
-  if (!fs::exists(shared_data() / "movielog"))
-    GTEST_SKIP() << "no shared data";
-  if (!fs::exists("/usr/bin/python3"))
-    GTEST_SKIP() << "no /usr/bin/python3";
+  SLUICE_REQUIRE_SHARED_DATA();
+  ASSERT_TRUE(fs::exists("/usr/bin/python3")) << "/usr/bin/python3 is missing (scripts/install-deps.sh)";
   TempDir dir;
   fs::path input = make_input(dir);
   fs::path script = fs::path(SLUICE_SOURCE_DIR) / "tests" / "ingest" / "read_with_python.py";
@@ -86,10 +84,9 @@ TEST(IngestInterop, Python3AvroReadsEveryCodec) {
 }
 
 TEST(IngestInterop, AvrocatReadsNullDeflateSnappy) {
-  if (!fs::exists(shared_data() / "movielog"))
-    GTEST_SKIP() << "no shared data";
-  if (run_command("command -v avrocat").exit_code != 0)
-    GTEST_SKIP() << "no avrocat (avro-bin)";
+  SLUICE_REQUIRE_SHARED_DATA();
+  ASSERT_EQ(run_command("command -v avrocat").exit_code, 0)
+      << "avrocat is missing (avro-bin; scripts/install-deps.sh)";
   TempDir dir;
   fs::path input = make_input(dir);
   for (std::string codec : {"null", "deflate", "snappy"}) {

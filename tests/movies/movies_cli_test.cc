@@ -59,8 +59,8 @@ namespace {
 // `--to kafka://`: each line one message keyed by its user id, read back with kcat (a
 // real client) from `sluice kafka mock`.
 TEST(MoviesCli, SimulateToKafkaProducesOneMessagePerLine) {
-  if (std::system("command -v kcat >/dev/null 2>&1") != 0)
-    GTEST_SKIP() << "kcat not installed";
+  ASSERT_EQ(std::system("command -v kcat >/dev/null 2>&1"), 0)
+      << "kcat is missing (scripts/install-deps.sh installs it)";
   testing::TempDir dir;
   const std::string ready = (dir / "ready").string();
   const std::string pid = (dir / "pid").string();
