@@ -17,7 +17,8 @@
 # >= 50,000 req/s with p99 < 5 ms; 3 >= 2,000/s; 4 < 100 ms.
 #
 # Environment: DURATION (10s), CONNECTIONS (64), WRK_THREADS (2), PRELOAD (1000),
-# STARTUP_SCHEMAS (10000), SUBJECTS_PER_THREAD (32, for run 3), SERVER_THREADS (passed to serve --threads when set).
+# STARTUP_SCHEMAS (10000), SUBJECTS_PER_THREAD (32, for run 3), SERVER_THREADS (passed to serve --threads when set; unset = the
+# server's default, one I/O thread per two hardware threads).
 # Needs wrk and /usr/bin/python3 (Debian packages; scripts/install-deps.sh).
 set -euo pipefail
 

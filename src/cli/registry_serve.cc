@@ -29,7 +29,7 @@ struct ServeOptions {
   std::string schema_type = "omit";
   std::size_t max_body_bytes = 16 << 20;
   std::string access_log;
-  int threads = 2;
+  int threads = 0;
   int shutdown_grace_ms = 10000;
 };
 
@@ -126,7 +126,10 @@ void add_registry_serve_command(CLI::App& registry_group, Registry& commands) {
       ->default_val(o->max_body_bytes);
   cmd->add_option("--access-log", o->access_log,
                   "write one JSON line per request to this file (\"-\" = stderr); off by default");
-  cmd->add_option("--threads", o->threads, "I/O threads")->default_val(o->threads);
+  cmd->add_option("--threads", o->threads,
+                  "I/O threads; 0 = one per two hardware threads, at least one (the default)")
+      ->default_val(o->threads)
+      ->check(CLI::NonNegativeNumber);
   cmd->add_option("--shutdown-grace-ms", o->shutdown_grace_ms,
                   "on SIGTERM, how long in-flight requests may take before the server exits")
       ->default_val(o->shutdown_grace_ms);

@@ -46,6 +46,10 @@ namespace ssl = asio::ssl;
 using tcp = asio::ip::tcp;
 using Clock = std::chrono::steady_clock;
 
+int default_io_threads() {
+  return std::max(1, static_cast<int>(std::thread::hardware_concurrency() / 2));
+}
+
 struct SessionBase {
   virtual ~SessionBase() = default;
   virtual void close_if_idle() = 0;
@@ -82,7 +86,7 @@ struct Server::Impl {
       : options(o),
         registry(r),
         api(r, o.api, auth),
-        iocs(make_iocs(std::max(1, o.threads))),
+        iocs(make_iocs(o.threads > 0 ? o.threads : default_io_threads())),
         ioc(*iocs[0]) {}
 
   static std::vector<std::unique_ptr<asio::io_context>> make_iocs(int n) {

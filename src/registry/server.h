@@ -31,12 +31,19 @@ struct ServerOptions {
   std::string tls_key;                     // PEM private key
   std::size_t max_body_bytes = 16 << 20;   // larger request bodies get 413
   std::string access_log;                  // "" off, "-" stderr, else a file (appended)
-  int threads = 2;
+  int threads = 0;                         // 0: default_io_threads()
   bool handle_signals = true;              // SIGTERM/SIGINT trigger a graceful stop
   std::chrono::milliseconds shutdown_grace{10000};
   std::chrono::seconds idle_timeout{60};   // keep-alive connections idle longer are closed
   ApiOptions api;
 };
+
+// The I/O thread count used when ServerOptions::threads is 0: one per two hardware
+// threads, at least one. A request is answered from memory in ~10 us of CPU, so one thread
+// serves tens of thousands of requests per second; leaving the other cores to the clients
+// on the same host and to the store's commit thread keeps tail latency low (on a 2-core
+// machine with the load generator beside it, two I/O threads doubled the p99).
+int default_io_threads();
 
 class Server {
  public:
