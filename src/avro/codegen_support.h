@@ -355,29 +355,18 @@ class Encoder {
   [[gnu::always_inline]] void write_int(std::int32_t value) { write_long(value); }
   [[gnu::always_inline]] void write_bool(bool value) {
     reserve(1);
-    std::uint8_t* p = p_;
-    *p = value ? 1 : 0;
-    p_ = p + 1;
+    p_ = put_bool(p_, value);
   }
   [[gnu::always_inline]] void write_float(float value) { write_raw(&value, 4); }
   [[gnu::always_inline]] void write_double(double value) { write_raw(&value, 8); }
   [[gnu::always_inline]] void write_raw(const void* data, std::size_t n) {
     reserve(n);
-    std::uint8_t* p = p_;
-    copy_bytes(p, data, n);
-    p_ = p + n;
+    p_ = put_raw(p_, data, n);
   }
   // The length and the bytes with one room check.
   [[gnu::always_inline]] void write_string(std::string_view s) {
     reserve(10 + s.size());
-    std::uint8_t* p = p_;
-    auto len = static_cast<std::uint64_t>(s.size()) << 1;  // zig-zag of a size
-    if (len < 0x80) [[likely]]
-      *p++ = static_cast<std::uint8_t>(len);  // lengths under 64: one byte, predictably
-    else
-      p = put_varint(p, static_cast<std::int64_t>(s.size()));
-    copy_bytes(p, s.data(), s.size());
-    p_ = p + s.size();
+    p_ = put_string(p_, s);
   }
   // A bytes value: a std::vector<std::uint8_t> or a view's span.
   void write_bytes(std::span<const std::uint8_t> b) {
@@ -386,30 +375,34 @@ class Encoder {
   // An enum index; fails when `value` is not one of the `symbols` enumerators.
   [[gnu::always_inline]] void write_enum(std::int32_t value, std::size_t symbols,
                                          const char* path) {
-    if (value < 0 || static_cast<std::size_t>(value) >= symbols) [[unlikely]]
-      throw_error(path, "enum value out of range");
-    write_long(value);
+    reserve(10);
+    p_ = put_enum(p_, value, symbols, path);
   }
 
-  void finish() {
-    out_.resize(static_cast<std::size_t>(p_ - out_.data()));
-    p_ = end_ = nullptr;
+  // ---- Runs of writes with one room check (what generated encoders use between
+  // nested records and collections):
+  //
+  //   std::uint8_t* at = out.room(10 + name.size() + 10);
+  //   at = Encoder::put_string(at, name);
+  //   at = Encoder::put_varint(at, count);
+  //   out.set_cursor(at);
+  //
+  // room(n) returns the write position with at least n bytes of room after it; the
+  // put_* functions write at a position (each needs room for what it writes: 10 bytes
+  // for a varint or enum, 10 + size for a string or bytes) and return the end;
+  // set_cursor() hands the end back before any other use of the encoder. The cursor
+  // is a local variable so that it stays in a register: written bytes may alias p_
+  // (std::uint8_t is a character type), which would reload it after every byte.
+  [[gnu::always_inline]] std::uint8_t* room(std::size_t n) {
+    reserve(n);
+    return p_;
   }
+  [[gnu::always_inline]] void set_cursor(std::uint8_t* at) { p_ = at; }
 
-  // Counts nesting of recursive records (see DepthGuard).
-  int depth = 0;
-
- private:
-  [[gnu::always_inline]] void reserve(std::size_t n) {
-    if (static_cast<std::size_t>(end_ - p_) < n) [[unlikely]]
-      grow(n);
-  }
-  // Writes a zig-zag varint at `p` (room for 10 bytes); returns its end. Works on a
-  // local pointer: a byte store may alias p_ (std::uint8_t is a character type), so
-  // writing through p_ itself would reload and store p_ around every byte. Values
-  // under 2^56 (8 bytes or fewer) are written without a branch per byte, as the
-  // Decoder reads them: the 7-bit groups are spread into bytes, the continuation bits
-  // set on all but the last, and 8 bytes stored of which `len` count.
+  // A zig-zag varint. Values under 2^56 (8 bytes or fewer) are written without a
+  // branch per byte, as the Decoder reads them: the 7-bit groups are spread into
+  // bytes, the continuation bits set on all but the last, and 8 bytes stored of which
+  // `len` count.
   [[gnu::always_inline]] static std::uint8_t* put_varint(std::uint8_t* p, std::int64_t value) {
     auto n = (static_cast<std::uint64_t>(value) << 1) ^ static_cast<std::uint64_t>(value >> 63);
     if (n < (std::uint64_t{1} << 56)) [[likely]] {
@@ -427,6 +420,54 @@ class Encoder {
     }
     *p++ = static_cast<std::uint8_t>(n);
     return p;
+  }
+  [[gnu::always_inline]] static std::uint8_t* put_bool(std::uint8_t* p, bool value) {
+    *p = value ? 1 : 0;
+    return p + 1;
+  }
+  [[gnu::always_inline]] static std::uint8_t* put_raw(std::uint8_t* p, const void* data,
+                                                      std::size_t n) {
+    copy_bytes(p, data, n);
+    return p + n;
+  }
+  [[gnu::always_inline]] static std::uint8_t* put_float(std::uint8_t* p, float value) {
+    return put_raw(p, &value, 4);  // little-endian hosts
+  }
+  [[gnu::always_inline]] static std::uint8_t* put_double(std::uint8_t* p, double value) {
+    return put_raw(p, &value, 8);
+  }
+  [[gnu::always_inline]] static std::uint8_t* put_string(std::uint8_t* p, std::string_view s) {
+    auto len = static_cast<std::uint64_t>(s.size()) << 1;  // zig-zag of a size
+    if (len < 0x80) [[likely]]
+      *p++ = static_cast<std::uint8_t>(len);  // lengths under 64: one byte, predictably
+    else
+      p = put_varint(p, static_cast<std::int64_t>(s.size()));
+    return put_raw(p, s.data(), s.size());
+  }
+  [[gnu::always_inline]] static std::uint8_t* put_bytes(std::uint8_t* p,
+                                                        std::span<const std::uint8_t> b) {
+    return put_string(p, std::string_view(reinterpret_cast<const char*>(b.data()), b.size()));
+  }
+  // Fails (throws) when `value` is not one of the `symbols` enumerators.
+  [[gnu::always_inline]] static std::uint8_t* put_enum(std::uint8_t* p, std::int32_t value,
+                                                       std::size_t symbols, const char* path) {
+    if (value < 0 || static_cast<std::size_t>(value) >= symbols) [[unlikely]]
+      throw_error(path, "enum value out of range");
+    return put_varint(p, value);
+  }
+
+  void finish() {
+    out_.resize(static_cast<std::size_t>(p_ - out_.data()));
+    p_ = end_ = nullptr;
+  }
+
+  // Counts nesting of recursive records (see DepthGuard).
+  int depth = 0;
+
+ private:
+  [[gnu::always_inline]] void reserve(std::size_t n) {
+    if (static_cast<std::size_t>(end_ - p_) < n) [[unlikely]]
+      grow(n);
   }
   [[gnu::noinline]] void grow(std::size_t n);
 
