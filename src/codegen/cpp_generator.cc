@@ -1161,13 +1161,119 @@ class Generator {
     view_ = false;
   }
 
+  // A value written with the Encoder's put_* functions inside a run of writes that
+  // share one room check: the bound on its bytes (an expression) and its statements
+  // (assigning the cursor `at`).
+  struct Put {
+    std::string bound;
+    std::vector<std::string> lines;
+  };
+
+  // The Put for the value `rv` of `n`, or nullopt for what is written through the
+  // encoder itself: records, collections, unions other than optionals, and logical
+  // types with helpers of their own (decimals, string uuids, durations).
+  std::optional<Put> simple_put(const Node& n, const std::string& rv,
+                                const std::string& path) const {
+    const std::string e = std::string(kGen) + "Encoder::";
+    auto one = [](std::string bound, std::string statement) {
+      return Put{std::move(bound), {std::move(statement)}};
+    };
+    switch (n.type) {
+      case Type::kNull:
+        return Put{"0", {}};
+      case Type::kBoolean:
+        return one("1", fmt::format("at = {}put_bool(at, {});", e, rv));
+      case Type::kInt:
+      case Type::kLong: {
+        std::string v = rv;
+        if (n.logical == LogicalType::kDate)
+          v = fmt::format("{}date_days({}, {})", kGen, rv, quote(path));
+        else if (n.logical == LogicalType::kTimeMillis || n.logical == LogicalType::kTimeMicros)
+          v = rv + ".count()";
+        else if (n.logical != LogicalType::kNone)
+          v = rv + ".time_since_epoch().count()";
+        return one("10", fmt::format("at = {}put_varint(at, {});", e, v));
+      }
+      case Type::kFloat:
+        return one("4", fmt::format("at = {}put_float(at, {});", e, rv));
+      case Type::kDouble:
+        return one("8", fmt::format("at = {}put_double(at, {});", e, rv));
+      case Type::kString:
+      case Type::kBytes:
+        if (n.logical != LogicalType::kNone)
+          return std::nullopt;
+        return one(fmt::format("(10 + {}.size())", rv),
+                   fmt::format("at = {}put_{}(at, {});", e,
+                               n.type == Type::kString ? "string" : "bytes", rv));
+      case Type::kFixed:
+        if (n.logical == LogicalType::kUuid)
+          return one("16", fmt::format("at = {}put_raw(at, {}.bytes.data(), 16);", e, rv));
+        if (n.logical != LogicalType::kNone)
+          return std::nullopt;
+        return one(fmt::format("{}", n.fixed_size),
+                   fmt::format("at = {}put_raw(at, {}.data(), {});", e, rv, n.fixed_size));
+      case Type::kEnum:
+        return one("10", fmt::format("at = {}put_enum(at, static_cast<std::int32_t>({}), {}, {});",
+                                     e, rv, n.symbols.size(), quote(path)));
+      case Type::kUnion: {
+        int vi = optional_branch(n);
+        if (vi < 0)
+          return std::nullopt;
+        std::optional<Put> inner = simple_put(*n.branches[vi], "(*" + rv + ")", path);
+        if (!inner)
+          return std::nullopt;
+        Put put{fmt::format("(10 + ({} ? {} : std::size_t{{0}}))", rv, inner->bound), {}};
+        put.lines.push_back(fmt::format("if ({}) {{", rv));
+        put.lines.push_back(fmt::format("  at = {}put_varint(at, {});", e, vi));
+        for (const std::string& l : inner->lines)
+          put.lines.push_back("  " + l);
+        put.lines.push_back("} else {");
+        put.lines.push_back(fmt::format("  at = {}put_varint(at, {});", e, 1 - vi));
+        put.lines.push_back("}");
+        return put;
+      }
+      default:
+        return std::nullopt;
+    }
+  }
+
   // The statements of a record's encode_avro (of the record, or of its view when
-  // view_ is set) and the closing brace.
+  // view_ is set) and the closing brace. Consecutive fields that simple_put covers
+  // are written as one run: one room check, then a cursor in a register.
   void emit_encode_body(const Node& node) {
     const Named& n = named_.at(node.fullname);
-    for (std::size_t i = 0; i < node.fields.size(); ++i)
-      encode(*node.fields[i].type, "this->" + n.fields[i], node.fullname + "." + node.fields[i].name,
-             n, false, 1);
+    std::vector<Put> run;
+    auto flush = [&] {
+      std::vector<std::string> bounds;
+      bool any = false;
+      for (const Put& put : run) {
+        any = any || !put.lines.empty();
+        bounds.push_back(put.bound);
+      }
+      if (any) {
+        line(1, "{");
+        line(2, "std::uint8_t* at = out.room(");  // one bound per field, summed
+        for (std::size_t i = 0; i < bounds.size(); ++i)
+          line(4, bounds[i] + (i + 1 < bounds.size() ? " +" : ");"));
+        for (const Put& put : run)
+          for (const std::string& l : put.lines)
+            line(2, l);
+        line(2, "out.set_cursor(at);");
+        line(1, "}");
+      }
+      run.clear();
+    };
+    for (std::size_t i = 0; i < node.fields.size(); ++i) {
+      std::string rv = "this->" + n.fields[i];
+      std::string path = node.fullname + "." + node.fields[i].name;
+      if (std::optional<Put> put = simple_put(*node.fields[i].type, rv, path)) {
+        run.push_back(*std::move(put));
+        continue;
+      }
+      flush();
+      encode(*node.fields[i].type, rv, path, n, false, 1);
+    }
+    flush();
     if (node.fields.empty())
       line(1, "static_cast<void>(out);");
     out_ += "}\n\n";
