@@ -7,10 +7,12 @@
 //   SLUICE_BENCH_RECORDS=100000 build/bench/codegen_bench
 //
 // Decode: every record of the workload is decoded and every field touched by the
-// workload checksum (generated: into one reused struct; generic: BinaryDecoder into
-// an arena; avro-c: avro_value_read into one reused generic value). The checksum must
-// equal the workload's. Encode: chunks of records are materialised untimed (structs
-// or generic values), then encoded timed; the output must equal the workload bytes.
+// workload checksum (generated: into one reused struct, or into one reused AvroView
+// whose strings point into the input; generic: BinaryDecoder into an arena, strings
+// pointing into the input; avro-c: avro_value_read into one reused generic value). The
+// checksum must equal the workload's. Encode: chunks of records are materialised
+// untimed (structs, views or generic values), then encoded timed; the output must
+// equal the workload bytes.
 // The headers come from bench/schemas/*.avsc, generated at build time.
 #include <benchmark/benchmark.h>
 
@@ -18,6 +20,8 @@
 #include <cstdio>
 #include <map>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "avro/arena.h"
@@ -42,15 +46,22 @@ using Wide = ::gen::bench::wide::value_wikimedia;
 // ---- The workload checksum (bench_data.h) over generated structs: the same sums as
 // checksum(Value) over the generic value of the same record.
 
-std::uint64_t cs(const std::string& s) { return text_sum(s.data(), s.size()); }
+std::uint64_t cs(std::string_view s) { return text_sum(s.data(), s.size()); }
 std::uint64_t cs(bool b) { return b ? 1 : 0; }
 std::uint64_t cs(std::int32_t v) { return static_cast<std::uint64_t>(static_cast<std::int64_t>(v)); }
 std::uint64_t cs(std::int64_t v) { return static_cast<std::uint64_t>(v); }
 std::uint64_t cs(double d) { return double_bits(d); }
 std::uint64_t cs(::gen::bench::wide::ChangeKind k) { return static_cast<std::uint64_t>(k); }
-std::uint64_t cs(const ::gen::bench::wide::Length& r);
-std::uint64_t cs(const ::gen::bench::wide::Revision& r);
-std::uint64_t cs(const ::gen::bench::wide::Meta& m);
+template <class R>
+std::uint64_t cs_new_old(const R& r);
+template <class M>
+std::uint64_t cs_meta(const M& m);
+std::uint64_t cs(const ::gen::bench::wide::Length& r) { return cs_new_old(r); }
+std::uint64_t cs(const ::gen::bench::wide::Length::AvroView& r) { return cs_new_old(r); }
+std::uint64_t cs(const ::gen::bench::wide::Revision& r) { return cs_new_old(r); }
+std::uint64_t cs(const ::gen::bench::wide::Revision::AvroView& r) { return cs_new_old(r); }
+std::uint64_t cs(const ::gen::bench::wide::Meta& m) { return cs_meta(m); }
+std::uint64_t cs(const ::gen::bench::wide::Meta::AvroView& m) { return cs_meta(m); }
 template <class T>
 std::uint64_t cs(const std::optional<T>& o) {
   return o ? 1 + cs(*o) : 0;  // branch 1 counts 1; null (branch 0) counts 0
@@ -62,35 +73,58 @@ std::uint64_t cs(const std::vector<T>& v) {
     sum += cs(x);
   return sum;
 }
-template <class T>
-std::uint64_t cs(const std::map<std::string, T>& m) {
+// A map, or a view's vector of (key, value) pairs.
+template <class Entries>
+std::uint64_t cs_entries(const Entries& m) {
   std::uint64_t sum = m.size();
   for (const auto& [k, x] : m)
     sum += cs(k) + cs(x);
   return sum;
 }
-std::uint64_t cs(const ::gen::bench::wide::Length& r) { return cs(r.new_) + cs(r.old); }
-std::uint64_t cs(const ::gen::bench::wide::Revision& r) { return cs(r.new_) + cs(r.old); }
-std::uint64_t cs(const ::gen::bench::wide::Meta& m) {
+template <class T>
+std::uint64_t cs(const std::map<std::string, T>& m) {
+  return cs_entries(m);
+}
+template <class T>
+std::uint64_t cs(const std::vector<std::pair<std::string_view, T>>& m) {
+  return cs_entries(m);
+}
+// The same sums over a record and over its AvroView (the same member names).
+template <class R>
+std::uint64_t cs_new_old(const R& r) {
+  return cs(r.new_) + cs(r.old);
+}
+template <class M>
+std::uint64_t cs_meta(const M& m) {
   return cs(m.domain) + cs(m.dt) + cs(m.id) + cs(m.offset) + cs(m.partition) +
          cs(m.request_id) + cs(m.stream) + cs(m.topic) + cs(m.uri);
 }
-std::uint64_t cs(const Watch& w) { return cs(w.time) + cs(w.userId) + cs(w.movieId) + cs(w.minute); }
-std::uint64_t cs(const Wide& w) {
+template <class W>
+std::uint64_t cs_watch(const W& w) {
+  return cs(w.time) + cs(w.userId) + cs(w.movieId) + cs(w.minute);
+}
+template <class W>
+std::uint64_t cs_wide(const W& w) {
   return cs(w.bot) + cs(w.comment) + cs(w.id) + cs(w.length) + cs(w.meta) + cs(w.minor) +
          cs(w.namespace_) + cs(w.parsedcomment) + cs(w.patrolled) + cs(w.revision) +
          cs(w.schema) + cs(w.server_name) + cs(w.server_script_path) + cs(w.server_url) +
          cs(w.timestamp) + cs(w.title) + cs(w.type) + cs(w.user) + cs(w.wiki) +
          cs(w.change_kind) + cs(w.tags) + cs(w.scores);
 }
+std::uint64_t cs(const Watch& w) { return cs_watch(w); }
+std::uint64_t cs(const Watch::AvroView& w) { return cs_watch(w); }
+std::uint64_t cs(const Wide& w) { return cs_wide(w); }
+std::uint64_t cs(const Wide::AvroView& w) { return cs_wide(w); }
 
 // ---- Decode
 
-// Into one reused struct (strings and vectors keep their capacity).
-template <class T>
+// Into one reused struct (strings and vectors keep their capacity), or with
+// View = T::AvroView into one reused view (strings point into the input, as the
+// generic decoder's values do).
+template <class T, class View = T>
 void BM_GeneratedDecode(benchmark::State& state, WorkloadKind kind) {
   const Workload& w = workload(kind);
-  T record;
+  View record;
   for (auto _ : state) {
     Stopwatch watch;
     std::uint64_t sum = 0;
@@ -137,10 +171,12 @@ void BM_GeneratedDecodeFresh(benchmark::State& state, WorkloadKind kind) {
 
 // ---- Encode
 
-template <class T>
+// From structs, or with Item = T::AvroView from views whose strings point into the
+// input (as the generic values' strings do).
+template <class T, class Item = T>
 void BM_GeneratedEncode(benchmark::State& state, WorkloadKind kind) {
   const Workload& w = workload(kind);
-  std::vector<T> records(kEncodeChunk);
+  std::vector<Item> records(kEncodeChunk);
   std::vector<std::uint8_t> out;
   out.reserve(w.data.size());
   auto pass = [&] {
@@ -149,6 +185,12 @@ void BM_GeneratedEncode(benchmark::State& state, WorkloadKind kind) {
     double seconds = 0;
     for (std::size_t done = 0; done < w.count;) {
       std::size_t n = std::min(kEncodeChunk, w.count - done);
+      // Fresh objects per chunk, as the generic side decodes each chunk into a reset
+      // arena: decoding over the previous chunk's structs would leave their strings
+      // wherever earlier records had them allocated, and the timed encode would then
+      // measure how scattered the heap is rather than the encoder.
+      records.clear();
+      records.resize(n);
       for (std::size_t i = 0; i < n; ++i)
         T::decode_avro(in, records[i]);
       Stopwatch watch;
@@ -187,10 +229,14 @@ class RatioTable : public benchmark::ConsoleReporter {
     for (const char* w : {"Watch", "Wide"}) {
       row(w, "decode vs generic", "GeneratedDecode", "GenericDecode");
       row(w, "decode vs avro-c", "GeneratedDecode", "AvroCDecode");
+      row(w, "view decode vs generic", "GeneratedDecodeView", "GenericDecode");
+      row(w, "view decode vs avro-c", "GeneratedDecodeView", "AvroCDecode");
       row(w, "fresh-struct decode vs generic", "GeneratedDecodeFresh", "GenericDecode");
       row(w, "fresh-struct decode vs avro-c", "GeneratedDecodeFresh", "AvroCDecode");
       row(w, "encode vs generic", "GeneratedEncode", "GenericEncode");
       row(w, "encode vs avro-c", "GeneratedEncode", "AvroCEncode");
+      row(w, "view encode vs generic", "GeneratedEncodeView", "GenericEncode");
+      row(w, "view encode vs avro-c", "GeneratedEncodeView", "AvroCEncode");
     }
   }
 
@@ -224,11 +270,15 @@ void register_all() {
     };
     bool watch = kind == WorkloadKind::kWatch;
     reg("GeneratedDecode", watch ? BM_GeneratedDecode<Watch> : BM_GeneratedDecode<Wide>);
+    reg("GeneratedDecodeView", watch ? BM_GeneratedDecode<Watch, Watch::AvroView>
+                                     : BM_GeneratedDecode<Wide, Wide::AvroView>);
     reg("GeneratedDecodeFresh",
         watch ? BM_GeneratedDecodeFresh<Watch> : BM_GeneratedDecodeFresh<Wide>);
     reg("GenericDecode", BM_SluiceDecode);
     reg("AvroCDecode", BM_AvroCDecode);
     reg("GeneratedEncode", watch ? BM_GeneratedEncode<Watch> : BM_GeneratedEncode<Wide>);
+    reg("GeneratedEncodeView", watch ? BM_GeneratedEncode<Watch, Watch::AvroView>
+                                     : BM_GeneratedEncode<Wide, Wide::AvroView>);
     reg("GenericEncode", BM_SluiceEncode);
     reg("AvroCEncode", BM_AvroCEncode);
   }

@@ -55,6 +55,20 @@ void Decoder::fail_count(const char* path, std::uint64_t count) const {
 }
 
 std::int64_t Decoder::read_long_slow(const char* path) {
+  if (end_ - p_ >= 10) {
+    // No bounds check per byte: ten bytes are there, and a longer varint is an error.
+    std::uint64_t result = 0;
+    for (int i = 0; i < 10; ++i) {
+      std::uint64_t b = p_[i];
+      result |= (b & 0x7F) << (7 * i);
+      if (b < 0x80) {
+        p_ += i + 1;
+        return static_cast<std::int64_t>(result >> 1) ^ -static_cast<std::int64_t>(result & 1);
+      }
+    }
+    p_ += 10;  // the offset the byte-by-byte loop below reports
+    fail(path, "varint longer than 10 bytes");
+  }
   std::uint64_t result = 0;
   int shift = 0;
   while (p_ < end_) {
@@ -70,10 +84,17 @@ std::int64_t Decoder::read_long_slow(const char* path) {
 }
 
 void Encoder::grow(std::size_t n) {
-  // Doubles what this encoder wrote, not the whole vector: resize() zero-fills, and an
-  // encoder appending to a large buffer must not fill a copy of it each time.
+  // resize() zero-fills what it adds, so the step is bounded: twice what this encoder
+  // wrote while that is small (few regrowths for one record), then 64 KiB at a time (a
+  // long run of records zero-fills about what it writes, plus at most one step).
+  // Within the capacity nothing is reallocated; past it the capacity doubles, so a
+  // buffer shared by many encoders is not copied once per encoder.
+  constexpr std::size_t kMaxStep = 64 * 1024;
   auto used = static_cast<std::size_t>(p_ - out_.data());
-  std::size_t want = std::max({used + n, used + 2 * (used - base_), used + 128});
+  std::size_t step = std::min(std::max<std::size_t>(2 * (used - base_), 128), kMaxStep);
+  std::size_t want = used + std::max(n, step);
+  if (want > out_.capacity())
+    out_.reserve(std::max(want, 2 * out_.capacity()));
   out_.resize(want);
   p_ = out_.data() + used;
   end_ = out_.data() + out_.size();

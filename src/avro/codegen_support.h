@@ -5,7 +5,9 @@
 //     whose message names the field path and byte offset);
 //   - Box<T>, a value-semantics heap box that breaks recursive types;
 //   - Decoder / Encoder, the bounds-checked cursor and the appender that generated
-//     straight-line encode/decode code calls for each primitive;
+//     straight-line encode/decode code calls for each primitive (their hot paths are
+//     forced inline and read/write varints of up to 8 bytes without a branch per byte);
+//   - MapOverwrite, which decodes a map over a reused one keeping its nodes;
 //   - the slow paths: parsing the embedded schema once, reading data written with
 //     another schema through a cached ResolutionPlan, and the Avro JSON encoding.
 //
@@ -22,6 +24,7 @@
 #include <cstring>
 #include <memory>
 #include <optional>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -116,6 +119,40 @@ class Box {
 #pragma GCC diagnostic pop
 #endif
 
+// The first and the last W bytes of n (W <= n <= 2W): together, all n.
+template <std::size_t W>
+[[gnu::always_inline]] inline void copy_ends(std::uint8_t* d, const std::uint8_t* s,
+                                             std::size_t n) {
+  std::uint8_t head[W], tail[W];
+  std::memcpy(head, s, W);
+  std::memcpy(tail, s + n - W, W);
+  std::memcpy(d, head, W);
+  std::memcpy(d + n - W, tail, W);
+}
+
+// Copies n bytes (dst has room for n) without a call for short runs: strings in
+// records are mostly short, and memcpy with a variable size is a library call. Two
+// overlapping fixed-size copies cover each size class; nothing outside [src, src+n)
+// is read and nothing outside [dst, dst+n) is written.
+[[gnu::always_inline]] inline void copy_bytes(void* dst, const void* src, std::size_t n) {
+  auto* d = static_cast<std::uint8_t*>(dst);
+  const auto* s = static_cast<const std::uint8_t*>(src);
+  if (n > 32) {
+    std::memcpy(d, s, n);
+  } else if (n >= 16) {
+    copy_ends<16>(d, s, n);
+  } else if (n >= 8) {
+    copy_ends<8>(d, s, n);
+  } else if (n >= 4) {
+    copy_ends<4>(d, s, n);
+  } else if (n != 0) {
+    std::uint8_t a = s[0], b = s[n / 2], c = s[n - 1];
+    d[0] = a;
+    d[n / 2] = b;
+    d[n - 1] = c;
+  }
+}
+
 // A bounds-checked cursor over one datum's bytes. Every read names the field path it
 // reads for, so a failure says where: "Interop.mapField{}.label: truncated ... (at byte 9)".
 class Decoder {
@@ -126,20 +163,47 @@ class Decoder {
   std::size_t remaining() const { return static_cast<std::size_t>(end_ - p_); }
   std::uint64_t offset() const { return static_cast<std::uint64_t>(p_ - begin_); }
 
-  std::int64_t read_long(const char* path) {
+  // The hot reads are forced inline: generated decoders call them dozens of times in
+  // one function, past the point where g++ stops inlining on its own, and a call per
+  // one-byte varint costs more than the read.
+  //
+  // An int or long value: its length varies from datum to datum, so with 8 bytes left
+  // it is read without a branch per byte (a mispredicted branch costs more than the
+  // arithmetic). Up to 8 bytes (56 bits of zig-zag value) take this path.
+  [[gnu::always_inline]] std::int64_t read_long(const char* path) {
+    if (end_ - p_ >= 8) [[likely]] {
+      std::uint64_t w;
+      std::memcpy(&w, p_, 8);  // little-endian hosts (x86_64, aarch64)
+      std::uint64_t stops = ~w & 0x8080808080808080ULL;  // bytes without a continuation bit
+      if (stops != 0) [[likely]] {
+        int last = __builtin_ctzll(stops);  // bit 7 of the varint's last byte
+        std::uint64_t x = w & (stops ^ (stops - 1)) & 0x7F7F7F7F7F7F7F7FULL;
+        // Packs the 7-bit groups: pairs into 14 bits, then 28, then 56.
+        x = ((x & 0x7F007F007F007F00ULL) >> 1) | (x & 0x007F007F007F007FULL);
+        x = ((x & 0x3FFF00003FFF0000ULL) >> 2) | (x & 0x00003FFF00003FFFULL);
+        x = ((x & 0x0FFFFFFF00000000ULL) >> 4) | (x & 0x000000000FFFFFFFULL);
+        p_ += (last >> 3) + 1;
+        return static_cast<std::int64_t>(x >> 1) ^ -static_cast<std::int64_t>(x & 1);
+      }
+    }
+    return read_long_slow(path);
+  }
+  // A varint that is almost always one byte (union and enum indexes, lengths, block
+  // counts): one predictable branch.
+  [[gnu::always_inline]] std::int64_t read_small(const char* path) {
     if (p_ < end_ && *p_ < 0x80) [[likely]] {
       std::uint64_t b = *p_++;
       return static_cast<std::int64_t>(b >> 1) ^ -static_cast<std::int64_t>(b & 1);
     }
     return read_long_slow(path);
   }
-  std::int32_t read_int(const char* path) {
+  [[gnu::always_inline]] std::int32_t read_int(const char* path) {
     std::int64_t v = read_long(path);
     if (v < INT32_MIN || v > INT32_MAX) [[unlikely]]
       fail(path, "int out of the 32-bit range");
     return static_cast<std::int32_t>(v);
   }
-  bool read_bool(const char* path) {
+  [[gnu::always_inline]] bool read_bool(const char* path) {
     if (p_ >= end_) [[unlikely]]
       fail_truncated(path);
     std::uint8_t b = *p_++;
@@ -147,34 +211,57 @@ class Decoder {
       fail(path, "boolean byte is neither 0 nor 1");
     return b == 1;
   }
-  float read_float(const char* path) {
+  [[gnu::always_inline]] float read_float(const char* path) {
     float v;
     read_raw(&v, 4, path);  // little-endian hosts (x86_64, aarch64)
     return v;
   }
-  double read_double(const char* path) {
+  [[gnu::always_inline]] double read_double(const char* path) {
     double v;
     read_raw(&v, 8, path);
     return v;
   }
-  void read_raw(void* out, std::size_t n, const char* path) {
+  [[gnu::always_inline]] void read_raw(void* out, std::size_t n, const char* path) {
     if (remaining() < n) [[unlikely]]
       fail_truncated(path);
     std::memcpy(out, p_, n);
     p_ += n;
   }
   // A length-prefixed string or bytes value, returned as a view into the input.
-  std::string_view read_view(const char* path) {
-    std::int64_t n = read_long(path);
+  [[gnu::always_inline]] std::string_view read_view(const char* path) {
+    // A length under 64 is the single byte 2n.
+    if (p_ < end_ && *p_ < 0x80 && (*p_ & 1) == 0) [[likely]] {
+      std::size_t n = *p_ >> 1;
+      if (n < static_cast<std::size_t>(end_ - p_)) [[likely]] {
+        std::string_view v(reinterpret_cast<const char*>(p_ + 1), n);
+        p_ += n + 1;
+        return v;
+      }
+    }
+    std::int64_t n = read_small(path);
     if (n < 0 || static_cast<std::uint64_t>(n) > remaining()) [[unlikely]]
       fail_length(path, n);
     std::string_view v(reinterpret_cast<const char*>(p_), static_cast<std::size_t>(n));
     p_ += n;
     return v;
   }
-  void read_string(std::string& out, const char* path) {
+  // Reuses `out`'s storage: a value no longer than the string it replaces is copied
+  // in place (no call into std::string's general replace).
+  [[gnu::always_inline]] void read_string(std::string& out, const char* path) {
     std::string_view v = read_view(path);
-    out.assign(v.data(), v.size());
+    if (v.size() <= out.size()) {
+      // The input is the datum's bytes and `out` a field being decoded: they do not
+      // overlap (decoding a value from bytes held by that same value is not supported).
+      copy_bytes(out.data(), v.data(), v.size());
+      out.resize(v.size());
+    } else {
+      out.assign(v.data(), v.size());
+    }
+  }
+  // A length-prefixed bytes value as a view into the input.
+  [[gnu::always_inline]] std::span<const std::uint8_t> read_bytes_view(const char* path) {
+    std::string_view v = read_view(path);
+    return {reinterpret_cast<const std::uint8_t*>(v.data()), v.size()};
   }
   void read_bytes(std::vector<std::uint8_t>& out, const char* path) {
     std::string_view v = read_view(path);
@@ -182,15 +269,19 @@ class Decoder {
                reinterpret_cast<const std::uint8_t*>(v.data()) + v.size());
   }
   // A union branch index, checked against the number of branches.
-  std::size_t read_branch(std::size_t branches, const char* path) {
-    std::int64_t i = read_long(path);
+  [[gnu::always_inline]] std::size_t read_branch(std::size_t branches, const char* path) {
+    // An index i < 64 is the single byte 2i: one test covers the byte, the sign and
+    // the range.
+    if (branches <= 64 && p_ < end_ && *p_ < 2 * branches && (*p_ & 1) == 0) [[likely]]
+      return static_cast<std::size_t>(*p_++ >> 1);
+    std::int64_t i = read_small(path);
     if (i < 0 || static_cast<std::uint64_t>(i) >= branches) [[unlikely]]
       fail_index(path, "union index", i, branches);
     return static_cast<std::size_t>(i);
   }
   // An enum symbol index, checked against the number of symbols.
-  std::int32_t read_enum(std::size_t symbols, const char* path) {
-    std::int64_t i = read_long(path);
+  [[gnu::always_inline]] std::int32_t read_enum(std::size_t symbols, const char* path) {
+    std::int64_t i = read_small(path);
     if (i < 0 || static_cast<std::uint64_t>(i) >= symbols) [[unlikely]]
       fail_index(path, "enum index", i, symbols);
     return static_cast<std::int32_t>(i);
@@ -199,8 +290,8 @@ class Decoder {
   // count is followed by the block's byte size, which is read and ignored. `total`
   // accumulates the collection's items: items that take at least one byte are bounded
   // by the input left; items that may take none by kMaxEmptyItems.
-  std::size_t read_block(bool items_may_be_empty, std::uint64_t& total, const char* path) {
-    std::int64_t n = read_long(path);
+  [[gnu::always_inline]] std::size_t read_block(bool items_may_be_empty, std::uint64_t& total, const char* path) {
+    std::int64_t n = read_small(path);
     if (n == 0)
       return 0;
     if (n < 0) {
@@ -242,6 +333,8 @@ class Decoder {
 
 // Appends the Avro binary encoding onto a vector. Grows the vector in chunks and
 // writes through a raw pointer; finish() trims it to what was written (REQUIRED).
+// Growth zero-fills (std::vector has no uninitialised resize), so it is bounded (see
+// grow()): appending to a large buffer neither copies nor fills all of it.
 class Encoder {
  public:
   explicit Encoder(std::vector<std::uint8_t>& out, std::size_t slack = 128)
@@ -254,41 +347,113 @@ class Encoder {
   Encoder(const Encoder&) = delete;
   Encoder& operator=(const Encoder&) = delete;
 
-  void write_long(std::int64_t value) {
+  // Hot writes are forced inline, as the Decoder's reads are.
+  [[gnu::always_inline]] void write_long(std::int64_t value) {
     reserve(10);
-    auto n = (static_cast<std::uint64_t>(value) << 1) ^ static_cast<std::uint64_t>(value >> 63);
-    while (n >= 0x80) {
-      *p_++ = static_cast<std::uint8_t>(n | 0x80);
-      n >>= 7;
-    }
-    *p_++ = static_cast<std::uint8_t>(n);
+    p_ = put_varint(p_, value);
   }
-  void write_int(std::int32_t value) { write_long(value); }
-  void write_bool(bool value) {
+  [[gnu::always_inline]] void write_int(std::int32_t value) { write_long(value); }
+  [[gnu::always_inline]] void write_bool(bool value) {
     reserve(1);
-    *p_++ = value ? 1 : 0;
+    p_ = put_bool(p_, value);
   }
-  void write_float(float value) { write_raw(&value, 4); }
-  void write_double(double value) { write_raw(&value, 8); }
-  void write_raw(const void* data, std::size_t n) {
+  [[gnu::always_inline]] void write_float(float value) { write_raw(&value, 4); }
+  [[gnu::always_inline]] void write_double(double value) { write_raw(&value, 8); }
+  [[gnu::always_inline]] void write_raw(const void* data, std::size_t n) {
     reserve(n);
-    if (n != 0)
-      std::memcpy(p_, data, n);
-    p_ += n;
+    p_ = put_raw(p_, data, n);
   }
-  void write_string(std::string_view s) {
-    write_long(static_cast<std::int64_t>(s.size()));
-    write_raw(s.data(), s.size());
+  // The length and the bytes with one room check.
+  [[gnu::always_inline]] void write_string(std::string_view s) {
+    reserve(10 + s.size());
+    p_ = put_string(p_, s);
   }
-  void write_bytes(const std::vector<std::uint8_t>& b) {
-    write_long(static_cast<std::int64_t>(b.size()));
-    write_raw(b.data(), b.size());
+  // A bytes value: a std::vector<std::uint8_t> or a view's span.
+  void write_bytes(std::span<const std::uint8_t> b) {
+    write_string(std::string_view(reinterpret_cast<const char*>(b.data()), b.size()));
   }
   // An enum index; fails when `value` is not one of the `symbols` enumerators.
-  void write_enum(std::int32_t value, std::size_t symbols, const char* path) {
+  [[gnu::always_inline]] void write_enum(std::int32_t value, std::size_t symbols,
+                                         const char* path) {
+    reserve(10);
+    p_ = put_enum(p_, value, symbols, path);
+  }
+
+  // ---- Runs of writes with one room check (what generated encoders use between
+  // nested records and collections):
+  //
+  //   std::uint8_t* at = out.room(10 + name.size() + 10);
+  //   at = Encoder::put_string(at, name);
+  //   at = Encoder::put_varint(at, count);
+  //   out.set_cursor(at);
+  //
+  // room(n) returns the write position with at least n bytes of room after it; the
+  // put_* functions write at a position (each needs room for what it writes: 10 bytes
+  // for a varint or enum, 10 + size for a string or bytes) and return the end;
+  // set_cursor() hands the end back before any other use of the encoder. The cursor
+  // is a local variable so that it stays in a register: written bytes may alias p_
+  // (std::uint8_t is a character type), which would reload it after every byte.
+  [[gnu::always_inline]] std::uint8_t* room(std::size_t n) {
+    reserve(n);
+    return p_;
+  }
+  [[gnu::always_inline]] void set_cursor(std::uint8_t* at) { p_ = at; }
+
+  // A zig-zag varint. Values under 2^56 (8 bytes or fewer) are written without a
+  // branch per byte, as the Decoder reads them: the 7-bit groups are spread into
+  // bytes, the continuation bits set on all but the last, and 8 bytes stored of which
+  // `len` count.
+  [[gnu::always_inline]] static std::uint8_t* put_varint(std::uint8_t* p, std::int64_t value) {
+    auto n = (static_cast<std::uint64_t>(value) << 1) ^ static_cast<std::uint64_t>(value >> 63);
+    if (n < (std::uint64_t{1} << 56)) [[likely]] {
+      std::uint64_t x = (n & 0x000000000FFFFFFFULL) | ((n & 0x00FFFFFFF0000000ULL) << 4);
+      x = (x & 0x00003FFF00003FFFULL) | ((x & 0x0FFFC0000FFFC000ULL) << 2);
+      x = (x & 0x007F007F007F007FULL) | ((x & 0x3F803F803F803F80ULL) << 1);
+      int len = (63 - __builtin_clzll(n | 1)) / 7 + 1;  // 1..8
+      x |= 0x8080808080808080ULL & ((std::uint64_t{1} << (8 * (len - 1))) - 1);
+      std::memcpy(p, &x, 8);  // little-endian hosts (x86_64, aarch64)
+      return p + len;
+    }
+    while (n >= 0x80) {
+      *p++ = static_cast<std::uint8_t>(n | 0x80);
+      n >>= 7;
+    }
+    *p++ = static_cast<std::uint8_t>(n);
+    return p;
+  }
+  [[gnu::always_inline]] static std::uint8_t* put_bool(std::uint8_t* p, bool value) {
+    *p = value ? 1 : 0;
+    return p + 1;
+  }
+  [[gnu::always_inline]] static std::uint8_t* put_raw(std::uint8_t* p, const void* data,
+                                                      std::size_t n) {
+    copy_bytes(p, data, n);
+    return p + n;
+  }
+  [[gnu::always_inline]] static std::uint8_t* put_float(std::uint8_t* p, float value) {
+    return put_raw(p, &value, 4);  // little-endian hosts
+  }
+  [[gnu::always_inline]] static std::uint8_t* put_double(std::uint8_t* p, double value) {
+    return put_raw(p, &value, 8);
+  }
+  [[gnu::always_inline]] static std::uint8_t* put_string(std::uint8_t* p, std::string_view s) {
+    auto len = static_cast<std::uint64_t>(s.size()) << 1;  // zig-zag of a size
+    if (len < 0x80) [[likely]]
+      *p++ = static_cast<std::uint8_t>(len);  // lengths under 64: one byte, predictably
+    else
+      p = put_varint(p, static_cast<std::int64_t>(s.size()));
+    return put_raw(p, s.data(), s.size());
+  }
+  [[gnu::always_inline]] static std::uint8_t* put_bytes(std::uint8_t* p,
+                                                        std::span<const std::uint8_t> b) {
+    return put_string(p, std::string_view(reinterpret_cast<const char*>(b.data()), b.size()));
+  }
+  // Fails (throws) when `value` is not one of the `symbols` enumerators.
+  [[gnu::always_inline]] static std::uint8_t* put_enum(std::uint8_t* p, std::int32_t value,
+                                                       std::size_t symbols, const char* path) {
     if (value < 0 || static_cast<std::size_t>(value) >= symbols) [[unlikely]]
       throw_error(path, "enum value out of range");
-    write_long(value);
+    return put_varint(p, value);
   }
 
   void finish() {
@@ -300,7 +465,7 @@ class Encoder {
   int depth = 0;
 
  private:
-  void reserve(std::size_t n) {
+  [[gnu::always_inline]] void reserve(std::size_t n) {
     if (static_cast<std::size_t>(end_ - p_) < n) [[unlikely]]
       grow(n);
   }
@@ -318,6 +483,61 @@ void reserve_for(Vector& v, std::size_t count) {
   if (v.capacity() < count)
     v.reserve(count < 2 * v.capacity() ? 2 * v.capacity() : count);
 }
+
+// Decodes a map over the one already in a reused object, keeping its nodes (keys,
+// values and their storage) for the new entries:
+//
+//   MapOverwrite<std::map<std::string, double>> w(m);
+//   for each entry: { std::string_view key = ...; decode into w.entry(key); }
+//   w.finish();                                  // drops the old entries not decoded
+//
+// While the keys arrive in the map's own iteration order (what encoding a std::map
+// writes), each key is compared with the next old entry and, when equal, that entry
+// is decoded over in place: no node moves, no tree rebalancing. At the first other
+// key the old entries not yet matched are set aside as spare nodes and later keys
+// are inserted, in spare nodes first. A repeated key keeps its last value, as in the
+// generic decoder. entry() returns the value to decode over (a fresh node's is
+// value-initialised; a reused one's holds an old value, which decoding replaces).
+template <class Map>
+class MapOverwrite {
+ public:
+  explicit MapOverwrite(Map& map) : map_(map), next_(map.begin()) {}
+  MapOverwrite(const MapOverwrite&) = delete;
+  MapOverwrite& operator=(const MapOverwrite&) = delete;
+
+  typename Map::mapped_type& entry(std::string_view key) {
+    if (!scattered_) [[likely]] {
+      if (next_ != map_.end() && next_->first == key) [[likely]]
+        return (next_++)->second;
+      scatter();
+    }
+    if (!spare_.empty()) {
+      typename Map::node_type node = std::move(spare_.back());
+      spare_.pop_back();
+      node.key().assign(key.data(), key.size());
+      return map_.insert(std::move(node)).position->second;
+    }
+    return map_.try_emplace(std::string(key)).first->second;
+  }
+
+  // Removes the old entries that no decoded key matched.
+  void finish() {
+    if (!scattered_)
+      map_.erase(next_, map_.end());
+  }
+
+ private:
+  void scatter() {
+    scattered_ = true;
+    while (next_ != map_.end())
+      spare_.push_back(map_.extract(next_++));
+  }
+
+  Map& map_;
+  typename Map::iterator next_;  // the first old entry not matched yet (in order)
+  bool scattered_ = false;
+  std::vector<typename Map::node_type> spare_;
+};
 
 // Bounds the nesting of recursive records while decoding or encoding.
 template <class Coder>

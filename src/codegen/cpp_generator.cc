@@ -36,6 +36,10 @@ using Json = nlohmann::json;
 
 constexpr const char* kGen = "::sluice::avro::gen::";
 constexpr const char* kAvro = "::sluice::avro::";
+// The read-only view struct nested in each record whose type graph has no recursion:
+// strings and bytes as views into the input, maps as vectors of (key, value) pairs.
+// (A recursive record would need a view of a record not yet complete, so it has none.)
+constexpr const char* kViewName = "AvroView";
 
 struct Named {
   const Node* node = nullptr;
@@ -45,6 +49,7 @@ struct Named {
   std::vector<std::string> fields;  // C++ member names, in field order
   std::set<std::string> boxed;      // fullnames of records held through Box<>
   bool recursive = false;           // the record can contain itself
+  bool has_view = false;            // gets a nested AvroView (see kViewName)
 };
 
 // Splits an Avro namespace ("a.b") or a --namespace value ("a::b" or "a.b").
@@ -225,7 +230,8 @@ class Generator {
         ns += (ns.empty() ? "" : "::") + internal::cpp_identifier(part);
       override_ns = ns;
     }
-    std::set<std::string> type_names;
+    // kViewName is a member type of every record: no field may take that name.
+    std::set<std::string> type_names = {kViewName};
     std::map<std::string, std::string> taken;  // "ns::name" -> fullname
     for (const Node* node : appearance_) {
       Named& n = named_[node->fullname];
@@ -330,6 +336,14 @@ class Generator {
           stack.push_back(t);
       }
     }
+    // records_ lists every record after the records it holds (outside cycles), so
+    // their has_view is known when a record's is decided.
+    for (const Node* r : records_) {
+      Named& n = named_[r->fullname];
+      n.has_view = !n.recursive && n.name != kViewName;
+      for (auto [s, c] : record_refs(*r))
+        n.has_view = n.has_view && named_[s->fullname].has_view;
+    }
   }
 
   // ---------------------------------------------------------------- types
@@ -402,10 +416,16 @@ class Generator {
       case Type::kDouble:
         return "double";
       case Type::kBytes:
-        return n.logical != LogicalType::kNone ? logical_type(n) : "std::vector<std::uint8_t>";
+        if (n.logical != LogicalType::kNone)
+          return logical_type(n);
+        return view_ ? "std::span<const std::uint8_t>" : "std::vector<std::uint8_t>";
       case Type::kString:
-        return n.logical != LogicalType::kNone ? logical_type(n) : "std::string";
+        if (n.logical != LogicalType::kNone)
+          return logical_type(n);
+        return view_ ? "std::string_view" : "std::string";
       case Type::kRecord:
+        if (view_)
+          return qualified(n, ctx) + "::" + kViewName;
         if (is_boxed(n, ctx, in_container))
           return fmt::format("{}Box<{}>", kGen, qualified(n, ctx));
         return qualified(n, ctx);
@@ -415,6 +435,9 @@ class Generator {
       case Type::kArray:
         return fmt::format("std::vector<{}>", cpp_type(*n.items, ctx, true));
       case Type::kMap:
+        if (view_)
+          return fmt::format("std::vector<std::pair<std::string_view, {}>>",
+                             cpp_type(*n.values, ctx, true));
         return fmt::format("{}<std::string, {}>",
                            options_.map_kind == MapKind::kOrdered ? "std::map"
                                                                   : "std::unordered_map",
@@ -631,11 +654,11 @@ class Generator {
           return fmt::format("{}read_decimal(in, {}, {})", kGen, n.scale, p);
         if (n.logical == LogicalType::kBigDecimal)
           return fmt::format("{}read_big_decimal(in, {})", kGen, p);
-        return "";
+        return view_ ? fmt::format("in.read_bytes_view({})", p) : "";
       case Type::kString:
         if (n.logical == LogicalType::kUuid)
           return fmt::format("{}read_uuid_string(in, {})", kGen, p);
-        return "";
+        return view_ ? fmt::format("in.read_view({})", p) : "";
       case Type::kFixed:
         if (n.logical == LogicalType::kDuration)
           return fmt::format("{}read_duration(in, {})", kGen, p);
@@ -713,41 +736,31 @@ class Generator {
         return;
       }
       case Type::kMap: {
+        if (view_) {
+          decode_view_map(n, lv, path, ctx, ind);
+          return;
+        }
         // The previous entries' nodes (keys, values and their storage) are reused for
-        // the new ones; a repeated key keeps the last value, as in the generic decoder.
-        std::string m = tmp("m"), t = tmp("t"), b = tmp("n"), i = tmp("i"), k = tmp("k"),
-                    o = tmp("old"), it = tmp("it"), nd = tmp("node");
-        bool null_values = n.values->type == Type::kNull;
+        // the new ones (see MapOverwrite); a repeated key keeps the last value, as in
+        // the generic decoder.
+        std::string w = tmp("w"), t = tmp("t"), b = tmp("n"), i = tmp("i"), e = tmp("e");
         line(ind, "{");
-        line(ind + 1, fmt::format("auto& {} = {};", m, lv));
-        line(ind + 1, fmt::format("auto {} = std::move({});", o, m));
-        line(ind + 1, fmt::format("{}.clear();", m));
+        line(ind + 1, fmt::format("{}MapOverwrite<{}> {}({});", kGen,
+                                  cpp_type(n, ctx, in_container), w, lv));
         line(ind + 1, fmt::format("std::uint64_t {} = 0;", t));
-        line(ind + 1, fmt::format("std::string {};", k));
-        if (!null_values)
-          line(ind + 1, fmt::format("auto {} = {}.end();", it, m));
         // Every entry has a key of at least one byte: counts are bounded by the input.
         line(ind + 1, fmt::format("while (std::size_t {} = in.read_block(false, {}, {})) {{", b,
                                   t, p));
         line(ind + 2, fmt::format("for (std::size_t {} = 0; {} < {}; ++{}) {{", i, i, b, i));
-        std::string assign = null_values ? "" : it + " = ";
-        line(ind + 3, fmt::format("if ({}.empty()) {{", o));
-        line(ind + 4, fmt::format("in.read_string({}, {});", k, p));
-        line(ind + 4, fmt::format("{}{}.try_emplace({}){};", assign, m, k,
-                                  null_values ? "" : ".first"));
-        line(ind + 3, "} else {");
-        line(ind + 4, fmt::format("auto {} = {}.extract({}.begin());", nd, o, o));
-        line(ind + 4, fmt::format("in.read_string({}.key(), {});", nd, p));
-        line(ind + 4, fmt::format("{}{}.insert(std::move({})){};", assign, m, nd,
-                                  null_values ? "" : ".position"));
-        line(ind + 3, "}");
-        if (!null_values) {
-          std::string e = tmp("e");
-          line(ind + 3, fmt::format("auto& {} = {}->second;", e, it));
+        if (n.values->type == Type::kNull) {
+          line(ind + 3, fmt::format("{}.entry(in.read_view({}));", w, p));
+        } else {
+          line(ind + 3, fmt::format("auto& {} = {}.entry(in.read_view({}));", e, w, p));
           decode(*n.values, e, path + "{}", ctx, true, ind + 3);
         }
         line(ind + 2, "}");
         line(ind + 1, "}");
+        line(ind + 1, fmt::format("{}.finish();", w));
         line(ind, "}");
         return;
       }
@@ -793,6 +806,33 @@ class Generator {
       default:
         return;
     }
+  }
+
+  // Decodes a map into a view's vector of (key, value) pairs, in the order written
+  // (a repeated key appears as often as it was written, as in the generic decoder's
+  // Value). Pairs already in the vector are decoded over; it is cut to the count.
+  void decode_view_map(const Node& n, const std::string& lv, const std::string& path,
+                       const Named& ctx, int ind) {
+    std::string p = quote(path);
+    std::string m = tmp("m"), t = tmp("t"), b = tmp("n"), i = tmp("i"), c = tmp("c"),
+                e = tmp("e");
+    line(ind, "{");
+    line(ind + 1, fmt::format("auto& {} = {};", m, lv));
+    line(ind + 1, fmt::format("std::size_t {} = 0;", c));
+    line(ind + 1, fmt::format("std::uint64_t {} = 0;", t));
+    // Every entry has a key of at least one byte: counts are bounded by the input.
+    line(ind + 1, fmt::format("while (std::size_t {} = in.read_block(false, {}, {})) {{", b, t,
+                              p));
+    line(ind + 2, fmt::format("{}reserve_for({}, {} + {});", kGen, m, c, b));
+    line(ind + 2, fmt::format("for (std::size_t {} = 0; {} < {}; ++{}, ++{}) {{", i, i, b, i, c));
+    line(ind + 3, fmt::format("auto& {} = {} < {}.size() ? {}[{}] : {}.emplace_back();", e, c, m,
+                              m, c, m));
+    line(ind + 3, fmt::format("{}.first = in.read_view({});", e, p));
+    decode(*n.values, e + ".second", path + "{}", ctx, true, ind + 3);
+    line(ind + 2, "}");
+    line(ind + 1, "}");
+    line(ind + 1, fmt::format("{}.resize({});", m, c));
+    line(ind, "}");
   }
 
   // The fewest bytes a value of `n` takes (0 for null and records of nulls).
@@ -966,7 +1006,7 @@ class Generator {
         "// Needs only the Sluice Avro library and the standard library.\n"
         "#pragma once\n\n"
         "#include <array>\n#include <chrono>\n#include <cstddef>\n#include <cstdint>\n"
-        "#include <limits>\n#include <map>\n#include <optional>\n#include <string>\n"
+        "#include <limits>\n#include <map>\n#include <optional>\n#include <span>\n#include <string>\n"
         "#include <string_view>\n#include <unordered_map>\n#include <utility>\n"
         "#include <variant>\n#include <vector>\n\n"
         "#include \"avro/codegen_support.h\"\n\n";
@@ -1056,6 +1096,8 @@ class Generator {
     }
     if (!node.fields.empty())
       out_ += "\n";
+    if (n.has_view)
+      emit_view(node);
     avro::Schema standalone;
     standalone.set_root(&node);
     std::string json = standalone.to_json();
@@ -1093,6 +1135,162 @@ class Generator {
         n.name, std::string(n.name.size() + 14, ' '));
   }
 
+  // The nested read-only view of a record (kViewName) and its decoder's declaration.
+  void emit_view(const Node& node) {
+    const Named& n = named_.at(node.fullname);
+    view_ = true;
+    out_ += fmt::format(
+        "  // A view of one datum, for decoding and encoding without copying strings:\n"
+        "  // strings and bytes are views (after decode_avro(in, view), into the input\n"
+        "  // buffer: valid while that buffer lives and is unchanged), nested records are\n"
+        "  // views, and maps are vectors of (key, value) pairs in the order written.\n"
+        "  // decode_avro(in, view) decodes over a view, reusing its vectors' capacity, with\n"
+        "  // the owning decoder's checks; encode_avro writes what the record would.\n"
+        "  struct {} {{\n",
+        kViewName);
+    for (std::size_t i = 0; i < node.fields.size(); ++i)
+      out_ += fmt::format("    {} {}{{}};\n", cpp_type(*node.fields[i].type, n, false),
+                          n.fields[i]);
+    out_ += "\n    void encode_avro(::sluice::avro::gen::Encoder& out) const;\n";
+    out_ += "  };\n";
+    out_ += fmt::format(
+        "  // Decodes into `view` (pointing into `in`'s buffer); same errors as the owning\n"
+        "  // decode_avro. Call in.expect_end() after the last datum to reject trailing bytes.\n"
+        "  static void decode_avro(::sluice::avro::gen::Decoder& in, {}& view);\n\n",
+        kViewName);
+    view_ = false;
+  }
+
+  // A value written with the Encoder's put_* functions inside a run of writes that
+  // share one room check: the bound on its bytes (an expression) and its statements
+  // (assigning the cursor `at`).
+  struct Put {
+    std::string bound;
+    std::vector<std::string> lines;
+  };
+
+  // The Put for the value `rv` of `n`, or nullopt for what is written through the
+  // encoder itself: records, collections, unions other than optionals, and logical
+  // types with helpers of their own (decimals, string uuids, durations).
+  std::optional<Put> simple_put(const Node& n, const std::string& rv,
+                                const std::string& path) const {
+    const std::string e = std::string(kGen) + "Encoder::";
+    auto one = [](std::string bound, std::string statement) {
+      return Put{std::move(bound), {std::move(statement)}};
+    };
+    switch (n.type) {
+      case Type::kNull:
+        return Put{"0", {}};
+      case Type::kBoolean:
+        return one("1", fmt::format("at = {}put_bool(at, {});", e, rv));
+      case Type::kInt:
+      case Type::kLong: {
+        std::string v = rv;
+        if (n.logical == LogicalType::kDate)
+          v = fmt::format("{}date_days({}, {})", kGen, rv, quote(path));
+        else if (n.logical == LogicalType::kTimeMillis || n.logical == LogicalType::kTimeMicros)
+          v = rv + ".count()";
+        else if (n.logical != LogicalType::kNone)
+          v = rv + ".time_since_epoch().count()";
+        return one("10", fmt::format("at = {}put_varint(at, {});", e, v));
+      }
+      case Type::kFloat:
+        return one("4", fmt::format("at = {}put_float(at, {});", e, rv));
+      case Type::kDouble:
+        return one("8", fmt::format("at = {}put_double(at, {});", e, rv));
+      case Type::kString:
+      case Type::kBytes:
+        if (n.logical != LogicalType::kNone)
+          return std::nullopt;
+        return one(fmt::format("(10 + {}.size())", rv),
+                   fmt::format("at = {}put_{}(at, {});", e,
+                               n.type == Type::kString ? "string" : "bytes", rv));
+      case Type::kFixed:
+        if (n.logical == LogicalType::kUuid)
+          return one("16", fmt::format("at = {}put_raw(at, {}.bytes.data(), 16);", e, rv));
+        if (n.logical != LogicalType::kNone)
+          return std::nullopt;
+        return one(fmt::format("{}", n.fixed_size),
+                   fmt::format("at = {}put_raw(at, {}.data(), {});", e, rv, n.fixed_size));
+      case Type::kEnum:
+        return one("10", fmt::format("at = {}put_enum(at, static_cast<std::int32_t>({}), {}, {});",
+                                     e, rv, n.symbols.size(), quote(path)));
+      case Type::kUnion: {
+        int vi = optional_branch(n);
+        if (vi < 0)
+          return std::nullopt;
+        std::optional<Put> inner = simple_put(*n.branches[vi], "(*" + rv + ")", path);
+        if (!inner)
+          return std::nullopt;
+        Put put{fmt::format("(10 + ({} ? {} : std::size_t{{0}}))", rv, inner->bound), {}};
+        put.lines.push_back(fmt::format("if ({}) {{", rv));
+        put.lines.push_back(fmt::format("  at = {}put_varint(at, {});", e, vi));
+        for (const std::string& l : inner->lines)
+          put.lines.push_back("  " + l);
+        put.lines.push_back("} else {");
+        put.lines.push_back(fmt::format("  at = {}put_varint(at, {});", e, 1 - vi));
+        put.lines.push_back("}");
+        return put;
+      }
+      default:
+        return std::nullopt;
+    }
+  }
+
+  // The statements of a record's encode_avro (of the record, or of its view when
+  // view_ is set) and the closing brace. Consecutive fields that simple_put covers
+  // are written as one run: one room check, then a cursor in a register.
+  void emit_encode_body(const Node& node) {
+    const Named& n = named_.at(node.fullname);
+    std::vector<Put> run;
+    auto flush = [&] {
+      std::vector<std::string> bounds;
+      bool any = false;
+      for (const Put& put : run) {
+        any = any || !put.lines.empty();
+        bounds.push_back(put.bound);
+      }
+      if (any) {
+        line(1, "{");
+        line(2, "std::uint8_t* at = out.room(");  // one bound per field, summed
+        for (std::size_t i = 0; i < bounds.size(); ++i)
+          line(4, bounds[i] + (i + 1 < bounds.size() ? " +" : ");"));
+        for (const Put& put : run)
+          for (const std::string& l : put.lines)
+            line(2, l);
+        line(2, "out.set_cursor(at);");
+        line(1, "}");
+      }
+      run.clear();
+    };
+    for (std::size_t i = 0; i < node.fields.size(); ++i) {
+      std::string rv = "this->" + n.fields[i];
+      std::string path = node.fullname + "." + node.fields[i].name;
+      if (std::optional<Put> put = simple_put(*node.fields[i].type, rv, path)) {
+        run.push_back(*std::move(put));
+        continue;
+      }
+      flush();
+      encode(*node.fields[i].type, rv, path, n, false, 1);
+    }
+    flush();
+    if (node.fields.empty())
+      line(1, "static_cast<void>(out);");
+    out_ += "}\n\n";
+  }
+
+  // The statements of a record's decode_avro into `target` (the value or the view)
+  // and the closing brace.
+  void emit_decode_body(const Node& node, const std::string& target) {
+    const Named& n = named_.at(node.fullname);
+    for (std::size_t i = 0; i < node.fields.size(); ++i)
+      decode(*node.fields[i].type, target + "." + n.fields[i],
+             node.fullname + "." + node.fields[i].name, n, false, 1);
+    if (node.fields.empty())
+      line(1, fmt::format("static_cast<void>(in);\n  static_cast<void>({});", target));
+    out_ += "}\n\n";
+  }
+
   void emit_record_functions(const Node& node) {
     const Named& n = named_.at(node.fullname);
     enter_namespace(n.ns);
@@ -1108,12 +1306,7 @@ class Generator {
     out_ += fmt::format("inline void {}::encode_avro(::sluice::avro::gen::Encoder& out) const {{\n", T);
     if (n.recursive)
       line(1, fmt::format("{}DepthGuard guard(out, {});", kGen, quote(full)));
-    for (std::size_t i = 0; i < node.fields.size(); ++i)
-      encode(*node.fields[i].type, "this->" + n.fields[i], full + "." + node.fields[i].name, n,
-             false, 1);
-    if (node.fields.empty())
-      line(1, "static_cast<void>(out);");
-    out_ += "}\n\n";
+    emit_encode_body(node);
     out_ += fmt::format(
         "inline void {0}::append_avro(std::vector<std::uint8_t>& bytes) const {{\n"
         "  ::sluice::avro::gen::Encoder out(bytes);\n"
@@ -1128,12 +1321,19 @@ class Generator {
     out_ += fmt::format("inline void {0}::decode_avro(::sluice::avro::gen::Decoder& in, {0}& value) {{\n", T);
     if (n.recursive)
       line(1, fmt::format("{}DepthGuard guard(in, {});", kGen, quote(full)));
-    for (std::size_t i = 0; i < node.fields.size(); ++i)
-      decode(*node.fields[i].type, "value." + n.fields[i], full + "." + node.fields[i].name, n,
-             false, 1);
-    if (node.fields.empty())
-      line(1, "static_cast<void>(in);\n  static_cast<void>(value);");
-    out_ += "}\n\n";
+    emit_decode_body(node, "value");
+    if (n.has_view) {
+      view_ = true;
+      out_ += fmt::format(
+          "inline void {0}::decode_avro(::sluice::avro::gen::Decoder& in, {0}::{1}& view) {{\n",
+          T, kViewName);
+      emit_decode_body(node, "view");
+      out_ += fmt::format(
+          "inline void {0}::{1}::encode_avro(::sluice::avro::gen::Encoder& out) const {{\n", T,
+          kViewName);
+      emit_encode_body(node);
+      view_ = false;
+    }
     out_ += fmt::format(
         "inline {0} {0}::from_avro(const std::uint8_t* data, std::size_t size) {{\n"
         "  ::sluice::avro::gen::Decoder in(data, size);\n"
@@ -1162,6 +1362,9 @@ class Generator {
   std::optional<std::string> open_ns_;
   std::string out_;
   int counter_ = 0;
+  // Set while emitting a record's AvroView and its decoder: cpp_type, scalar_read and
+  // decode then produce the view forms.
+  bool view_ = false;
 };
 
 }  // namespace

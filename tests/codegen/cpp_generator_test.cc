@@ -82,6 +82,29 @@ TEST(CppGenerator, NamespaceOverrideAndMaps) {
   EXPECT_NE(generate(schema).find("std::map<std::string, std::int64_t> m{};"), std::string::npos);
 }
 
+TEST(CppGenerator, ViewsOfNonRecursiveRecords) {
+  const char* schema = R"({"type":"record","name":"R","namespace":"x",
+    "fields":[{"name":"s","type":"string"},{"name":"b","type":"bytes"},
+              {"name":"m","type":{"type":"map","values":"long"}},
+              {"name":"AvroView","type":"int"},
+              {"name":"in","type":{"type":"record","name":"In","fields":[
+                 {"name":"o","type":["null","string"]}]}}]})";
+  std::string h = generate(schema);
+  EXPECT_NE(h.find("  struct AvroView {\n    std::string_view s{};\n"
+                   "    std::span<const std::uint8_t> b{};\n"
+                   "    std::vector<std::pair<std::string_view, std::int64_t>> m{};\n"
+                   "    std::int32_t AvroView_{};\n    In::AvroView in{};\n"),
+            std::string::npos)
+      << h;
+  EXPECT_NE(h.find("    std::optional<std::string_view> o{};"), std::string::npos) << h;
+  EXPECT_NE(h.find("inline void R::decode_avro(::sluice::avro::gen::Decoder& in, R::AvroView& view)"),
+            std::string::npos);
+  EXPECT_NE(h.find("inline void R::AvroView::encode_avro(::sluice::avro::gen::Encoder& out) const"),
+            std::string::npos);
+  // A recursive record has no view (it would hold a view of an incomplete type).
+  EXPECT_EQ(generate(kList).find("AvroView"), std::string::npos);
+}
+
 TEST(CppGenerator, Errors) {
   auto none = generate_cpp_header({}, {});
   ASSERT_FALSE(none.has_value());

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -73,6 +74,21 @@ void expect_matches_generic(const T& record, const SchemaPtr& schema) {
   EXPECT_EQ(back.to_avro(), bytes);
 }
 
+template <class T>
+concept HasView = requires { typename T::AvroView; };
+template <class T>
+constexpr bool kHasView = HasView<T>;
+template <class T>
+struct ViewType {
+  using type = T;  // unused: the record has no view
+};
+template <HasView T>
+struct ViewType<T> {
+  using type = typename T::AvroView;
+};
+template <class T>
+using ViewOf = typename ViewType<T>::type;
+
 // Random generic datums -> generic bytes -> generated decode -> generated encode ->
 // generic decode: the same datum (maps compare as multisets: std::map sorts keys).
 template <class T>
@@ -81,6 +97,9 @@ void random_round_trips(const SchemaPtr& schema, int count) {
   ASSERT_TRUE(gen.has_value()) << gen.error().to_string();
   sluice::avro::Rng rng(42);
   T reused;  // decode_avro over the previous datum must give the same object
+  [[maybe_unused]] std::optional<ViewOf<T>> view;  // likewise, for the AvroView
+  if constexpr (kHasView<T>)
+    view.emplace();
   for (int i = 0; i < count; ++i) {
     Arena arena;
     auto v = gen->next(rng, arena);
@@ -90,6 +109,18 @@ void random_round_trips(const SchemaPtr& schema, int count) {
     sluice::avro::gen::Decoder in(generic.data(), generic.size());
     T::decode_avro(in, reused);
     ASSERT_TRUE(reused == record) << "datum " << i << " decoded over the previous one";
+    if constexpr (kHasView<T>) {
+      // The view (decoded over the previous one) re-encodes to exactly the input: its
+      // maps keep the order written.
+      sluice::avro::gen::Decoder vin(generic.data(), generic.size());
+      T::decode_avro(vin, *view);
+      vin.expect_end("view");
+      Bytes again;
+      sluice::avro::gen::Encoder enc(again);
+      view->encode_avro(enc);
+      enc.finish();
+      ASSERT_EQ(again, generic) << "datum " << i << " through the AvroView";
+    }
     Bytes ours = record.to_avro();
     Value back = generic_decode(schema, ours, arena);
     ASSERT_TRUE(back == *v) << "datum " << i << ": " << generic_json(schema, *v) << "\nvs "
@@ -424,6 +455,104 @@ TEST(GeneratedAllTypes, NativeLogicalValuesRoundTrip) {
   // A decimal with more digits than the precision does not encode.
   a.dec = *sluice::avro::Decimal::parse("12345678.9");
   EXPECT_THROW((void)a.to_avro(), CodegenError);
+}
+
+// Every varint length, both signs, through the owning and the view decoders (the
+// branch-free paths for up to 8 bytes and the byte loop beyond), with 8 or more bytes
+// left after the value and with fewer.
+TEST(GeneratedAllTypes, LongsOfEveryLengthRoundTrip) {
+  SchemaPtr schema = parse(codegen::test::AllTypes::avro_schema());
+  std::vector<std::int64_t> values = {0, 1, -1, 63, -64, 64, -65, INT64_MAX, INT64_MIN};
+  for (int bits = 6; bits < 63; ++bits) {
+    std::int64_t v = std::int64_t{1} << bits;
+    values.insert(values.end(), {v - 1, v, v + 1, -v, -v - 1, -v + 1});
+  }
+  codegen::test::AllTypes a;
+  for (std::int64_t v : values) {
+    a.l = v;
+    a.i = static_cast<std::int32_t>(v >> 32);
+    Bytes bytes = a.to_avro();
+    Arena arena;
+    Value generic = generic_decode(schema, bytes, arena);
+    ASSERT_EQ(generic_encode(schema, generic), bytes) << v;
+    auto back = codegen::test::AllTypes::from_avro(bytes.data(), bytes.size());
+    ASSERT_EQ(back.l, v);
+    ASSERT_EQ(back.i, a.i);
+    codegen::test::AllTypes::AvroView view;
+    sluice::avro::gen::Decoder in(bytes.data(), bytes.size());
+    codegen::test::AllTypes::decode_avro(in, view);
+    in.expect_end("view");
+    ASSERT_EQ(view.l, v);
+  }
+  // A long as the last bytes of the input (fewer than 8 left after its first byte).
+  codegen::test::Inner inner;
+  for (std::int64_t v : values) {
+    inner.x = static_cast<std::int32_t>(v);
+    inner.y.clear();  // the datum is x and one byte: x ends within 8 bytes of the end
+    Bytes bytes = inner.to_avro();
+    auto back = codegen::test::Inner::from_avro(bytes.data(), bytes.size());
+    ASSERT_EQ(back.x, inner.x);
+  }
+}
+
+// Strings of every length up to 200 (each short-copy size class, one- and two-byte
+// lengths), decoded over longer and shorter previous values, owned and as views.
+TEST(GeneratedAllTypes, StringsOfEveryLengthRoundTrip) {
+  SchemaPtr schema = parse(codegen::test::AllTypes::avro_schema());
+  codegen::test::AllTypes a, reused;
+  codegen::test::AllTypes::AvroView view;
+  for (std::size_t len : {0, 200, 1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 32, 33, 63, 64, 65,
+                          127, 128, 3, 199}) {
+    a.s.assign(len, 'x');
+    for (std::size_t k = 0; k < len; ++k)
+      a.s[k] = static_cast<char>('a' + k % 26);
+    a.opt = a.s + "!";
+    Bytes bytes = a.to_avro();
+    Arena arena;
+    ASSERT_EQ(generic_encode(schema, generic_decode(schema, bytes, arena)), bytes) << len;
+    sluice::avro::gen::Decoder in(bytes.data(), bytes.size());
+    codegen::test::AllTypes::decode_avro(in, reused);
+    ASSERT_EQ(reused.s, a.s);
+    ASSERT_EQ(reused.opt, a.opt);
+    ASSERT_EQ(reused.to_avro(), bytes) << len;
+    auto fresh = codegen::test::AllTypes::from_avro(bytes.data(), bytes.size());
+    fresh.nan = reused.nan = 0.5;  // NaN (the default) compares unequal to itself
+    ASSERT_EQ(fresh, reused) << len;
+    sluice::avro::gen::Decoder vin(bytes.data(), bytes.size());
+    codegen::test::AllTypes::decode_avro(vin, view);
+    ASSERT_EQ(view.s, a.s);
+    Bytes again;
+    sluice::avro::gen::Encoder enc(again);
+    view.encode_avro(enc);
+    enc.finish();
+    ASSERT_EQ(again, bytes) << len;
+  }
+}
+
+TEST(GeneratedErrors, ViewDecodeChecksLikeTheOwningDecode) {
+  codegen::test::Inner inner;
+  inner.x = 300;
+  inner.y = "hello";
+  Bytes bytes = inner.to_avro();
+  codegen::test::Inner::AvroView view;
+  for (std::size_t cut = 0; cut < bytes.size(); ++cut) {
+    sluice::avro::gen::Decoder in(bytes.data(), cut);
+    try {
+      codegen::test::Inner::decode_avro(in, view);
+      FAIL() << "decoded a datum cut to " << cut << " bytes";
+    } catch (const CodegenError& e) {
+      std::string field = cut < 2 ? "codegen.test.Inner.x" : "codegen.test.Inner.y";
+      EXPECT_NE(std::string(e.what()).find(field), std::string::npos) << e.what();
+    }
+  }
+  // An 11-byte varint.
+  Bytes eleven(11, 0x80);
+  sluice::avro::gen::Decoder in(eleven.data(), eleven.size());
+  EXPECT_THROW(codegen::test::Inner::decode_avro(in, view), CodegenError);
+  sluice::avro::gen::Decoder ok(bytes.data(), bytes.size());
+  codegen::test::Inner::decode_avro(ok, view);
+  EXPECT_EQ(view.x, 300);
+  EXPECT_EQ(view.y, "hello");
 }
 
 TEST(GeneratedAllTypes, ResolutionFillsDefaults) {
