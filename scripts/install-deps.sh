@@ -11,7 +11,7 @@ packages=(
   build-essential cmake ninja-build ccache pkg-config git clang libclang-rt-14-dev
   # libraries
   libfmt-dev libcli11-dev libexpected-dev nlohmann-json3-dev libsimdjson-dev
-  libzstd-dev libsnappy-dev libbz2-dev liblzma-dev zlib1g-dev libssl-dev
+  libzstd-dev libsnappy-dev libdeflate-dev libbz2-dev liblzma-dev zlib1g-dev libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libboost-dev libsqlite3-dev libsodium-dev libcurl4-openssl-dev librdkafka-dev
   # peers used by interop tests and benchmarks

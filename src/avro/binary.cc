@@ -1281,6 +1281,8 @@ struct ProgramEncoder : EncodeErrors {
   [[gnu::noinline]] Cursor optional_slow(const Step& s, const Value& v, Cursor c);
   // Composites: the cursor after the value, or {nullptr, nullptr} on failure.
   Cursor record(const Step& s, const Value& v, Cursor c);
+  // record()'s body, inlined where the root record is encoded (saves a call per datum).
+  [[gnu::always_inline]] inline Cursor record_fields(const Step& s, const Value& v, Cursor c);
   Cursor array(const Step& s, const Value& v, Cursor c);
   Cursor map(const Step& s, const Value& v, Cursor c);
   Cursor union_value(const Step& s, const Value& v, Cursor c);
@@ -1391,7 +1393,7 @@ inline bool ProgramEncoder::step(const Step& s, const Value& v, Cursor& c) {
 #undef SLUICE_STEP_CASES
 }
 
-Cursor ProgramEncoder::record(const Step& s, const Value& v, Cursor c) {
+inline Cursor ProgramEncoder::record_fields(const Step& s, const Value& v, Cursor c) {
   const std::uint32_t n = s.b;
   if (v.size() != n) [[unlikely]] return failed(fail_record(*s.node, v));
   const Step* field = steps + s.a;
@@ -1400,6 +1402,10 @@ Cursor ProgramEncoder::record(const Step& s, const Value& v, Cursor c) {
     if (!step(field[i], children[i], c)) [[unlikely]] return failed(in_field(*s.node, i));
   }
   return c;
+}
+
+Cursor ProgramEncoder::record(const Step& s, const Value& v, Cursor c) {
+  return record_fields(s, v, c);
 }
 
 Cursor ProgramEncoder::array(const Step& s, const Value& v, Cursor c) {
@@ -1574,7 +1580,7 @@ bool BinaryEncoder::append_or_keep_error(const Value& value) {
   Cursor c{buf.data() + before, buf.data() + buf.capacity()};
   const Step& root = program_->steps[0];
   if (root.code == internal::kRecord && value.type() == Type::kRecord) [[likely]] {
-    c = e.record(root, value, c);
+    c = e.record_fields(root, value, c);
   } else if (!e.step(root, value, c)) {
     c.p = nullptr;
   }

@@ -1,6 +1,7 @@
 #include "avro/codec.h"
 
 #include <bzlib.h>
+#include <libdeflate.h>
 #include <lzma.h>
 #include <snappy.h>
 #include <zlib.h>
@@ -137,17 +138,11 @@ Status deflate_decompress(std::span<const std::uint8_t> in, std::vector<std::uin
 
 // ---------------------------------------------------------------- snappy
 
+// The CRC-32 (ISO-HDLC, zlib's) of the snappy codec's trailer. libdeflate's runs
+// several times faster than zlib's (it folds with PCLMULQDQ where the CPU has it):
+// with zlib's, the checksum took about a third of a snappy block's write + read.
 std::uint32_t crc32_of(std::span<const std::uint8_t> data) {
-  uLong crc = crc32(0L, Z_NULL, 0);
-  const std::uint8_t* p = data.data();
-  std::size_t n = data.size();
-  while (n > 0) {
-    uInt chunk = static_cast<uInt>(std::min<std::size_t>(n, 1u << 30));
-    crc = crc32(crc, p, chunk);
-    p += chunk;
-    n -= chunk;
-  }
-  return static_cast<std::uint32_t>(crc);
+  return libdeflate_crc32(0, data.data(), data.size());
 }
 
 // Per-thread scratch for compressors that need room for their worst case: a raw

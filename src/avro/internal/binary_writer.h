@@ -21,6 +21,10 @@
 
 #include "avro/internal/varint.h"
 
+#if defined(__x86_64__)
+#include <cpuid.h>
+#endif
+
 namespace sluice::avro::internal {
 
 // Bytes [0, size()) are valid; [size(), capacity()) are uninitialised.
@@ -59,10 +63,16 @@ class ByteBuffer {
 };
 
 // Writes a varint (room for 10 bytes at p); returns the end.
+//
+// Values below 2^14 (lengths, small ints, indexes) take one or two bytes, chosen
+// without a branch: data that mixes both sizes (minutes, ages, short strings near 64
+// bytes) would otherwise mispredict on about every other value.
 [[gnu::always_inline]] inline std::uint8_t* put_varint(std::uint8_t* p, std::uint64_t n) {
-  if (n < 0x80) [[likely]] {
-    *p = static_cast<std::uint8_t>(n);
-    return p + 1;
+  if (n < (std::uint64_t{1} << 14)) [[likely]] {
+    const bool two = n >= 0x80;
+    p[0] = static_cast<std::uint8_t>(n | (two ? 0x80 : 0));
+    p[1] = static_cast<std::uint8_t>(n >> 7);  // for one byte: a spare store inside the room
+    return p + 1 + (two ? 1 : 0);
   }
   do {
     *p++ = static_cast<std::uint8_t>(n | 0x80);
@@ -72,9 +82,23 @@ class ByteBuffer {
   return p;
 }
 
-// Short copies (most strings and keys) as fixed-size moves, which compile to plain
-// loads and stores; longer ones call memcpy.
-[[gnu::always_inline]] inline void copy_bytes(std::uint8_t* dst, const void* source, std::size_t n) {
+// True when the CPU runs `rep movsb` on short lengths in a few cycles (the FSRM flag:
+// Intel since Ice Lake, AMD since Zen 3). Set once at start-up; false elsewhere.
+inline bool fast_short_rep_movsb() {
+#if defined(__x86_64__)
+  unsigned eax = 0, ebx = 0, ecx = 0, edx = 0;
+  if (__get_cpuid_count(7, 0, &eax, &ebx, &ecx, &edx) == 0) return false;
+  return (edx & (1u << 4)) != 0;  // CPUID.(EAX=7,ECX=0):EDX[4] = FSRM
+#else
+  return false;
+#endif
+}
+inline const bool kFastShortRepMovsb = fast_short_rep_movsb();
+
+// Copies `n` bytes (the ranges do not overlap) without calling memcpy for short
+// lengths: fixed-size moves (plain loads and stores) chosen by the length class.
+[[gnu::always_inline]] inline void copy_bytes_by_length_class(std::uint8_t* dst, const void* source,
+                                                              std::size_t n) {
   const auto* src = static_cast<const std::uint8_t*>(source);
   if (n <= 16) [[likely]] {
     if (n >= 8) {
@@ -94,6 +118,22 @@ class ByteBuffer {
   } else {
     std::memcpy(dst, src, n);
   }
+}
+
+// Copies `n` bytes (the ranges do not overlap): strings, bytes, keys. These are mostly
+// short and of varied length, so a copy that branches on the length class
+// mispredicts on about every other string (measured: a quarter of the time of
+// encoding a small record of three strings). With FSRM a short copy is one
+// `rep movsb`, whose cost does not depend on the length; otherwise (and for long
+// copies) copy_bytes_by_length_class.
+[[gnu::always_inline]] inline void copy_bytes(std::uint8_t* dst, const void* source, std::size_t n) {
+#if defined(__x86_64__)
+  if (n <= 128 && kFastShortRepMovsb) [[likely]] {
+    asm volatile("rep movsb" : "+D"(dst), "+S"(source), "+c"(n) : : "memory");
+    return;
+  }
+#endif
+  copy_bytes_by_length_class(dst, source, n);
 }
 
 class BinaryWriter {
