@@ -1,19 +1,24 @@
 // Schema resolution: compiles (writer, reader) into a flat program of steps, then
 // interprets it per datum.
 //
-// Design (why it is fast):
-//  * compile() decides everything once: which writer field goes to which reader slot,
-//    which writer fields are skipped (with a skip program of their own, no Value built),
-//    which promotions apply, enum remapping tables, union branch tables, and the
-//    reader-only defaults (decoded once into the plan's arena).
-//  * A record decode allocates its children in one block, memcpy's a precomputed
-//    template (defaults already in place, read slots overwritten), then runs its field
-//    ops in writer order.
-//  * The interpreter reports errors through a side slot (Decoder::error_) and returns
-//    bool, so the hot path never builds a Result<Value> per field; the path is
-//    prepended while unwinding.
-//  * Steps are memoized per (writer node, reader node), so recursive schemas compile to
-//    a finite graph of steps that refer to each other by index.
+// Two stages:
+//  * Resolve (Compiler): walks both schemas once and decides everything: which writer
+//    field goes to which reader slot, which writer fields are skipped (with a skip
+//    program of their own, no Value built), which promotions apply, enum remapping
+//    tables, union branch tables, and the reader-only defaults (decoded once into the
+//    plan's arena). Its steps are memoized per (writer node, reader node), so
+//    recursive schemas give a finite graph; it also finds every incompatibility, with
+//    its path, for compile() and check_compatibility().
+//  * Lower (Lowering): turns that graph into the kind of program the plain decoder
+//    runs (internal/resolution_program.h, after internal/program.h), so that decoding
+//    through a plan costs what a plain decode costs: a record's field steps are one
+//    block read in writer order, each naming the reader slot it fills (reader defaults
+//    are steps of the block that copy the shared default value); a writer union of
+//    null and one other branch is one "optional" step; a value that lands in a reader
+//    union carries its branch in its step; promotions, enum remapping and skips are
+//    codes of their own. Its interpreter (internal/resolution_decoder.cc) works like
+//    the plain one: the input position in a register, values written member by
+//    member, errors built in cold functions, the path added while unwinding.
 //
 // Errors found at compile time are "hard" (compile fails) or "soft": an enum symbol the
 // reader cannot map, or a writer union branch no reader branch accepts. Soft ones fail
@@ -23,15 +28,12 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <cstring>
-#include <limits>
 #include <map>
-#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
-#include "avro/internal/varint.h"
+#include "avro/internal/resolution_program.h"
 #include "avro/json_codec.h"
 
 namespace sluice::avro {
@@ -107,9 +109,9 @@ constexpr std::uint32_t kSizeCap = 1u << 20;
 
 std::uint32_t add_sizes(std::uint32_t a, std::uint32_t b) { return std::min(a + b, kSizeCap); }
 
-}  // namespace
-
-struct ResolutionPlan::Impl {
+// The plan as compile() first builds it: a graph of steps memoized per (writer node,
+// reader node), with side tables. Lowering turns it into the program decode() runs.
+struct Graph {
   std::vector<Step> steps;
   std::vector<RecordPlan> records;
   std::vector<FieldOp> field_ops;
@@ -118,11 +120,9 @@ struct ResolutionPlan::Impl {
   std::vector<BranchEntry> branches;
   std::vector<std::uint32_t> skip_lists;
   std::vector<std::string> messages;
-  Arena arena{4096};  // reader defaults, decoded once
+  Arena* arena = nullptr;  // reader defaults, decoded once (the plan's arena)
   std::uint32_t root = 0;
 };
-
-namespace {
 
 // --- Compile ---------------------------------------------------------------------------
 
@@ -212,7 +212,7 @@ enum class Defaults : std::uint8_t { kDecode, kIgnore };
 
 class Compiler {
  public:
-  Compiler(ResolutionPlan::Impl& impl, Defaults defaults) : impl_(impl), defaults_(defaults) {}
+  Compiler(Graph& graph, Defaults defaults) : graph_(graph), defaults_(defaults) {}
 
   std::uint32_t resolve(const Node& w, const Node& r, const std::string& path) {
     auto key = std::make_pair(&w, &r);
@@ -227,8 +227,8 @@ class Compiler {
       memo_[key] = self;
       std::uint32_t inner =
           resolve(w, *r.branches[static_cast<std::size_t>(branch)], path);
-      impl_.steps[self].a = inner;
-      impl_.steps[self].b = static_cast<std::uint32_t>(branch);
+      graph_.steps[self].a = inner;
+      graph_.steps[self].b = static_cast<std::uint32_t>(branch);
       return self;
     }
     return resolve_direct(w, r, path);
@@ -249,7 +249,7 @@ class Compiler {
       case Type::kBytes: return memo_skip(w, Op::kSkipText);
       case Type::kFixed: {
         std::uint32_t s = memo_skip(w, Op::kSkipFixed);
-        impl_.steps[s].a = static_cast<std::uint32_t>(w.fixed_size);
+        graph_.steps[s].a = static_cast<std::uint32_t>(w.fixed_size);
         return s;
       }
       case Type::kArray:
@@ -258,8 +258,8 @@ class Compiler {
         std::uint32_t s = memo_skip(w, is_array ? Op::kSkipArray : Op::kSkipMap);
         const Node& item = is_array ? *w.items : *w.values;
         std::uint32_t inner = skip(item);
-        impl_.steps[s].a = inner;
-        impl_.steps[s].b = is_array ? min_size(item) : add_sizes(1, min_size(item));
+        graph_.steps[s].a = inner;
+        graph_.steps[s].b = is_array ? min_size(item) : add_sizes(1, min_size(item));
         return s;
       }
       case Type::kRecord:
@@ -272,9 +272,9 @@ class Compiler {
         } else {
           for (const Node* b : w.branches) children.push_back(skip(*b));
         }
-        impl_.steps[s].a = static_cast<std::uint32_t>(impl_.skip_lists.size());
-        impl_.steps[s].b = static_cast<std::uint32_t>(children.size());
-        impl_.skip_lists.insert(impl_.skip_lists.end(), children.begin(), children.end());
+        graph_.steps[s].a = static_cast<std::uint32_t>(graph_.skip_lists.size());
+        graph_.steps[s].b = static_cast<std::uint32_t>(children.size());
+        graph_.skip_lists.insert(graph_.skip_lists.end(), children.begin(), children.end());
         return s;
       }
     }
@@ -290,8 +290,8 @@ class Compiler {
     s.op = op;
     s.writer = w;
     s.reader = r;
-    impl_.steps.push_back(s);
-    return static_cast<std::uint32_t>(impl_.steps.size() - 1);
+    graph_.steps.push_back(s);
+    return static_cast<std::uint32_t>(graph_.steps.size() - 1);
   }
 
   std::uint32_t memo_skip(const Node& w, Op op) {
@@ -357,16 +357,16 @@ class Compiler {
                                                   describe(wb), describe(r)));
       }
     }
-    impl_.steps[self].a = static_cast<std::uint32_t>(impl_.branches.size());
-    impl_.steps[self].b = static_cast<std::uint32_t>(entries.size());
-    impl_.branches.insert(impl_.branches.end(), entries.begin(), entries.end());
+    graph_.steps[self].a = static_cast<std::uint32_t>(graph_.branches.size());
+    graph_.steps[self].b = static_cast<std::uint32_t>(entries.size());
+    graph_.branches.insert(graph_.branches.end(), entries.begin(), entries.end());
     return self;
   }
 
   std::int32_t runtime_error(const std::string& path, std::string message) {
     soft(path, message);
-    impl_.messages.push_back(std::move(message));
-    return static_cast<std::int32_t>(impl_.messages.size() - 1);
+    graph_.messages.push_back(std::move(message));
+    return static_cast<std::int32_t>(graph_.messages.size() - 1);
   }
 
   std::uint32_t simple(const Node& w, const Node& r, Op op) {
@@ -413,7 +413,7 @@ class Compiler {
                       fmt::format("fixed size {} vs {}", w.fixed_size, r.fixed_size));
         }
         std::uint32_t s = simple(w, r, Op::kFixed);
-        impl_.steps[s].a = static_cast<std::uint32_t>(w.fixed_size);
+        graph_.steps[s].a = static_cast<std::uint32_t>(w.fixed_size);
         return s;
       }
       case Type::kEnum: return resolve_enum(w, r, path);
@@ -423,8 +423,8 @@ class Compiler {
         std::uint32_t s = simple(w, r, is_array ? Op::kArray : Op::kMap);
         std::uint32_t inner = is_array ? resolve(*w.items, *r.items, path + "[]")
                                        : resolve(*w.values, *r.values, path + "{}");
-        impl_.steps[s].a = inner;
-        impl_.steps[s].b = is_array ? min_size(*w.items) : add_sizes(1, min_size(*w.values));
+        graph_.steps[s].a = inner;
+        graph_.steps[s].b = is_array ? min_size(*w.items) : add_sizes(1, min_size(*w.values));
         return s;
       }
       case Type::kRecord: return resolve_record(w, r, path);
@@ -436,8 +436,8 @@ class Compiler {
   std::uint32_t resolve_enum(const Node& w, const Node& r, const std::string& path) {
     std::uint32_t s = simple(w, r, Op::kEnum);
     int fallback = r.enum_default ? r.symbol_index(*r.enum_default) : -1;
-    impl_.steps[s].a = static_cast<std::uint32_t>(impl_.enum_maps.size());
-    impl_.steps[s].b = static_cast<std::uint32_t>(w.symbols.size());
+    graph_.steps[s].a = static_cast<std::uint32_t>(graph_.enum_maps.size());
+    graph_.steps[s].b = static_cast<std::uint32_t>(w.symbols.size());
     for (const std::string& symbol : w.symbols) {
       int index = r.symbol_index(symbol);
       if (index < 0) {
@@ -447,16 +447,16 @@ class Compiler {
                                  symbol));
         }
       }
-      impl_.enum_maps.push_back(index);
+      graph_.enum_maps.push_back(index);
     }
     return s;
   }
 
   std::uint32_t resolve_record(const Node& w, const Node& r, const std::string& path) {
     std::uint32_t s = simple(w, r, Op::kRecord);
-    std::uint32_t record_index = static_cast<std::uint32_t>(impl_.records.size());
-    impl_.records.emplace_back();
-    impl_.steps[s].a = record_index;
+    std::uint32_t record_index = static_cast<std::uint32_t>(graph_.records.size());
+    graph_.records.emplace_back();
+    graph_.steps[s].a = record_index;
 
     // Reader field for each writer field: exact names first, then reader aliases for
     // the fields still unmatched (a writer field is read at most once).
@@ -500,7 +500,7 @@ class Compiler {
         continue;
       }
       if (defaults_ == Defaults::kIgnore) continue;
-      auto value = decode_default(*rf.type, *rf.default_json, impl_.arena);
+      auto value = decode_default(*rf.type, *rf.default_json, *graph_.arena);
       if (!value) {
         hard_.push_back({field_path, fmt::format("reader field '{}' has an unusable default: {}",
                                                  rf.name, value.error().to_string())});
@@ -526,17 +526,17 @@ class Compiler {
       ops[wi].name = &r.fields[static_cast<std::size_t>(ri)].name;
     }
 
-    RecordPlan& plan = impl_.records[record_index];
+    RecordPlan& plan = graph_.records[record_index];
     plan.reader = &r;
-    plan.template_begin = static_cast<std::uint32_t>(impl_.templates.size());
-    impl_.templates.insert(impl_.templates.end(), templ.begin(), templ.end());
-    plan.ops_begin = static_cast<std::uint32_t>(impl_.field_ops.size());
+    plan.template_begin = static_cast<std::uint32_t>(graph_.templates.size());
+    graph_.templates.insert(graph_.templates.end(), templ.begin(), templ.end());
+    plan.ops_begin = static_cast<std::uint32_t>(graph_.field_ops.size());
     plan.ops_count = static_cast<std::uint32_t>(ops.size());
-    impl_.field_ops.insert(impl_.field_ops.end(), ops.begin(), ops.end());
+    graph_.field_ops.insert(graph_.field_ops.end(), ops.begin(), ops.end());
     return s;
   }
 
-  ResolutionPlan::Impl& impl_;
+  Graph& graph_;
   Defaults defaults_;
   std::map<std::pair<const Node*, const Node*>, std::uint32_t> memo_;
   std::map<const Node*, std::uint32_t> skip_memo_;
@@ -545,534 +545,283 @@ class Compiler {
   std::vector<Incompatibility> hard_;
 };
 
-// --- Decode ----------------------------------------------------------------------------
+// --- Lower: the graph as a flat program (internal/resolution_program.h) ---------------
 
-#if defined(__OPTIMIZE__)
-#define SLUICE_HOT_INLINE [[gnu::always_inline]] inline
-#else
-#define SLUICE_HOT_INLINE [[gnu::noinline]]
-#endif
+namespace rp = internal::resolution;
 
-class Decoder {
+class Lowering {
  public:
-  Decoder(const ResolutionPlan::Impl& impl, BinaryReader& in, Arena& arena,
-          const DecodeLimits& limits)
-      : impl_(impl), p_(in.pos()), end_(in.end()), start_(in.pos()), base_(in.offset()),
-        arena_(arena), limits_(limits) {}
+  Lowering(const Graph& graph, rp::Program& program) : g_(graph), p_(program) {}
 
-  // Out-of-line entry; decode_inline is the same switch, inlined into the loops of
-  // records, collections and unions so a field costs no extra call.
-  [[gnu::noinline]] bool decode(std::uint32_t index, Value& out) { return decode_inline(index, out); }
-  [[gnu::always_inline]] inline bool decode_inline(std::uint32_t index, Value& out);
-  bool skip(std::uint32_t index);
-
-  const std::uint8_t* pos() const { return p_; }
-  Error take_error() { return std::move(*error_); }
+  void run() {
+    p_.enum_maps = g_.enum_maps;
+    p_.messages = g_.messages;
+    p_.steps.emplace_back();
+    p_.names.emplace_back();
+    rp::Step root = make(g_.root, rp::kNoBranch);
+    p_.steps[0] = root;
+  }
 
  private:
-  std::uint64_t offset_of(const std::uint8_t* at) const {
-    return base_ + static_cast<std::uint64_t>(at - start_);
-  }
-
-  template <class... Args>
-  [[gnu::cold, gnu::noinline]] bool fail_at(const std::uint8_t* at, ErrorCode code, fmt::format_string<Args...> format,
-               Args&&... args) {
-    error_.emplace(Error(code, fmt::format(format, std::forward<Args>(args)...)));
-    error_->at_offset(offset_of(at));
-    return false;
-  }
-
-  bool read_long(std::int64_t& v) {
-    if (p_ < end_ && *p_ < 0x80) {
-      v = internal::zigzag_decode(*p_++);
-      return true;
-    }
-    const std::uint8_t* at = p_;
-    if (internal::read_long(p_, end_, v)) return true;
-    if (p_ >= end_) return fail_at(at, ErrorCode::kTruncated, "input ends inside a varint");
-    return fail_at(at, ErrorCode::kInvalidData, "varint longer than 10 bytes");
-  }
-
-  bool read_int(std::int32_t& v) {
-    const std::uint8_t* at = p_;
-    std::int64_t l = 0;
-    if (!read_long(l)) return false;
-    if (l < INT32_MIN || l > INT32_MAX) {
-      return fail_at(at, ErrorCode::kInvalidData, "int value {} out of 32-bit range", l);
-    }
-    v = static_cast<std::int32_t>(l);
-    return true;
-  }
-
-  bool read_float(float& v) {
-    if (end_ - p_ < 4) return fail_at(p_, ErrorCode::kTruncated, "input ends inside a float");
-    std::memcpy(&v, p_, 4);
-    p_ += 4;
-    return true;
-  }
-
-  bool read_double(double& v) {
-    if (end_ - p_ < 8) return fail_at(p_, ErrorCode::kTruncated, "input ends inside a double");
-    std::memcpy(&v, p_, 8);
-    p_ += 8;
-    return true;
-  }
-
-  bool read_text(std::string_view& v) {
-    const std::uint8_t* at = p_;
-    std::int64_t len = 0;
-    if (!read_long(len)) return false;
-    if (len < 0) return fail_at(at, ErrorCode::kInvalidData, "negative length {}", len);
-    if (static_cast<std::uint64_t>(len) > limits_.max_bytes_length) {
-      return fail_at(at, ErrorCode::kLimitExceeded, "length {} exceeds the limit of {} bytes",
-                     len, limits_.max_bytes_length);
-    }
-    if (static_cast<std::uint64_t>(len) > static_cast<std::uint64_t>(end_ - p_)) {
-      return fail_at(at, ErrorCode::kTruncated, "length {} exceeds the {} bytes left", len,
-                     end_ - p_);
-    }
-    v = std::string_view(reinterpret_cast<const char*>(p_), static_cast<std::size_t>(len));
-    p_ += len;
-    return true;
-  }
-
-  bool need(std::size_t n, const char* what) {
-    if (static_cast<std::size_t>(end_ - p_) < n) {
-      return fail_at(p_, ErrorCode::kTruncated, "input ends inside a {} of {} bytes", what, n);
-    }
-    return true;
-  }
-
-  bool enter(const std::uint8_t* at) {
-    if (++depth_ > limits_.max_depth) {
-      return fail_at(at, ErrorCode::kLimitExceeded, "nesting deeper than {}", limits_.max_depth);
-    }
-    return true;
-  }
-
-  // Reads one block header of an array or map. count = 0 ends the collection.
-  bool block_count(std::int64_t& count, std::size_t total, std::uint32_t min_item) {
-    const std::uint8_t* at = p_;
-    if (!read_long(count)) return false;
-    if (count < 0) {
-      if (count == std::numeric_limits<std::int64_t>::min()) {
-        return fail_at(at, ErrorCode::kInvalidData, "invalid block count");
+  // The step reading graph step `index` (a decode step), its value in reader union
+  // branch `branch`.
+  rp::Step make(std::uint32_t index, std::uint16_t branch) {
+    const Step& st = g_.steps[index];
+    rp::Step s;
+    s.node = st.reader;
+    s.writer = st.writer;
+    s.branch = branch;
+    switch (st.op) {
+      case Op::kNull: s.code = rp::kNull; break;
+      case Op::kBoolean: s.code = rp::kBoolean; break;
+      case Op::kInt: s.code = rp::kInt; break;
+      case Op::kLong: s.code = rp::kLong; break;
+      case Op::kFloat: s.code = rp::kFloat; break;
+      case Op::kDouble: s.code = rp::kDouble; break;
+      case Op::kText:
+        s.code = st.reader->type == Type::kString ? rp::kString : rp::kBytes;
+        break;
+      case Op::kIntToLong: s.code = rp::kIntToLong; break;
+      case Op::kIntToFloat: s.code = rp::kIntToFloat; break;
+      case Op::kIntToDouble: s.code = rp::kIntToDouble; break;
+      case Op::kLongToFloat: s.code = rp::kLongToFloat; break;
+      case Op::kLongToDouble: s.code = rp::kLongToDouble; break;
+      case Op::kFloatToDouble: s.code = rp::kFloatToDouble; break;
+      case Op::kFixed:
+        s.code = rp::kFixed;
+        s.a = st.a;
+        break;
+      case Op::kEnum:
+        s.code = rp::kEnum;
+        s.a = st.a;
+        s.b = st.b;
+        break;
+      case Op::kRecord: {
+        const RecordPlan& plan = g_.records[st.a];
+        s.code = rp::kRecord;
+        s.c = static_cast<std::uint32_t>(plan.reader->fields.size());
+        s.a = record_block(st.a, s.b);
+        break;
       }
-      count = -count;
-      std::int64_t byte_size = 0;
-      if (!read_long(byte_size)) return false;
-      if (byte_size < 0) return fail_at(at, ErrorCode::kInvalidData, "negative block size");
+      case Op::kArray:
+      case Op::kMap:
+        s.code = st.op == Op::kArray ? rp::kArray : rp::kMap;
+        s.b = st.b;
+        s.a = single(st.a);
+        break;
+      case Op::kToBranch:
+        // A writer non-union read as one branch of a reader union.
+        return make(st.a, static_cast<std::uint16_t>(st.b));
+      case Op::kWriterUnion: return writer_union(st);
+      default:
+        // kInvalid: a hard incompatibility, so compile() failed and nothing runs this.
+        s.code = rp::kError;
+        s.a = kNoMessage;
+        break;
     }
-    std::uint64_t n = static_cast<std::uint64_t>(count);
-    if (n > limits_.max_collection_items || total + n > limits_.max_collection_items) {
-      return fail_at(at, ErrorCode::kLimitExceeded, "{} items exceed the limit of {}", total + n,
-                     limits_.max_collection_items);
-    }
-    if (min_item > 0 && n > static_cast<std::uint64_t>(end_ - p_) / min_item) {
-      return fail_at(at, ErrorCode::kTruncated, "block of {} items cannot fit in the {} bytes left",
-                     n, end_ - p_);
-    }
-    return true;
+    return s;
   }
 
-  [[gnu::noinline]] bool decode_record(const Step& step, Value& out);
-  [[gnu::noinline]] bool decode_array(const Step& step, Value& out);
-  [[gnu::noinline]] bool decode_map(const Step& step, Value& out);
-  [[gnu::noinline]] bool decode_writer_union(const Step& step, Value& out);
-  SLUICE_HOT_INLINE bool decode_nullable_leaf(const Step& step, Value& out, bool& decoded);
-  bool skip_collection(const Step& step, bool is_map);
+  // A writer union: one optional step when it is null and one other branch, both of
+  // which the reader takes; else a block of branch steps.
+  rp::Step writer_union(const Step& st) {
+    const BranchEntry* entries = g_.branches.data() + st.a;
+    const Node& w = *st.writer;
+    if (st.b == 2 && entries[0].error < 0 && entries[1].error < 0) {
+      int null_index = w.branches[0]->type == Type::kNull   ? 0
+                       : w.branches[1]->type == Type::kNull ? 1
+                                                            : -1;
+      if (null_index >= 0 && w.branches[1 - null_index]->type != Type::kNull) {
+        const BranchEntry& null_entry = entries[null_index];
+        const BranchEntry& value_entry = entries[1 - null_index];
+        const Step& null_step = g_.steps[null_entry.step];
+        rp::Step s = make(value_entry.step, branch_of(value_entry));
+        if (null_step.op == Op::kNull && s.code <= rp::kLastValue) {
+          s.code |= rp::kOptional;
+          s.null_byte = static_cast<std::uint8_t>(2 * null_index);  // zig-zag of 0 or 1
+          s.value_byte = static_cast<std::uint8_t>(2 * (1 - null_index));
+          s.null_branch = branch_of(null_entry);
+          s.null_node = null_step.reader;
+          return s;
+        }
+      }
+    }
+    rp::Step s;
+    s.code = rp::kUnion;
+    s.node = st.reader;
+    s.writer = st.writer;
+    s.b = st.b;
+    s.a = reserve(st.b);
+    for (std::uint32_t i = 0; i < st.b; ++i) {
+      const BranchEntry& e = entries[i];
+      rp::Step branch;
+      if (e.error >= 0) {
+        branch.code = rp::kError;
+        branch.a = static_cast<std::uint32_t>(e.error);
+        branch.writer = w.branches[i];
+      } else {
+        branch = make(e.step, branch_of(e));
+      }
+      p_.steps[s.a + i] = branch;
+    }
+    return s;
+  }
 
-  const ResolutionPlan::Impl& impl_;
-  const std::uint8_t* p_;
-  const std::uint8_t* end_;
-  const std::uint8_t* start_;
-  std::uint64_t base_;
-  Arena& arena_;
-  const DecodeLimits& limits_;
-  std::size_t depth_ = 0;
-  std::optional<Error> error_;
+  static std::uint32_t slot_offset(std::size_t slot) {
+    return static_cast<std::uint32_t>(slot * sizeof(Value));
+  }
+
+  static std::uint16_t branch_of(const BranchEntry& e) {
+    return e.reader_branch < 0 ? rp::kNoBranch : static_cast<std::uint16_t>(e.reader_branch);
+  }
+
+  // The block of a record's field steps (writer fields in writer order, then the
+  // reader defaults), lowered once per graph record. `count` gets the block's size.
+  std::uint32_t record_block(std::uint32_t record, std::uint32_t& count) {
+    const RecordPlan& plan = g_.records[record];
+    const std::size_t n = plan.reader->fields.size();
+    std::vector<bool> read(n, false);
+    for (std::uint32_t i = 0; i < plan.ops_count; ++i) {
+      const FieldOp& op = g_.field_ops[plan.ops_begin + i];
+      if (op.slot >= 0) read[static_cast<std::size_t>(op.slot)] = true;
+    }
+    std::uint32_t defaults = 0;
+    for (bool r : read) defaults += r ? 0 : 1;
+    count = plan.ops_count + defaults;
+    if (auto it = records_.find(record); it != records_.end()) return it->second;
+
+    std::uint32_t first = reserve(count);
+    records_.emplace(record, first);
+    for (std::uint32_t i = 0; i < plan.ops_count; ++i) {
+      const FieldOp& op = g_.field_ops[plan.ops_begin + i];
+      rp::Step s;
+      if (op.slot >= 0) {
+        s = make(op.step, rp::kNoBranch);
+        s.slot = slot_offset(static_cast<std::size_t>(op.slot));
+      } else {
+        s = make_skip(op.step);
+      }
+      p_.steps[first + i] = s;
+      p_.names[first + i] = op.name;
+    }
+    std::uint32_t at = first + plan.ops_count;
+    for (std::size_t slot = 0; slot < n; ++slot) {
+      if (read[slot]) continue;
+      rp::Step s;
+      s.code = rp::kDefault;
+      s.slot = slot_offset(slot);
+      s.node = plan.reader->fields[slot].type;
+      s.a = static_cast<std::uint32_t>(p_.defaults.size());
+      p_.defaults.push_back(g_.templates[plan.template_begin + slot]);
+      p_.steps[at] = s;
+      p_.names[at] = &plan.reader->fields[slot].name;
+      ++at;
+    }
+    return first;
+  }
+
+  // The step skipping graph skip step `index`.
+  rp::Step make_skip(std::uint32_t index) {
+    const Step& st = g_.steps[index];
+    rp::Step s;
+    s.node = st.writer;
+    s.writer = st.writer;
+    switch (st.op) {
+      case Op::kSkipNothing: s.code = rp::kSkipNothing; break;
+      case Op::kSkipByte: s.code = rp::kSkipBoolean; break;
+      case Op::kSkipVarint: s.code = rp::kSkipVarint; break;
+      case Op::kSkip4:
+        s.code = rp::kSkipFixed;
+        s.a = 4;
+        break;
+      case Op::kSkip8:
+        s.code = rp::kSkipFixed;
+        s.a = 8;
+        break;
+      case Op::kSkipFixed:
+        s.code = rp::kSkipFixed;
+        s.a = st.a;
+        break;
+      case Op::kSkipText: s.code = rp::kSkipText; break;
+      case Op::kSkipArray:
+      case Op::kSkipMap:
+        s.code = st.op == Op::kSkipArray ? rp::kSkipArray : rp::kSkipMap;
+        s.b = st.b;
+        s.a = single_skip(st.a);
+        break;
+      case Op::kSkipRecord: {
+        s.code = rp::kSkipRecord;
+        s.b = st.b;
+        if (auto it = skip_records_.find(index); it != skip_records_.end()) {
+          s.a = it->second;
+          break;
+        }
+        s.a = reserve(st.b);
+        skip_records_.emplace(index, s.a);
+        for (std::uint32_t i = 0; i < st.b; ++i) {
+          rp::Step field = make_skip(g_.skip_lists[st.a + i]);
+          p_.steps[s.a + i] = field;
+          p_.names[s.a + i] = &st.writer->fields[i].name;
+        }
+        break;
+      }
+      case Op::kSkipUnion: {
+        s.code = rp::kSkipUnion;
+        s.b = st.b;
+        s.a = reserve(st.b);
+        for (std::uint32_t i = 0; i < st.b; ++i) {
+          rp::Step branch = make_skip(g_.skip_lists[st.a + i]);
+          p_.steps[s.a + i] = branch;
+        }
+        break;
+      }
+      default:
+        s.code = rp::kError;
+        s.a = kNoMessage;
+        break;
+    }
+    return s;
+  }
+
+  // One step in a slot of its own (array items, map values).
+  std::uint32_t single(std::uint32_t index) {
+    std::uint32_t at = reserve(1);
+    rp::Step s = make(index, rp::kNoBranch);
+    p_.steps[at] = s;
+    return at;
+  }
+
+  std::uint32_t single_skip(std::uint32_t index) {
+    std::uint32_t at = reserve(1);
+    rp::Step s = make_skip(index);
+    p_.steps[at] = s;
+    return at;
+  }
+
+  std::uint32_t reserve(std::uint32_t n) {
+    auto first = static_cast<std::uint32_t>(p_.steps.size());
+    p_.steps.resize(p_.steps.size() + n);
+    p_.names.resize(p_.steps.size(), nullptr);
+    return first;
+  }
+
+  // The message of kError steps that stand for a hard incompatibility (never run).
+  static constexpr std::uint32_t kNoMessage = 0xFFFFFFFFu;
+
+  const Graph& g_;
+  rp::Program& p_;
+  std::map<std::uint32_t, std::uint32_t> records_;       // graph record -> field block
+  std::map<std::uint32_t, std::uint32_t> skip_records_;  // graph skip step -> field block
 };
 
-inline bool Decoder::decode_inline(std::uint32_t index, Value& out) {
-  const Step& step = impl_.steps[index];
-  switch (step.op) {
-    case Op::kNull: out = Value::null(step.reader); return true;
-    case Op::kBoolean: {
-      if (p_ >= end_) return fail_at(p_, ErrorCode::kTruncated, "input ends before a boolean");
-      std::uint8_t b = *p_;
-      if (b > 1) return fail_at(p_, ErrorCode::kInvalidData, "invalid boolean byte {}", b);
-      ++p_;
-      out = Value::boolean(step.reader, b != 0);
-      return true;
-    }
-    case Op::kInt: {
-      std::int32_t v = 0;
-      if (!read_int(v)) return false;
-      out = Value::int32(step.reader, v);
-      return true;
-    }
-    case Op::kLong: {
-      std::int64_t v = 0;
-      if (!read_long(v)) return false;
-      out = Value::int64(step.reader, v);
-      return true;
-    }
-    case Op::kFloat: {
-      float v = 0;
-      if (!read_float(v)) return false;
-      out = Value::float32(step.reader, v);
-      return true;
-    }
-    case Op::kDouble: {
-      double v = 0;
-      if (!read_double(v)) return false;
-      out = Value::float64(step.reader, v);
-      return true;
-    }
-    case Op::kText: {
-      std::string_view v;
-      if (!read_text(v)) return false;
-      out = Value::text(step.reader, v);
-      return true;
-    }
-    case Op::kIntToLong: {
-      std::int32_t v = 0;
-      if (!read_int(v)) return false;
-      out = Value::int64(step.reader, v);
-      return true;
-    }
-    case Op::kIntToFloat: {
-      std::int32_t v = 0;
-      if (!read_int(v)) return false;
-      out = Value::float32(step.reader, static_cast<float>(v));
-      return true;
-    }
-    case Op::kIntToDouble: {
-      std::int32_t v = 0;
-      if (!read_int(v)) return false;
-      out = Value::float64(step.reader, static_cast<double>(v));
-      return true;
-    }
-    case Op::kLongToFloat: {
-      std::int64_t v = 0;
-      if (!read_long(v)) return false;
-      out = Value::float32(step.reader, static_cast<float>(v));
-      return true;
-    }
-    case Op::kLongToDouble: {
-      std::int64_t v = 0;
-      if (!read_long(v)) return false;
-      out = Value::float64(step.reader, static_cast<double>(v));
-      return true;
-    }
-    case Op::kFloatToDouble: {
-      float v = 0;
-      if (!read_float(v)) return false;
-      out = Value::float64(step.reader, static_cast<double>(v));
-      return true;
-    }
-    case Op::kFixed: {
-      if (!need(step.a, "fixed")) return false;
-      out = Value::text(step.reader,
-                        std::string_view(reinterpret_cast<const char*>(p_), step.a));
-      p_ += step.a;
-      return true;
-    }
-    case Op::kEnum: {
-      const std::uint8_t* at = p_;
-      std::int32_t v = 0;
-      if (!read_int(v)) return false;
-      if (v < 0 || static_cast<std::uint32_t>(v) >= step.b) {
-        return fail_at(at, ErrorCode::kInvalidData, "enum index {} out of range ({} symbols)", v,
-                       step.b);
-      }
-      std::int32_t mapped = impl_.enum_maps[step.a + static_cast<std::uint32_t>(v)];
-      if (mapped < 0) {
-        return fail_at(at, ErrorCode::kIncompatible,
-                       "writer enum symbol '{}' not in reader and reader has no default",
-                       step.writer->symbols[static_cast<std::size_t>(v)]);
-      }
-      out = Value::enumeration(step.reader, mapped);
-      return true;
-    }
-    case Op::kRecord: return decode_record(step, out);
-    case Op::kArray: return decode_array(step, out);
-    case Op::kMap: return decode_map(step, out);
-    case Op::kWriterUnion: {
-      bool decoded = false;
-      if (!decode_nullable_leaf(step, out, decoded)) return false;
-      return decoded || decode_writer_union(step, out);
-    }
-    case Op::kToBranch: {
-      if (!decode(step.a, out)) return false;
-      out.in_branch(static_cast<int>(step.b));
-      return true;
-    }
-    default:
-      return fail_at(p_, ErrorCode::kInternal, "invalid resolution step");
-  }
-}
+}  // namespace
 
-// The kWriterUnion fast path, out of decode_inline so that unoptimised (sanitizer)
-// builds keep decode_inline's frame small: it is inlined into every recursive step,
-// and deep data must hit max_depth before the stack ends.
-// Sets `decoded` when the value was handled here; false only on a read error.
-bool Decoder::decode_nullable_leaf(const Step& step, Value& out, bool& decoded) {
-  // Fast path for the common nullable field: a canonical one-byte branch index
-  // whose branch is a leaf, decoded here without a call. Leaves do not nest, so
-  // skipping the union's depth step changes nothing when one more level is allowed;
-  // everything else (errors included) takes decode_writer_union.
-  if (p_ < end_ && depth_ < limits_.max_depth) [[likely]] {
-    const std::uint8_t byte = *p_;
-    const std::uint32_t index = byte >> 1;
-    if ((byte & 0x81) == 0 && index < step.b) {
-      const BranchEntry& e = impl_.branches[step.a + index];
-      if (e.error < 0) {
-        const Step& inner = impl_.steps[e.step];
-        bool handled = true;
-        ++p_;
-        switch (inner.op) {
-          case Op::kNull: out = Value::null(inner.reader); break;
-          case Op::kText: {
-            std::string_view v;
-            if (!read_text(v)) return false;
-            out = Value::text(inner.reader, v);
-            break;
-          }
-          case Op::kInt: {
-            std::int32_t v = 0;
-            if (!read_int(v)) return false;
-            out = Value::int32(inner.reader, v);
-            break;
-          }
-          case Op::kIntToLong: {
-            std::int32_t v = 0;
-            if (!read_int(v)) return false;
-            out = Value::int64(inner.reader, v);
-            break;
-          }
-          case Op::kLong: {
-            std::int64_t v = 0;
-            if (!read_long(v)) return false;
-            out = Value::int64(inner.reader, v);
-            break;
-          }
-          default:
-            --p_;
-            handled = false;
-        }
-        if (handled) {
-          if (e.reader_branch >= 0) out.in_branch(e.reader_branch);
-          decoded = true;
-          return true;
-        }
-      }
-    }
-  }
-  return true;
-}
+struct ResolutionPlan::Impl {
+  rp::Program program;
+  Arena arena{4096};  // reader defaults, decoded once
+};
 
-bool Decoder::decode_record(const Step& step, Value& out) {
-  if (!enter(p_)) return false;
-  const RecordPlan& plan = impl_.records[step.a];
-  std::size_t n = plan.reader->fields.size();
-  Value* children = arena_.allocate_array<Value>(n);
-  if (n > 0) std::memcpy(static_cast<void*>(children), &impl_.templates[plan.template_begin],
-                         n * sizeof(Value));
-  const FieldOp* op = impl_.field_ops.data() + plan.ops_begin;
-  const FieldOp* ops_end = op + plan.ops_count;
-  for (; op != ops_end; ++op) {
-    bool ok = op->slot >= 0 ? decode_inline(op->step, children[op->slot]) : skip(op->step);
-    if (!ok) {
-      error_->in(*op->name);
-      return false;
-    }
-  }
-  out = Value::with_children(plan.reader, children, n);
-  --depth_;
-  return true;
-}
-
-bool Decoder::decode_array(const Step& step, Value& out) {
-  if (!enter(p_)) return false;
-  Value* items = nullptr;
-  std::size_t total = 0;
-  std::size_t capacity = 0;
-  for (;;) {
-    std::int64_t count = 0;
-    if (!block_count(count, total, step.b)) return false;
-    if (count == 0) break;
-    std::size_t n = static_cast<std::size_t>(count);
-    if (total + n > capacity) {
-      std::size_t new_capacity = std::max(total + n, capacity * 2);
-      Value* grown = arena_.allocate_array<Value>(new_capacity);
-      if (total > 0) std::memcpy(static_cast<void*>(grown), items, total * sizeof(Value));
-      items = grown;
-      capacity = new_capacity;
-    }
-    for (std::size_t i = 0; i < n; ++i) {
-      if (!decode_inline(step.a, items[total + i])) {
-        error_->in(fmt::format("[{}]", total + i));
-        return false;
-      }
-    }
-    total += n;
-  }
-  out = Value::with_children(step.reader, items, total);
-  --depth_;
-  return true;
-}
-
-bool Decoder::decode_map(const Step& step, Value& out) {
-  if (!enter(p_)) return false;
-  MapEntry* entries = nullptr;
-  std::size_t total = 0;
-  std::size_t capacity = 0;
-  for (;;) {
-    std::int64_t count = 0;
-    if (!block_count(count, total, step.b)) return false;
-    if (count == 0) break;
-    std::size_t n = static_cast<std::size_t>(count);
-    if (total + n > capacity) {
-      std::size_t new_capacity = std::max(total + n, capacity * 2);
-      MapEntry* grown = arena_.allocate_array<MapEntry>(new_capacity);
-      for (std::size_t i = 0; i < total; ++i) new (&grown[i]) MapEntry(entries[i]);
-      entries = grown;
-      capacity = new_capacity;
-    }
-    for (std::size_t i = 0; i < n; ++i) {
-      MapEntry* e = new (&entries[total + i]) MapEntry();
-      if (!read_text(e->key)) {
-        error_->in(fmt::format("[{}]", total + i));
-        return false;
-      }
-      if (!decode_inline(step.a, e->value)) {
-        error_->in(fmt::format("[{}]", e->key));
-        return false;
-      }
-    }
-    total += n;
-  }
-  out = Value::with_entries(step.reader, entries, total);
-  --depth_;
-  return true;
-}
-
-bool Decoder::decode_writer_union(const Step& step, Value& out) {
-  const std::uint8_t* at = p_;
-  if (!enter(at)) return false;
-  std::int64_t index = 0;
-  if (!read_long(index)) return false;
-  if (index < 0 || static_cast<std::uint64_t>(index) >= step.b) {
-    return fail_at(at, ErrorCode::kInvalidData, "union branch {} out of range ({} branches)",
-                   index, step.b);
-  }
-  const BranchEntry& e = impl_.branches[step.a + static_cast<std::uint32_t>(index)];
-  if (e.error >= 0) {
-    return fail_at(at, ErrorCode::kIncompatible, "{}",
-                   impl_.messages[static_cast<std::size_t>(e.error)]);
-  }
-  if (!decode_inline(e.step, out)) return false;
-  if (e.reader_branch >= 0) out.in_branch(e.reader_branch);
-  --depth_;
-  return true;
-}
-
-bool Decoder::skip_collection(const Step& step, bool is_map) {
-  if (!enter(p_)) return false;
-  std::size_t total = 0;
-  for (;;) {
-    const std::uint8_t* at = p_;
-    std::int64_t count = 0;
-    if (!read_long(count)) return false;
-    if (count == 0) break;
-    if (count < 0) {
-      // A size-prefixed block: jump over it without reading the items.
-      std::int64_t byte_size = 0;
-      if (!read_long(byte_size)) return false;
-      if (byte_size < 0 || count == std::numeric_limits<std::int64_t>::min()) {
-        return fail_at(at, ErrorCode::kInvalidData, "invalid block header");
-      }
-      if (static_cast<std::uint64_t>(byte_size) > static_cast<std::uint64_t>(end_ - p_)) {
-        return fail_at(at, ErrorCode::kTruncated, "block of {} bytes exceeds the {} bytes left",
-                       byte_size, end_ - p_);
-      }
-      p_ += byte_size;
-      continue;
-    }
-    p_ = at;
-    if (!block_count(count, total, step.b)) return false;
-    for (std::int64_t i = 0; i < count; ++i) {
-      if (is_map) {
-        std::string_view key;
-        if (!read_text(key)) return false;
-      }
-      if (!skip(step.a)) return false;
-    }
-    total += static_cast<std::size_t>(count);
-  }
-  --depth_;
-  return true;
-}
-
-bool Decoder::skip(std::uint32_t index) {
-  const Step& step = impl_.steps[index];
-  switch (step.op) {
-    case Op::kSkipNothing: return true;
-    case Op::kSkipByte:
-      if (p_ >= end_) return fail_at(p_, ErrorCode::kTruncated, "input ends before a boolean");
-      ++p_;
-      return true;
-    case Op::kSkipVarint: {
-      std::int64_t v = 0;
-      return read_long(v);
-    }
-    case Op::kSkip4:
-      if (!need(4, "float")) return false;
-      p_ += 4;
-      return true;
-    case Op::kSkip8:
-      if (!need(8, "double")) return false;
-      p_ += 8;
-      return true;
-    case Op::kSkipText: {
-      std::string_view v;
-      return read_text(v);
-    }
-    case Op::kSkipFixed:
-      if (!need(step.a, "fixed")) return false;
-      p_ += step.a;
-      return true;
-    case Op::kSkipRecord: {
-      if (!enter(p_)) return false;
-      for (std::uint32_t i = 0; i < step.b; ++i) {
-        if (!skip(impl_.skip_lists[step.a + i])) {
-          error_->in(step.writer->fields[i].name);
-          return false;
-        }
-      }
-      --depth_;
-      return true;
-    }
-    case Op::kSkipArray: return skip_collection(step, false);
-    case Op::kSkipMap: return skip_collection(step, true);
-    case Op::kSkipUnion: {
-      const std::uint8_t* at = p_;
-      if (!enter(at)) return false;
-      std::int64_t branch = 0;
-      if (!read_long(branch)) return false;
-      if (branch < 0 || static_cast<std::uint64_t>(branch) >= step.b) {
-        return fail_at(at, ErrorCode::kInvalidData, "union branch {} out of range ({} branches)",
-                       branch, step.b);
-      }
-      if (!skip(impl_.skip_lists[step.a + static_cast<std::uint32_t>(branch)])) return false;
-      --depth_;
-      return true;
-    }
-    default:
-      return fail_at(p_, ErrorCode::kInternal, "invalid skip step");
-  }
-}
+namespace {
 
 std::string join_messages(const std::vector<Incompatibility>& list) {
   std::string out;
@@ -1094,11 +843,14 @@ Result<std::shared_ptr<const ResolutionPlan>> ResolutionPlan::compile(SchemaPtr 
   }
   std::shared_ptr<ResolutionPlan> plan(new ResolutionPlan());
   plan->impl_ = std::make_unique<Impl>();
-  Compiler compiler(*plan->impl_, Defaults::kDecode);
-  plan->impl_->root = compiler.resolve(writer->root(), reader->root(), "");
+  Graph graph;
+  graph.arena = &plan->impl_->arena;
+  Compiler compiler(graph, Defaults::kDecode);
+  graph.root = compiler.resolve(writer->root(), reader->root(), "");
   if (!compiler.hard_ones().empty()) {
     return fail(ErrorCode::kIncompatible, "{}", join_messages(compiler.hard_ones()));
   }
+  Lowering(graph, plan->impl_->program).run();
   plan->writer_ = std::move(writer);
   plan->reader_ = std::move(reader);
   return std::shared_ptr<const ResolutionPlan>(std::move(plan));
@@ -1106,15 +858,11 @@ Result<std::shared_ptr<const ResolutionPlan>> ResolutionPlan::compile(SchemaPtr 
 
 Result<Value> ResolutionPlan::decode(BinaryReader& in, Arena& arena,
                                      const DecodeLimits& limits) const {
-  Decoder decoder(*impl_, in, arena, limits);
-  Value out;
-  if (!decoder.decode(impl_->root, out)) return fail(decoder.take_error());
-  in.set_pos(decoder.pos());
-  return out;
+  return rp::decode(impl_->program, in, arena, limits);
 }
 
 std::vector<Incompatibility> check_compatibility(const Node& reader, const Node& writer) {
-  ResolutionPlan::Impl scratch;
+  Graph scratch;
   Compiler compiler(scratch, Defaults::kIgnore);
   compiler.resolve(writer, reader, "");
   return compiler.all();

@@ -22,12 +22,14 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdio>
+#include <span>
 #include <string>
 #include <vector>
 
 #include "avro/binary.h"
 #include "avro/internal/varint.h"
 #include "avro/json_codec.h"
+#include "avro/random.h"
 #include "avro/resolution.h"
 #include "avro/schema.h"
 #include "test_support.h"
@@ -271,6 +273,23 @@ const std::vector<Row>& rows() {
        R"(["null",{"type":"record","name":"R","fields":[{"name":"a","type":"int"},{"name":"c","type":"string"}]}])",
        R"(["null",{"type":"record","name":"R","fields":[{"name":"b","type":"string","default":"B"},{"name":"a","type":"long"}]}])",
        R"({"R":{"a":1,"c":"dropped"}})", R"({"R":{"b":"B","a":1}})", nullptr},
+      {"union_null_second_to_null_first", R"(["int","null"])", R"(["null","long"])",
+       R"({"int":-7})", R"({"long":-7})", nullptr},
+      {"union_null_second_to_null_first_null", R"(["int","null"])", R"(["null","long"])", "null",
+       "null", nullptr},
+      {"union_optional_enum_unknown_occurs",
+       R"(["null",{"type":"enum","name":"E","symbols":["A","B","C"]}])",
+       R"(["null",{"type":"enum","name":"E","symbols":["A","B"]}])", R"({"E":"C"})", nullptr,
+       "writer enum symbol 'C' not in reader and reader has no default"},
+      {"union_optional_record_evolves",
+       R"({"type":"record","name":"O","fields":[{"name":"r","type":["null",{"type":"record","name":"R","fields":[
+          {"name":"gone","type":"string"},{"name":"a","type":"int"}]}]}]})",
+       R"({"type":"record","name":"O","fields":[{"name":"r","type":[{"type":"record","name":"R","fields":[
+          {"name":"a","type":"long"},{"name":"new","type":["null","string"],"default":null}]},"null"]}]})",
+       R"({"r":{"R":{"gone":"x","a":3}}})", R"({"r":{"R":{"a":3,"new":null}}})", nullptr},
+      {"record_without_reader_fields",
+       R"({"type":"record","name":"R","fields":[{"name":"a","type":"int"},{"name":"s","type":"string"}]})",
+       R"({"type":"record","name":"R","fields":[]})", R"({"a":1,"s":"x"})", "{}", nullptr},
       {"union_array_branch", R"({"type":"array","items":"string"})",
        R"(["null","int",{"type":"array","items":"string"}])",
        R"(["a","b"])", R"({"array":["a","b"]})", nullptr},
@@ -651,6 +670,141 @@ TEST(ResolutionDecodeTest, ManyDatumsFromOneBuffer) {
     EXPECT_EQ(v->field("value")->as_double(), i);
   }
   EXPECT_TRUE(in.at_end());
+}
+
+TEST(ResolutionDecodeTest, NonCanonicalOptionalBranchIndexIsRead) {
+  // ["null","int"] read as ["long","null"]; the branch index 1 written as two bytes.
+  auto plan = must_compile(R"(["null","int"])", R"(["long","null"])");
+  std::vector<std::uint8_t> bytes = {0x82, 0x00, 0x0A};
+  Arena arena;
+  BinaryReader in(bytes);
+  auto v = plan->decode(in, arena);
+  ASSERT_TRUE(v) << v.error().to_string();
+  EXPECT_EQ(v->branch(), 0);
+  EXPECT_EQ(v->as_long(), 5);
+  EXPECT_TRUE(in.at_end());
+
+  std::vector<std::uint8_t> null_bytes = {0x80, 0x00};
+  BinaryReader null_in(null_bytes);
+  auto n = plan->decode(null_in, arena);
+  ASSERT_TRUE(n) << n.error().to_string();
+  EXPECT_EQ(n->branch(), 1);
+  EXPECT_EQ(n->type(), Type::kNull);
+  EXPECT_TRUE(null_in.at_end());
+}
+
+TEST(ResolutionDecodeTest, RuntimeIncompatibilityNamesPathAndOffset) {
+  auto plan = must_compile(
+      R"({"type":"record","name":"R","fields":[{"name":"a","type":"int"},
+          {"name":"u","type":["null","string","int"]}]})",
+      R"({"type":"record","name":"R","fields":[{"name":"u","type":["null","string"]},
+          {"name":"a","type":"int"}]})");
+  std::vector<std::uint8_t> bytes = {0x02, 0x04, 0x02};  // a=1, u: branch 2 (int) 1
+  Arena arena;
+  BinaryReader in(bytes);
+  auto v = plan->decode(in, arena);
+  ASSERT_FALSE(v);
+  EXPECT_EQ(v.error().code(), ErrorCode::kIncompatible);
+  EXPECT_EQ(v.error().path(), "u");
+  EXPECT_EQ(v.error().byte_offset(), 1u);
+}
+
+TEST(ResolutionDecodeTest, SkippedMapErrorsNameTheKey) {
+  auto plan = must_compile(
+      R"({"type":"record","name":"R","fields":[{"name":"m","type":{"type":"map","values":"string"}},
+          {"name":"k","type":"int"}]})",
+      R"({"type":"record","name":"R","fields":[{"name":"k","type":"int"}]})");
+  std::vector<std::uint8_t> bytes = {0x02, 0x02, 'x', 0x08, 'a'};  // {"x": 4 bytes, 1 left}
+  Arena arena;
+  BinaryReader in(bytes);
+  auto v = plan->decode(in, arena);
+  ASSERT_FALSE(v);
+  EXPECT_EQ(v.error().code(), ErrorCode::kTruncated);
+  EXPECT_EQ(v.error().path(), "m[x]");
+  EXPECT_EQ(v.error().byte_offset(), 3u);
+}
+
+// --- A plan from a schema to itself reads like the plain decoder ----------------------
+//
+// The same values from valid data, the same position after them, and the same failure
+// (code, path and offset) from every truncation and from random byte changes.
+
+constexpr const char* kMixedSchema = R"({"type":"record","name":"M","namespace":"t","fields":[
+  {"name":"u","type":["null","string","long",{"type":"enum","name":"E","symbols":["A","B","C"]}]},
+  {"name":"o","type":["double","null"]},
+  {"name":"f","type":{"type":"fixed","name":"F","size":4}},
+  {"name":"a","type":{"type":"array","items":["null",{"type":"record","name":"P","fields":[
+     {"name":"x","type":"int"},{"name":"y","type":["null","float"]},{"name":"b","type":"boolean"}]}]}},
+  {"name":"m","type":{"type":"map","values":{"type":"array","items":"long"}}},
+  {"name":"e","type":"E"},
+  {"name":"by","type":["null","bytes"]},
+  {"name":"p","type":["null","P"]}]})";
+
+void expect_same_outcome(const BinaryDecoder& plain, const ResolutionPlan& plan,
+                         std::span<const std::uint8_t> bytes) {
+  Arena arena;
+  BinaryReader a(bytes);
+  BinaryReader b(bytes);
+  auto want = plain.decode(a, arena);
+  auto got = plan.decode(b, arena);
+  ASSERT_EQ(want.has_value(), got.has_value())
+      << (want ? "plan fails: " + got.error().to_string()
+               : "plan reads what the plain decoder rejects: " + want.error().to_string());
+  if (want) {
+    EXPECT_TRUE(*want == *got);
+    EXPECT_EQ(a.offset(), b.offset());
+    return;
+  }
+  EXPECT_EQ(want.error().code(), got.error().code()) << got.error().to_string();
+  EXPECT_EQ(want.error().path(), got.error().path()) << got.error().to_string();
+  EXPECT_EQ(want.error().byte_offset(), got.error().byte_offset()) << got.error().to_string();
+}
+
+void expect_identity_plan_reads_like_plain(const std::string& schema_json, std::uint64_t seed,
+                                           int datums = 100) {
+  auto schema = Schema::parse(schema_json);
+  ASSERT_TRUE(schema) << schema.error().to_string();
+  const Node& root = (*schema)->root();
+  auto plan = ResolutionPlan::compile(*schema, *schema);
+  ASSERT_TRUE(plan) << plan.error().to_string();
+  BinaryDecoder plain(root);
+  auto gen = RandomGenerator::make(root);
+  ASSERT_TRUE(gen) << gen.error().to_string();
+  Rng rng(seed);
+  Arena arena;
+  for (int i = 0; i < datums; ++i) {
+    auto value = gen->next(rng, arena);
+    ASSERT_TRUE(value) << value.error().to_string();
+    std::vector<std::uint8_t> bytes;
+    ASSERT_TRUE(encode_binary(root, *value, bytes));
+    SCOPED_TRACE("datum " + std::to_string(i));
+    expect_same_outcome(plain, **plan, bytes);
+    for (std::size_t cut = 0; cut < bytes.size(); ++cut) {
+      expect_same_outcome(plain, **plan, std::span<const std::uint8_t>(bytes.data(), cut));
+    }
+    for (int k = 0; k < 8 && !bytes.empty(); ++k) {
+      std::vector<std::uint8_t> damaged = bytes;
+      damaged[rng.below(damaged.size())] = static_cast<std::uint8_t>(rng.below(256));
+      expect_same_outcome(plain, **plan, damaged);
+    }
+    if (::testing::Test::HasFatalFailure()) return;
+  }
+}
+
+TEST(ResolutionIdentityTest, MixedSchema) { expect_identity_plan_reads_like_plain(kMixedSchema, 1); }
+
+TEST(ResolutionIdentityTest, EveryTypeAndRecursion) {
+  expect_identity_plan_reads_like_plain(kWideWriter, 2);
+  expect_identity_plan_reads_like_plain(kLinkedWriter, 3);
+}
+
+TEST(ResolutionIdentityTest, BenchmarkSchemas) {
+  for (const char* name : {"movie_watch", "movie_watch_evolved", "wikimedia_wide",
+                           "wikimedia_wide_evolved"}) {
+    SCOPED_TRACE(name);
+    std::string path = std::string(SLUICE_SOURCE_DIR) + "/bench/schemas/" + name + ".avsc";
+    expect_identity_plan_reads_like_plain(testing::read_file(path), 4, 30);
+  }
 }
 
 }  // namespace

@@ -1,0 +1,774 @@
+// The interpreter of resolution programs (resolution_program.h).
+//
+// The plain decoder's discipline (binary.cc, ProgramDecoder): the input position lives
+// in a register and is returned by every step (nullptr on failure); values are written
+// member by member; every error is built by a cold function, and the path is prepended
+// while the stack unwinds.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cstring>
+#include <limits>
+#include <optional>
+#include <string>
+
+#include "avro/internal/resolution_program.h"
+#include "avro/internal/value_access.h"
+#include "avro/internal/varint.h"
+
+namespace sluice::avro::internal::resolution {
+namespace {
+
+using Byte = std::uint8_t;
+using internal::ValueAccess;
+
+// An empty input may have no address; decoding then runs over this one instead, as
+// nullptr means failure.
+constexpr Byte kNoInput[1] = {0};
+
+struct Context {
+  Context(BinaryReader& in, const DecodeLimits& l)
+      : begin(in.pos() != nullptr ? in.pos() : kNoInput),
+        end(in.pos() != nullptr ? in.end() : kNoInput),
+        begin_offset(in.offset()),
+        limits(l),
+        max_bytes(std::min<std::size_t>(l.max_bytes_length, kMaxValueSize)),
+        max_items(std::min<std::size_t>(l.max_collection_items, kMaxValueSize)) {}
+
+  // Value keeps sizes in 32 bits, so limits set higher still stop there.
+  static constexpr std::size_t kMaxValueSize = std::numeric_limits<std::uint32_t>::max();
+
+  const Byte* begin;
+  const Byte* end;
+  std::uint64_t begin_offset;
+  const DecodeLimits& limits;
+  std::size_t max_bytes;
+  std::size_t max_items;
+  std::size_t depth = 0;
+  std::optional<Error> error;
+
+  // Records the first failure: `at` is the first byte of the offending item.
+  [[gnu::cold, gnu::noinline]] const Byte* fail(ErrorCode code, const Byte* at,
+                                                std::string message) {
+    if (!error) {
+      error.emplace(code, std::move(message));
+      error->at_offset(begin_offset + static_cast<std::uint64_t>(at - begin));
+    }
+    return nullptr;
+  }
+
+  template <class... Args>
+  [[gnu::cold, gnu::noinline]] const Byte* failf(ErrorCode code, const Byte* at,
+                                                 fmt::format_string<const Args&...> format,
+                                                 const Args&... args) {
+    return fail(code, at, fmt::format(format, args...));
+  }
+
+  // Path segments added while unwinding: innermost first.
+  [[gnu::cold, gnu::noinline]] const Byte* in_name(const std::string* name) {
+    if (error && name != nullptr) error->in(*name);
+    return nullptr;
+  }
+  [[gnu::cold, gnu::noinline]] const Byte* in_item(std::size_t i) {
+    if (error) error->in(fmt::format("[{}]", i));
+    return nullptr;
+  }
+  [[gnu::cold, gnu::noinline]] const Byte* in_key(std::string_view key) {
+    if (error) error->in(fmt::format("[{}]", key));
+    return nullptr;
+  }
+};
+
+struct DepthGuard {
+  explicit DepthGuard(Context& c) : ctx(c) { ++ctx.depth; }
+  ~DepthGuard() { --ctx.depth; }
+  Context& ctx;
+};
+
+// A read: the position after it and the value read; p == nullptr on failure.
+struct Read {
+  const Byte* p;
+  std::uint64_t v;
+};
+
+[[gnu::cold, gnu::noinline]] Read varint_slow(Context& ctx, const Byte* p, const char* what) {
+  const Byte* start = p;
+  std::uint64_t result = 0;
+  for (int shift = 0; shift < 70; shift += 7) {
+    if (p >= ctx.end) {
+      return {ctx.failf(ErrorCode::kTruncated, start, "input ends inside the varint of {}", what), 0};
+    }
+    Byte b = *p++;
+    result |= static_cast<std::uint64_t>(b & 0x7F) << shift;
+    if ((b & 0x80) == 0) return {p, result};
+  }
+  return {ctx.failf(ErrorCode::kInvalidData, start, "varint of {} is longer than 10 bytes", what), 0};
+}
+
+[[gnu::cold, gnu::noinline]] const Byte* varint_too_long(Context& ctx, const Byte* p,
+                                                         const char* what) {
+  return ctx.failf(ErrorCode::kInvalidData, p, "varint of {} is longer than 10 bytes", what);
+}
+
+// A raw (not zig-zag decoded) varint.
+[[gnu::always_inline]] inline Read varint(Context& ctx, const Byte* p, const Byte* end,
+                                          const char* what) {
+  if (p < end && *p < 0x80) [[likely]] return {p + 1, *p};
+  if (end - p >= 10) [[likely]] {
+    // Unrolled without bounds checks: ten bytes are available.
+    std::uint64_t result = *p & 0x7F;
+    for (int i = 1; i < 10; ++i) {
+      Byte b = p[i];
+      result |= static_cast<std::uint64_t>(b & 0x7F) << (7 * i);
+      if ((b & 0x80) == 0) return {p + i + 1, result};
+    }
+    return {varint_too_long(ctx, p, what), 0};
+  }
+  return varint_slow(ctx, p, what);
+}
+
+[[gnu::always_inline]] inline Read read_long(Context& ctx, const Byte* p, const Byte* end,
+                                             const char* what) {
+  Read r = varint(ctx, p, end, what);
+  return {r.p, static_cast<std::uint64_t>(internal::zigzag_decode(r.v))};
+}
+
+[[gnu::cold, gnu::noinline]] const Byte* int_out_of_range(Context& ctx, const Byte* p,
+                                                          const char* what, std::int64_t v) {
+  return ctx.failf(ErrorCode::kInvalidData, p, "{} value {} is out of the 32-bit int range", what, v);
+}
+
+// An int: a zig-zag varint in the 32-bit range. v holds the int's 32 bits.
+[[gnu::always_inline]] inline Read read_int32(Context& ctx, const Byte* p, const Byte* end,
+                                              const char* what) {
+  Read r = varint(ctx, p, end, what);
+  std::int64_t v = internal::zigzag_decode(r.v);  // 0 when the read failed
+  if (static_cast<std::int32_t>(v) != v) [[unlikely]] return {int_out_of_range(ctx, p, what, v), 0};
+  return {r.p, static_cast<std::uint32_t>(static_cast<std::int32_t>(v))};
+}
+
+[[gnu::cold, gnu::noinline]] const Byte* bad_length(Context& ctx, const Byte* p, const Byte* next,
+                                                    std::int64_t len, const char* what) {
+  if (len < 0) return ctx.failf(ErrorCode::kInvalidData, p, "negative {} length {}", what, len);
+  if (static_cast<std::uint64_t>(len) > ctx.max_bytes) {
+    return ctx.failf(ErrorCode::kLimitExceeded, p, "{} length {} exceeds the limit max_bytes_length={}",
+                     what, len, ctx.max_bytes);
+  }
+  return ctx.failf(ErrorCode::kTruncated, p, "{} length {} exceeds the {} bytes left", what, len,
+                   ctx.end - next);
+}
+
+// The length of a string/bytes value (or map key), checked against the input left
+// and max_bytes. v is the length.
+[[gnu::always_inline]] inline Read read_len(Context& ctx, const Byte* p, const Byte* end,
+                                            std::size_t max_bytes, const char* what) {
+  Read r = varint(ctx, p, end, what);
+  const auto len = static_cast<std::uint64_t>(internal::zigzag_decode(r.v));
+  // A failed read gives {nullptr, 0}, which passes the checks and is returned as is.
+  if (len <= static_cast<std::uint64_t>(end - r.p) && len <= max_bytes) [[likely]] return {r.p, len};
+  return {bad_length(ctx, p, r.p, static_cast<std::int64_t>(len), what), 0};
+}
+
+[[gnu::cold, gnu::noinline]] const Byte* bad_boolean(Context& ctx, const Byte* p) {
+  if (p >= ctx.end) return ctx.fail(ErrorCode::kTruncated, p, "input ends before a boolean");
+  return ctx.failf(ErrorCode::kInvalidData, p, "boolean byte {} is neither 0 nor 1", *p);
+}
+
+[[gnu::cold, gnu::noinline]] const Byte* bad_enum(Context& ctx, const Byte* p,
+                                                  const Step& s, std::uint64_t index) {
+  return ctx.failf(ErrorCode::kInvalidData, p, "enum {} index {} is out of range (it has {} symbols)",
+                   s.writer->fullname, static_cast<std::int32_t>(index), s.b);
+}
+
+[[gnu::cold, gnu::noinline]] const Byte* unknown_symbol(Context& ctx, const Byte* p,
+                                                        const Step& s, std::uint64_t index) {
+  return ctx.failf(ErrorCode::kIncompatible, p,
+                   "writer enum symbol '{}' not in reader and reader has no default",
+                   s.writer->symbols[static_cast<std::size_t>(index)]);
+}
+
+[[gnu::cold, gnu::noinline]] const Byte* bad_branch(Context& ctx, const Byte* p, std::int64_t index,
+                                                    std::size_t branches) {
+  return ctx.failf(ErrorCode::kInvalidData, p,
+                   "union branch index {} is out of range (the union has {} branches)", index,
+                   branches);
+}
+
+[[gnu::cold, gnu::noinline]] const Byte* short_input(Context& ctx, const Byte* p, Type type,
+                                                     std::size_t n) {
+  switch (type) {
+    case Type::kFloat:
+    case Type::kDouble:
+      return ctx.failf(ErrorCode::kTruncated, p, "{} needs {} bytes but {} are left",
+                       type_name(type), n, ctx.end - p);
+    default:
+      return ctx.failf(ErrorCode::kTruncated, p, "fixed needs {} bytes but {} are left", n,
+                       ctx.end - p);
+  }
+}
+
+[[gnu::cold, gnu::noinline]] const Byte* too_deep(Context& ctx, const Byte* p) {
+  return ctx.failf(ErrorCode::kLimitExceeded, p, "datum nests deeper than the limit max_depth={}",
+                   ctx.limits.max_depth);
+}
+
+[[gnu::cold, gnu::noinline]] const Byte* invalid_step(Context& ctx, const Byte* p) {
+  return ctx.fail(ErrorCode::kInternal, p, "invalid resolution step");
+}
+
+// One block header of an array or map. `count` is the number of items (0 ends the
+// collection); `block_end` is set when the writer gave the block's byte size.
+struct BlockHeader {
+  std::size_t count = 0;
+  const Byte* block_end = nullptr;
+};
+
+// Reads a block header and checks its count against the limits and the input:
+// `total` items were read before; `min_size` is the least encoded size of an item.
+const Byte* read_block_header(Context& ctx, const Byte* p, BlockHeader& header,
+                              std::size_t total, std::size_t min_size, Type type) {
+  const Byte* start = p;
+  Read r = read_long(ctx, p, ctx.end, type == Type::kArray ? "array block count" : "map block count");
+  if (r.p == nullptr) return nullptr;
+  p = r.p;
+  auto count = static_cast<std::int64_t>(r.v);
+  header.block_end = nullptr;
+  if (count == 0) {
+    header.count = 0;
+    return p;
+  }
+  if (count < 0) {
+    if (count == std::numeric_limits<std::int64_t>::min()) {
+      return ctx.failf(ErrorCode::kInvalidData, start, "{} block count {} is invalid",
+                       type_name(type), count);
+    }
+    count = -count;
+    const Byte* size_at = p;
+    Read size = read_long(ctx, p, ctx.end, "block byte size");
+    if (size.p == nullptr) return nullptr;
+    p = size.p;
+    auto byte_size = static_cast<std::int64_t>(size.v);
+    if (byte_size < 0) {
+      return ctx.failf(ErrorCode::kInvalidData, size_at, "negative {} block byte size {}",
+                       type_name(type), byte_size);
+    }
+    if (static_cast<std::uint64_t>(byte_size) > static_cast<std::uint64_t>(ctx.end - p)) {
+      return ctx.failf(ErrorCode::kTruncated, size_at, "{} block byte size {} exceeds the {} bytes left",
+                       type_name(type), byte_size, ctx.end - p);
+    }
+    header.block_end = p + byte_size;
+  }
+  // The caller's limit first, then whether the items can fit in the input, then what
+  // a Value can hold (so a huge limit still reports a count the input cannot back).
+  auto n = static_cast<std::uint64_t>(count);
+  const std::size_t max_items = ctx.limits.max_collection_items;
+  if (n > max_items || total > max_items - n) {
+    return ctx.failf(ErrorCode::kLimitExceeded, start,
+                     "{} of {} items exceeds the limit max_collection_items={}", type_name(type),
+                     total + n, max_items);
+  }
+  if (min_size != 0) {
+    const Byte* limit = header.block_end != nullptr ? header.block_end : ctx.end;
+    auto left = static_cast<std::uint64_t>(limit - p);
+    if (n > left / min_size) {
+      if (header.block_end != nullptr) {
+        return ctx.failf(ErrorCode::kInvalidData, start, "{} block of {} items cannot fit in its {} bytes",
+                         type_name(type), n, left);
+      }
+      return ctx.failf(ErrorCode::kTruncated, start,
+                       "{} block of {} items needs at least {} bytes but {} are left",
+                       type_name(type), n, n * min_size, left);
+    }
+  }
+  if (n > ctx.max_items || total > ctx.max_items - n) {
+    return ctx.failf(ErrorCode::kLimitExceeded, start, "{} of {} items exceeds the {} a value holds",
+                     type_name(type), total + n, ctx.max_items);
+  }
+  header.count = static_cast<std::size_t>(n);
+  return p;
+}
+
+[[gnu::cold, gnu::noinline]] const Byte* block_size_mismatch(Context& ctx, const Byte* p,
+                                                             const BlockHeader& header,
+                                                             const Byte* items_begin, Type type) {
+  return ctx.failf(ErrorCode::kInvalidData, items_begin,
+                   "{} block byte size {} does not match the {} bytes its items use",
+                   type_name(type), header.block_end - items_begin, p - items_begin);
+}
+
+template <class T>
+std::uint64_t bits_of(T v) {
+  if constexpr (sizeof(T) == 4) {
+    std::uint32_t bits = 0;
+    std::memcpy(&bits, &v, 4);
+    return bits;
+  } else {
+    std::uint64_t bits = 0;
+    std::memcpy(&bits, &v, 8);
+    return bits;
+  }
+}
+
+// Optimised builds inline the value readers into every loop. Unoptimised (sanitizer)
+// builds keep them out of line instead: inlined there, each would keep its own stack
+// slots in the frame of record(), and deep data must meet max_depth before the stack
+// ends.
+#if defined(__OPTIMIZE__)
+#define SLUICE_PLAN_INLINE [[gnu::always_inline]] inline
+#else
+#define SLUICE_PLAN_INLINE [[gnu::noinline]]
+#endif
+
+struct PlanDecoder {
+  Context ctx;
+  Arena& arena;
+  const Program& program;
+  const Step* steps;
+  const Value* defaults;
+  const std::int32_t* enum_maps;
+  Value scratch;  // the `out` of skip steps in a record without reader fields
+
+  PlanDecoder(BinaryReader& in, const DecodeLimits& limits, Arena& a, const Program& p)
+      : ctx(in, limits),
+        arena(a),
+        program(p),
+        steps(p.steps.data()),
+        defaults(p.defaults.data()),
+        enum_maps(p.enum_maps.data()) {}
+
+  // One value of step `s` at p. Returns the position after it, or nullptr.
+  SLUICE_PLAN_INLINE const Byte* step(const Step& s, const Byte* p, const Byte* end,
+                                      std::size_t max_bytes, Value& out);
+  template <std::uint8_t kCode>
+  SLUICE_PLAN_INLINE const Byte* value(const Step& s, const Byte* p, const Byte* end,
+                                       std::size_t max_bytes, Value& out);
+  template <std::uint8_t kCode>
+  SLUICE_PLAN_INLINE const Byte* optional(const Step& s, const Byte* p, const Byte* end,
+                                          std::size_t max_bytes, Value& out);
+  [[gnu::noinline]] const Byte* step_outline(const Step& s, const Byte* p, Value& out) {
+    return step(s, p, ctx.end, ctx.max_bytes, out);
+  }
+  [[gnu::noinline]] const Byte* optional_slow(const Step& s, const Byte* p, Value& out);
+  const Byte* record(const Step& s, const Byte* p, Value& out);
+  const Byte* array(const Step& s, const Byte* p, Value& out);
+  const Byte* map(const Step& s, const Byte* p, Value& out);
+  const Byte* union_value(const Step& s, const Byte* p, Value& out);
+  const Byte* skip(const Step& s, const Byte* p);
+  const Byte* skip_collection(const Step& s, const Byte* p, Type type);
+};
+
+template <std::uint8_t kCode>
+const Byte* PlanDecoder::value(const Step& s, const Byte* p, const Byte* end,
+                                      std::size_t max_bytes, Value& out) {
+  if constexpr (kCode == kNull) {
+    ValueAccess::set(out, s.node, Type::kNull, s.branch, 0, 0);
+    return p;
+  } else if constexpr (kCode == kBoolean) {
+    if (p >= end || *p > 1) [[unlikely]] return bad_boolean(ctx, p);
+    ValueAccess::set(out, s.node, Type::kBoolean, s.branch, 0, *p);
+    return p + 1;
+  } else if constexpr (kCode == kInt) {
+    Read r = read_int32(ctx, p, end, "int");
+    ValueAccess::set(out, s.node, Type::kInt, s.branch, 0, r.v);
+    return r.p;
+  } else if constexpr (kCode == kLong) {
+    Read r = read_long(ctx, p, end, "long");
+    ValueAccess::set(out, s.node, Type::kLong, s.branch, 0, r.v);
+    return r.p;
+  } else if constexpr (kCode == kFloat || kCode == kDouble) {
+    constexpr std::size_t n = kCode == kFloat ? 4 : 8;
+    constexpr Type type = kCode == kFloat ? Type::kFloat : Type::kDouble;
+    if (end - p < static_cast<std::ptrdiff_t>(n)) [[unlikely]] return short_input(ctx, p, type, n);
+    std::uint64_t bits = 0;
+    std::memcpy(&bits, p, n);  // little-endian hosts only (x86_64, aarch64)
+    ValueAccess::set(out, s.node, type, s.branch, 0, bits);
+    return p + n;
+  } else if constexpr (kCode == kString || kCode == kBytes) {
+    constexpr Type type = kCode == kString ? Type::kString : Type::kBytes;
+    Read r = read_len(ctx, p, end, max_bytes, kCode == kString ? "string length" : "bytes length");
+    if (r.p == nullptr) [[unlikely]] return nullptr;
+    ValueAccess::set(out, s.node, type, s.branch, static_cast<std::uint32_t>(r.v),
+                     ValueAccess::pointer_bits(r.p));
+    return r.p + r.v;
+  } else if constexpr (kCode == kFixed) {
+    const std::size_t n = s.a;
+    if (static_cast<std::size_t>(end - p) < n) [[unlikely]] return short_input(ctx, p, Type::kFixed, n);
+    ValueAccess::set(out, s.node, Type::kFixed, s.branch, s.a, ValueAccess::pointer_bits(p));
+    return p + n;
+  } else if constexpr (kCode == kEnum) {
+    Read r = read_int32(ctx, p, end, "enum index");
+    if (r.p == nullptr) [[unlikely]] return nullptr;
+    if (r.v >= s.b) [[unlikely]] return bad_enum(ctx, p, s, r.v);
+    std::int32_t mapped = enum_maps[s.a + r.v];
+    if (mapped < 0) [[unlikely]] return unknown_symbol(ctx, p, s, r.v);
+    ValueAccess::set(out, s.node, Type::kEnum, s.branch, 0, static_cast<std::uint32_t>(mapped));
+    return r.p;
+  } else if constexpr (kCode == kRecord) {
+    return record(s, p, out);
+  } else if constexpr (kCode == kArray) {
+    return array(s, p, out);
+  } else if constexpr (kCode == kMap) {
+    return map(s, p, out);
+  } else if constexpr (kCode == kIntToLong || kCode == kIntToFloat || kCode == kIntToDouble) {
+    Read r = read_int32(ctx, p, end, "int");
+    auto v = static_cast<std::int32_t>(static_cast<std::uint32_t>(r.v));
+    if constexpr (kCode == kIntToLong) {
+      ValueAccess::set(out, s.node, Type::kLong, s.branch, 0,
+                       static_cast<std::uint64_t>(static_cast<std::int64_t>(v)));
+    } else if constexpr (kCode == kIntToFloat) {
+      ValueAccess::set(out, s.node, Type::kFloat, s.branch, 0, bits_of(static_cast<float>(v)));
+    } else {
+      ValueAccess::set(out, s.node, Type::kDouble, s.branch, 0, bits_of(static_cast<double>(v)));
+    }
+    return r.p;
+  } else if constexpr (kCode == kLongToFloat || kCode == kLongToDouble) {
+    Read r = read_long(ctx, p, end, "long");
+    auto v = static_cast<std::int64_t>(r.v);
+    if constexpr (kCode == kLongToFloat) {
+      ValueAccess::set(out, s.node, Type::kFloat, s.branch, 0, bits_of(static_cast<float>(v)));
+    } else {
+      ValueAccess::set(out, s.node, Type::kDouble, s.branch, 0, bits_of(static_cast<double>(v)));
+    }
+    return r.p;
+  } else {
+    static_assert(kCode == kFloatToDouble);
+    if (end - p < 4) [[unlikely]] return short_input(ctx, p, Type::kFloat, 4);
+    float f = 0;
+    std::memcpy(&f, p, 4);
+    ValueAccess::set(out, s.node, Type::kDouble, s.branch, 0, bits_of(static_cast<double>(f)));
+    return p + 4;
+  }
+}
+
+const Byte* PlanDecoder::optional_slow(const Step& s, const Byte* p, Value& out) {
+  Read r = read_long(ctx, p, ctx.end, "union branch index");
+  if (r.p == nullptr) return nullptr;
+  auto index = static_cast<std::int64_t>(r.v);
+  if (static_cast<std::uint64_t>(index) >= 2) return bad_branch(ctx, p, index, 2);
+  if (index == s.null_byte / 2) {
+    ValueAccess::set(out, s.null_node, Type::kNull, s.null_branch, 0, 0);
+    return r.p;
+  }
+  Step plain = s;
+  plain.code = static_cast<std::uint8_t>(s.code & ~kOptional);
+  return step_outline(plain, r.p, out);
+}
+
+// A writer union of null and one other branch: the branch index is one byte, 0 or 2,
+// unless the writer used a longer (valid, non-canonical) varint, which the slow path
+// reads.
+template <std::uint8_t kCode>
+const Byte* PlanDecoder::optional(const Step& s, const Byte* p, const Byte* end,
+                                  std::size_t max_bytes, Value& out) {
+  if (p < end) [[likely]] {
+    if (*p == s.value_byte) return value<kCode>(s, p + 1, end, max_bytes, out);
+    if (*p == s.null_byte) {
+      ValueAccess::set(out, s.null_node, Type::kNull, s.null_branch, 0, 0);
+      return p + 1;
+    }
+  }
+  return optional_slow(s, p, out);
+}
+
+const Byte* PlanDecoder::step(const Step& s, const Byte* p, const Byte* end,
+                              std::size_t max_bytes, Value& out) {
+#define SLUICE_STEP_CASES(C)                          \
+  case C: return value<C>(s, p, end, max_bytes, out); \
+  case C | kOptional: return optional<C>(s, p, end, max_bytes, out);
+  switch (s.code & 0x7F) {  // masked: the jump table needs no range check
+    SLUICE_STEP_CASES(kNull)
+    SLUICE_STEP_CASES(kBoolean)
+    SLUICE_STEP_CASES(kInt)
+    SLUICE_STEP_CASES(kLong)
+    SLUICE_STEP_CASES(kFloat)
+    SLUICE_STEP_CASES(kDouble)
+    SLUICE_STEP_CASES(kString)
+    SLUICE_STEP_CASES(kBytes)
+    SLUICE_STEP_CASES(kFixed)
+    SLUICE_STEP_CASES(kEnum)
+    SLUICE_STEP_CASES(kRecord)
+    SLUICE_STEP_CASES(kArray)
+    SLUICE_STEP_CASES(kMap)
+    SLUICE_STEP_CASES(kIntToLong)
+    SLUICE_STEP_CASES(kIntToFloat)
+    SLUICE_STEP_CASES(kIntToDouble)
+    SLUICE_STEP_CASES(kLongToFloat)
+    SLUICE_STEP_CASES(kLongToDouble)
+    SLUICE_STEP_CASES(kFloatToDouble)
+    case kUnion: return union_value(s, p, out);
+    case kDefault:
+      out = defaults[s.a];
+      return p;
+    case kSkipNothing:
+    case kSkipBoolean:
+    case kSkipVarint:
+    case kSkipFixed:
+    case kSkipText:
+    case kSkipRecord:
+    case kSkipArray:
+    case kSkipMap:
+    case kSkipUnion: return skip(s, p);
+    default: return invalid_step(ctx, p);
+  }
+#undef SLUICE_STEP_CASES
+}
+
+const Byte* PlanDecoder::record(const Step& s, const Byte* p, Value& out) {
+  if (ctx.depth >= ctx.limits.max_depth) [[unlikely]] return too_deep(ctx, p);
+  DepthGuard guard(ctx);
+  const Byte* const end = ctx.end;
+  const std::size_t max_bytes = ctx.max_bytes;
+  const std::uint32_t n = s.c;
+  Value* children = arena.allocate_array<Value>(n);
+  // Skip steps name slot 0 and write nothing; with no reader fields it must exist.
+  auto* slots = reinterpret_cast<char*>(n != 0 ? children : &scratch);
+  const Step* const first = steps + s.a;
+  const Step* const last = first + s.b;
+  for (const Step* field = first; field != last; ++field) {
+    p = step(*field, p, end, max_bytes, *reinterpret_cast<Value*>(slots + field->slot));
+    if (p == nullptr) [[unlikely]] return ctx.in_name(program.names[s.a + (field - first)]);
+  }
+  ValueAccess::set(out, s.node, Type::kRecord, s.branch, n, ValueAccess::pointer_bits(children));
+  return p;
+}
+
+const Byte* PlanDecoder::union_value(const Step& s, const Byte* p, Value& out) {
+  Read r = read_long(ctx, p, ctx.end, "union branch index");
+  if (r.p == nullptr) [[unlikely]] return nullptr;
+  auto index = static_cast<std::int64_t>(r.v);
+  if (static_cast<std::uint64_t>(index) >= s.b) [[unlikely]] return bad_branch(ctx, p, index, s.b);
+  const Step& branch = steps[s.a + static_cast<std::size_t>(index)];
+  if (branch.code == kError) [[unlikely]] {
+    if (branch.a >= program.messages.size()) return invalid_step(ctx, p);
+    return ctx.failf(ErrorCode::kIncompatible, p, "{}", program.messages[branch.a]);
+  }
+  return step_outline(branch, r.p, out);
+}
+
+const Byte* PlanDecoder::array(const Step& s, const Byte* p, Value& out) {
+  if (ctx.depth >= ctx.limits.max_depth) [[unlikely]] return too_deep(ctx, p);
+  DepthGuard guard(ctx);
+  const Byte* const end = ctx.end;
+  const std::size_t max_bytes = ctx.max_bytes;
+  const Step& item = steps[s.a];
+  const std::size_t min_size = s.b;
+  Value* items = nullptr;
+  std::size_t total = 0;
+  std::size_t capacity = 0;
+  for (;;) {
+    BlockHeader header;
+    p = read_block_header(ctx, p, header, total, min_size, Type::kArray);
+    if (p == nullptr) [[unlikely]] return nullptr;
+    if (header.count == 0) break;
+    std::size_t need = total + header.count;
+    if (need > capacity) {
+      // Growth clamped by the same bounds as the counts.
+      std::size_t grow = std::max(need, capacity * 2);
+      std::size_t bound = ctx.max_items;
+      if (min_size != 0) bound = std::min(bound, total + static_cast<std::size_t>(end - p) / min_size);
+      grow = std::max(need, std::min(grow, bound));
+      Value* bigger = arena.allocate_array<Value>(grow);
+      if (total != 0) std::memcpy(static_cast<void*>(bigger), items, total * sizeof(Value));
+      items = bigger;
+      capacity = grow;
+    }
+    const Byte* items_begin = p;
+    std::size_t i = total;
+    // Arrays of the common leaves get a loop of their own (no dispatch per item).
+    switch (item.code) {
+      case kString:
+        for (; i < need; ++i) {
+          p = value<kString>(item, p, end, max_bytes, items[i]);
+          if (p == nullptr) [[unlikely]] break;
+        }
+        break;
+      case kLong:
+        for (; i < need; ++i) {
+          p = value<kLong>(item, p, end, max_bytes, items[i]);
+          if (p == nullptr) [[unlikely]] break;
+        }
+        break;
+      default:
+        for (; i < need; ++i) {
+          p = step(item, p, end, max_bytes, items[i]);
+          if (p == nullptr) [[unlikely]] break;
+        }
+    }
+    if (p == nullptr) [[unlikely]] return ctx.in_item(i);
+    total = need;
+    if (header.block_end != nullptr && p != header.block_end) [[unlikely]] {
+      block_size_mismatch(ctx, p, header, items_begin, Type::kArray);
+      return ctx.in_item(total - 1);
+    }
+  }
+  ValueAccess::set(out, s.node, Type::kArray, s.branch, static_cast<std::uint32_t>(total),
+                   ValueAccess::pointer_bits(items));
+  return p;
+}
+
+const Byte* PlanDecoder::map(const Step& s, const Byte* p, Value& out) {
+  if (ctx.depth >= ctx.limits.max_depth) [[unlikely]] return too_deep(ctx, p);
+  DepthGuard guard(ctx);
+  const Byte* const end = ctx.end;
+  const std::size_t max_bytes = ctx.max_bytes;
+  const Step& item = steps[s.a];
+  const std::size_t min_size = s.b;  // at least 1: the key's length
+  MapEntry* entries = nullptr;
+  std::size_t total = 0;
+  std::size_t capacity = 0;
+  for (;;) {
+    BlockHeader header;
+    p = read_block_header(ctx, p, header, total, min_size, Type::kMap);
+    if (p == nullptr) [[unlikely]] return nullptr;
+    if (header.count == 0) break;
+    std::size_t need = total + header.count;
+    if (need > capacity) {
+      std::size_t grow = std::max(need, capacity * 2);
+      std::size_t bound = std::min(ctx.max_items,
+                                   total + static_cast<std::size_t>(end - p) / min_size);
+      grow = std::max(need, std::min(grow, bound));
+      MapEntry* bigger = arena.allocate_array<MapEntry>(grow);
+      if (total != 0) std::memcpy(static_cast<void*>(bigger), entries, total * sizeof(MapEntry));
+      entries = bigger;
+      capacity = grow;
+    }
+    const Byte* items_begin = p;
+    // Maps of the common leaves get a loop of their own (no dispatch per entry).
+    auto entries_of = [&](auto decode_value) -> const Byte* {
+      for (std::size_t i = total; i < need; ++i) {
+        MapEntry& entry = entries[i];
+        Read key = read_len(ctx, p, end, max_bytes, "map key length");
+        if (key.p == nullptr) [[unlikely]] return ctx.in_item(i);
+        // Construct in place: the arena memory is uninitialised.
+        new (&entry.key) std::string_view(reinterpret_cast<const char*>(key.p), key.v);
+        p = decode_value(key.p + key.v, entry.value);
+        if (p == nullptr) [[unlikely]] return ctx.in_key(entry.key);
+      }
+      return p;
+    };
+    switch (item.code) {
+      case kDouble:
+        p = entries_of([&](const Byte* at, Value& v) __attribute__((always_inline)) {
+          return value<kDouble>(item, at, end, max_bytes, v);
+        });
+        break;
+      case kString:
+        p = entries_of([&](const Byte* at, Value& v) __attribute__((always_inline)) {
+          return value<kString>(item, at, end, max_bytes, v);
+        });
+        break;
+      case kLong:
+        p = entries_of([&](const Byte* at, Value& v) __attribute__((always_inline)) {
+          return value<kLong>(item, at, end, max_bytes, v);
+        });
+        break;
+      default:
+        p = entries_of([&](const Byte* at, Value& v) __attribute__((always_inline)) {
+          return step(item, at, end, max_bytes, v);
+        });
+    }
+    if (p == nullptr) [[unlikely]] return nullptr;
+    total = need;
+    if (header.block_end != nullptr && p != header.block_end) [[unlikely]] {
+      return block_size_mismatch(ctx, p, header, items_begin, Type::kMap);
+    }
+  }
+  ValueAccess::set(out, s.node, Type::kMap, s.branch, static_cast<std::uint32_t>(total),
+                   ValueAccess::pointer_bits(entries));
+  return p;
+}
+
+// Writer data the reader does not keep: read and checked as far as needed to find its
+// end, nothing built.
+const Byte* PlanDecoder::skip(const Step& s, const Byte* p) {
+  const Byte* const end = ctx.end;
+  switch (s.code) {
+    case kSkipNothing: return p;
+    case kSkipBoolean:
+      if (p >= end) [[unlikely]] return ctx.fail(ErrorCode::kTruncated, p, "input ends before a boolean");
+      return p + 1;
+    case kSkipVarint: {
+      const char* what = s.node->type == Type::kInt    ? "int"
+                         : s.node->type == Type::kLong ? "long"
+                                                       : "enum index";
+      return varint(ctx, p, end, what).p;
+    }
+    case kSkipFixed:
+      if (static_cast<std::size_t>(end - p) < s.a) [[unlikely]] {
+        return short_input(ctx, p, s.node->type, s.a);
+      }
+      return p + s.a;
+    case kSkipText: {
+      Read r = read_len(ctx, p, end, ctx.max_bytes,
+                        s.node->type == Type::kString ? "string length" : "bytes length");
+      if (r.p == nullptr) [[unlikely]] return nullptr;
+      return r.p + r.v;
+    }
+    case kSkipRecord: {
+      if (ctx.depth >= ctx.limits.max_depth) [[unlikely]] return too_deep(ctx, p);
+      DepthGuard guard(ctx);
+      for (std::uint32_t i = 0; i < s.b; ++i) {
+        p = skip(steps[s.a + i], p);
+        if (p == nullptr) [[unlikely]] return ctx.in_name(program.names[s.a + i]);
+      }
+      return p;
+    }
+    case kSkipArray: return skip_collection(s, p, Type::kArray);
+    case kSkipMap: return skip_collection(s, p, Type::kMap);
+    case kSkipUnion: {
+      Read r = read_long(ctx, p, end, "union branch index");
+      if (r.p == nullptr) [[unlikely]] return nullptr;
+      auto index = static_cast<std::int64_t>(r.v);
+      if (static_cast<std::uint64_t>(index) >= s.b) [[unlikely]] return bad_branch(ctx, p, index, s.b);
+      return skip(steps[s.a + static_cast<std::size_t>(index)], r.p);
+    }
+    default: return invalid_step(ctx, p);
+  }
+}
+
+const Byte* PlanDecoder::skip_collection(const Step& s, const Byte* p, Type type) {
+  if (ctx.depth >= ctx.limits.max_depth) [[unlikely]] return too_deep(ctx, p);
+  DepthGuard guard(ctx);
+  const Step& item = steps[s.a];
+  std::size_t total = 0;
+  for (;;) {
+    BlockHeader header;
+    p = read_block_header(ctx, p, header, total, s.b, type);
+    if (p == nullptr) [[unlikely]] return nullptr;
+    if (header.count == 0) return p;
+    if (header.block_end != nullptr) {
+      // A size-prefixed block: jump over it without reading the items.
+      p = header.block_end;
+      total += header.count;
+      continue;
+    }
+    for (std::size_t i = 0; i < header.count; ++i) {
+      if (type == Type::kMap) {
+        Read key = read_len(ctx, p, ctx.end, ctx.max_bytes, "map key length");
+        if (key.p == nullptr) [[unlikely]] return ctx.in_item(total + i);
+        p = skip(item, key.p + key.v);
+        if (p == nullptr) [[unlikely]] {
+          return ctx.in_key(std::string_view(reinterpret_cast<const char*>(key.p), key.v));
+        }
+      } else {
+        p = skip(item, p);
+        if (p == nullptr) [[unlikely]] return ctx.in_item(total + i);
+      }
+    }
+    total += header.count;
+  }
+}
+
+}  // namespace
+
+Result<Value> decode(const Program& program, BinaryReader& in, Arena& arena,
+                     const DecodeLimits& limits) {
+  PlanDecoder d(in, limits, arena, program);
+  Value out;
+  const Byte* p = d.step_outline(d.steps[0], d.ctx.begin, out);
+  if (p == nullptr) [[unlikely]] return fail(std::move(*d.ctx.error));
+  in.advance(static_cast<std::size_t>(p - d.ctx.begin));
+  return out;
+}
+
+}  // namespace sluice::avro::internal::resolution
