@@ -35,11 +35,20 @@ class EventSink {
   virtual Status close() = 0;
 };
 
+// zstandard's level for ingestion when none is given. Compression is the largest single
+// cost of a file run; level 1 with 1 MiB blocks spends ~15% less time compressing than
+// zstd's default level 3 with 256 KiB blocks, for files ~2% larger. (Level 3 with 1 MiB
+// blocks makes recommendation files ~25% smaller at ~20% more compression time.)
+inline constexpr int kIngestZstdLevel = 1;
+
 struct FileSinkOptions {
   avro::Codec codec = avro::Codec::kZstandard;
-  std::optional<int> level;  // codec level; the codec's default when absent
-  // Encoded bytes per container block (compressed as one unit).
-  std::size_t block_size_bytes = 256 * 1024;
+  // Codec level; when absent, kIngestZstdLevel for zstandard, the codec's default
+  // for the others.
+  std::optional<int> level;
+  // Encoded bytes per container block (compressed as one unit). Larger blocks compress
+  // better at the same speed; a writer holds about twice this per open stream.
+  std::size_t block_size_bytes = 1024 * 1024;
   // A part file is completed (renamed from its temporary name) and a new one begun
   // once it holds this many records or bytes.
   std::uint64_t roll_records = 1'000'000;

@@ -208,6 +208,8 @@ class FileEventSink : public EventSink {
     avro::ContainerWriterOptions opts;
     opts.codec = options_.codec;
     opts.level = options_.level;
+    if (!opts.level && options_.codec == avro::Codec::kZstandard)
+      opts.level = kIngestZstdLevel;
     opts.block_size_bytes = options_.block_size_bytes;
     opts.metadata.push_back({"sluice.stream", s.name});
     auto writer =
