@@ -58,7 +58,8 @@ bool parse_digits(std::string_view s, std::int64_t* value) {
 // The first byte from `p` that cannot be in a plain (ASCII) id: a space or control
 // character, 0x7f, a byte >= 0x80, or `sep1` / `sep2`; `end` when there is none.
 // Eight bytes at a time: a word without such a byte costs a few ALU operations.
-const char* skip_plain_id(const char* p, const char* end, char sep1, char sep2) {
+inline __attribute__((always_inline)) const char* skip_plain_id(const char* p, const char* end,
+                                                                char sep1, char sep2) {
   constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
   constexpr std::uint64_t kHighs = 0x8080808080808080ULL;
   // Flags the zero bytes of v (exactly the lowest one; a borrow may flag bytes above it).
