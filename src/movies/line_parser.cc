@@ -382,8 +382,12 @@ bool LineParser::parse_plain(std::string_view line) {
     return false;
 
   // <time>, (parse_time() checks every character, so the time is ASCII)
+  // Most timestamps are "YYYY-MM-DDTHH:MM:SS", 19 characters. Taking the ',' after them
+  // as the first is safe: parse_time() refuses a ',' among them (then parse_general()).
   const auto* comma1 =
-      static_cast<const char*>(std::memchr(p, ',', static_cast<std::size_t>(end - p)));
+      end - p > 19 && p[19] == ','
+          ? p + 19
+          : static_cast<const char*>(std::memchr(p, ',', static_cast<std::size_t>(end - p)));
   if (comma1 == nullptr)
     return false;
   ParsedLine& ev = outcome_.event;
