@@ -264,8 +264,8 @@ void add_ingest_command(CLI::App& app, Registry& registry) {
   cmd->add_option("--level", o->level,
                   fmt::format("Codec level of --to <folder>: zstandard -7..22 (default {}, the "
                               "fast end: compression is the largest cost of a run; 3 makes "
-                              "recommendation files ~25% smaller for ~20% more compression "
-                              "time), deflate 0-9 (default 6), bzip2 1-9 (default 9), xz 0-9 "
+                              "files ~16% smaller and the run ~20% slower), deflate 0-9 (default "
+                              "6), bzip2 1-9 (default 9), xz 0-9 "
                               "(default 6)",
                               ingest::kIngestZstdLevel));
   cmd->add_option("--report", o->report, "Also write the run report as JSON to this file");
