@@ -19,6 +19,19 @@ namespace sluice::ingest {
 
 inline constexpr std::string_view kQuarantineStream = "quarantine";
 
+// Encoded datums of one stream, back to back: datum i is bytes[ends[i - 1], ends[i])
+// (from 0 for i = 0) and has the record key keys[i].
+struct DatumBatch {
+  std::span<const std::uint8_t> bytes;
+  std::span<const std::size_t> ends;
+  std::span<const std::int64_t> keys;
+
+  std::span<const std::uint8_t> datum(std::size_t i) const {
+    const std::size_t begin = i == 0 ? 0 : ends[i - 1];
+    return bytes.subspan(begin, ends[i] - begin);
+  }
+};
+
 class EventSink {
  public:
   virtual ~EventSink() = default;
@@ -28,6 +41,13 @@ class EventSink {
   // id for events; -1 for none).
   virtual Status write(std::string_view stream, std::int64_t key,
                        std::span<const std::uint8_t> datum) = 0;
+  // write() of each datum of `batch`, in order, up to the first failure. One call per
+  // batch and stream: a sink overrides it to save its per-datum overhead.
+  virtual Status write_batch(std::string_view stream, const DatumBatch& batch) {
+    for (std::size_t i = 0; i < batch.ends.size(); ++i)
+      SLUICE_TRY(write(stream, batch.keys[i], batch.datum(i)));
+    return ok_status();
+  }
   // Makes everything written so far durable (files flushed and fsynced / Kafka
   // deliveries acknowledged). Sources commit only after this succeeds.
   virtual Status make_durable() = 0;
@@ -35,11 +55,20 @@ class EventSink {
   virtual Status close() = 0;
 };
 
+// zstandard's level for ingestion when none is given. Compression is the largest single
+// cost of a file run (about half); level 1 with 1 MiB blocks spends ~15% less time
+// compressing than zstd's default level 3 with 256 KiB blocks, for files ~2% larger.
+// (Level 3 with 1 MiB blocks makes files ~16% smaller and a run ~20% slower.)
+inline constexpr int kIngestZstdLevel = 1;
+
 struct FileSinkOptions {
   avro::Codec codec = avro::Codec::kZstandard;
-  std::optional<int> level;  // codec level; the codec's default when absent
-  // Encoded bytes per container block (compressed as one unit).
-  std::size_t block_size_bytes = 256 * 1024;
+  // Codec level; when absent, kIngestZstdLevel for zstandard, the codec's default
+  // for the others.
+  std::optional<int> level;
+  // Encoded bytes per container block (compressed as one unit). Larger blocks compress
+  // better at the same speed; a writer holds about twice this per open stream.
+  std::size_t block_size_bytes = 1024 * 1024;
   // A part file is completed (renamed from its temporary name) and a new one begun
   // once it holds this many records or bytes.
   std::uint64_t roll_records = 1'000'000;

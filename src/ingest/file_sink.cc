@@ -152,8 +152,13 @@ class FileEventSink : public EventSink {
     return ok_status();
   }
 
-  Status write(std::string_view stream, std::int64_t /*key*/,
+  Status write(std::string_view stream, std::int64_t key,
                std::span<const std::uint8_t> datum) override {
+    const std::size_t end = datum.size();
+    return write_batch(stream, DatumBatch{datum, {&end, 1}, {&key, 1}});
+  }
+
+  Status write_batch(std::string_view stream, const DatumBatch& batch) override {
     Stream* s = last_;
     if (s == nullptr || s->name != stream) {
       s = find(stream);
@@ -161,13 +166,16 @@ class FileEventSink : public EventSink {
         return fail(ErrorCode::kInvalidArgument, "unknown stream {}", stream);
       last_ = s;
     }
-    if (!s->writer)
-      SLUICE_TRY(open_part(*s));
-    SLUICE_TRY(s->writer->append_encoded(datum));
-    ++s->records;
-    s->bytes += datum.size();
-    if (s->records >= options_.roll_records || s->bytes >= options_.roll_bytes) {
-      SLUICE_TRY(complete_part(*s));
+    for (std::size_t i = 0; i < batch.ends.size(); ++i) {
+      if (!s->writer)
+        SLUICE_TRY(open_part(*s));
+      const std::span<const std::uint8_t> datum = batch.datum(i);
+      SLUICE_TRY(s->writer->append_encoded(datum));
+      ++s->records;
+      s->bytes += datum.size();
+      if (s->records >= options_.roll_records || s->bytes >= options_.roll_bytes) {
+        SLUICE_TRY(complete_part(*s));
+      }
     }
     return ok_status();
   }
@@ -208,6 +216,8 @@ class FileEventSink : public EventSink {
     avro::ContainerWriterOptions opts;
     opts.codec = options_.codec;
     opts.level = options_.level;
+    if (!opts.level && options_.codec == avro::Codec::kZstandard)
+      opts.level = kIngestZstdLevel;
     opts.block_size_bytes = options_.block_size_bytes;
     opts.metadata.push_back({"sluice.stream", s.name});
     auto writer =

@@ -6,9 +6,12 @@
 #include <fmt/format.h>
 #include <sys/resource.h>
 
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
+#include <memory>
 #include <string>
 #include <unistd.h>
 
@@ -58,6 +61,47 @@ class ProgressLine {
   bool on_;
   bool printed_ = false;
   Clock::time_point last_ = Clock::now();
+};
+
+// One stream's datums of the batch in hand, encoded straight into one buffer (grown
+// without zero-filling) and handed to the sink with one write_batch().
+class PendingDatums {
+ public:
+  // Room for n more bytes after the datums so far; valid until the next room().
+  std::uint8_t* room(std::size_t n) {
+    if (n > capacity_ - size_)
+      grow(size_ + n);
+    return bytes_.get() + size_;
+  }
+  // Keeps the first n bytes written into room() as the next datum.
+  void add(std::size_t n, std::int64_t key) {
+    size_ += n;
+    ends_.push_back(size_);
+    keys_.push_back(key);
+  }
+  bool empty() const { return ends_.empty(); }
+  DatumBatch batch() const { return DatumBatch{{bytes_.get(), size_}, ends_, keys_}; }
+  void clear() {
+    size_ = 0;
+    ends_.clear();
+    keys_.clear();
+  }
+
+ private:
+  void grow(std::size_t need) {
+    std::size_t capacity = std::max({need, 2 * capacity_, std::size_t{64} << 10});
+    auto bytes = std::make_unique_for_overwrite<std::uint8_t[]>(capacity);
+    if (size_ != 0)
+      std::memcpy(bytes.get(), bytes_.get(), size_);
+    bytes_ = std::move(bytes);
+    capacity_ = capacity;
+  }
+
+  std::unique_ptr<std::uint8_t[]> bytes_;
+  std::size_t size_ = 0;
+  std::size_t capacity_ = 0;
+  std::vector<std::size_t> ends_;
+  std::vector<std::int64_t> keys_;
 };
 
 class Runner {
@@ -138,22 +182,33 @@ class Runner {
     for (const InputLine& in : batch.lines) {
       const movies::ParseOutcome& out = parser_.parse(in.text);
       if (out.ok()) {
-        datum_.clear();
-        std::optional<movies::Rejection> rejected = encoder_.encode(out.event, datum_);
+        auto type = static_cast<std::size_t>(out.event.type);
+        PendingDatums& pending = pending_[type];
+        std::size_t written = 0;
+        std::optional<movies::Rejection> rejected =
+            encoder_.encode_into(out.event, pending.room(encoder_.max_size(out.event)), &written);
         if (!rejected) {
-          auto type = static_cast<std::size_t>(out.event.type);
-          SLUICE_TRY(sink_.write(stream_names_[type], out.event.user_id, datum_));
+          pending.add(written, out.event.user_id);
           ++type_counts_[type];
           if (out.event.warnings != 0)
             count_warnings(out.event.warnings);
           ++sr.events_out;
           continue;
         }
-        SLUICE_TRY(quarantine(in, *rejected, ingested_at));
+        quarantine(in, *rejected, ingested_at);
       } else {
-        SLUICE_TRY(quarantine(in, out.rejection, ingested_at));
+        quarantine(in, out.rejection, ingested_at);
       }
       ++sr.quarantined;
+    }
+    // The batch's datums, stream by stream (each stream keeps the lines' order).
+    for (std::size_t i = 0; i < pending_.size(); ++i) {
+      if (pending_[i].empty())
+        continue;
+      SLUICE_TRY(sink_.write_batch(
+          i < movies::kEventTypeCount ? stream_names_[i] : std::string(kQuarantineStream),
+          pending_[i].batch()));
+      pending_[i].clear();
     }
     sr.lines_in += batch.lines.size();
     report_.lines_in += batch.lines.size();
@@ -176,8 +231,8 @@ class Runner {
     }
   }
 
-  Status quarantine(const InputLine& in, const movies::Rejection& rejection,
-                    std::int64_t ingested_at) {
+  void quarantine(const InputLine& in, const movies::Rejection& rejection,
+                  std::int64_t ingested_at) {
     auto reason = static_cast<std::size_t>(rejection.reason);
     ++report_.quarantined[reason];
     ++report_.quarantined_total;
@@ -194,7 +249,9 @@ class Runner {
     movies::LinePosition position{source_name_, in.line, in.partition, in.offset};
     datum_.clear();
     movies::encode_quarantined(in.text, rejection, position, ingested_at, datum_);
-    return sink_.write(kQuarantineStream, -1, datum_);
+    PendingDatums& pending = pending_[kQuarantine];
+    std::memcpy(pending.room(datum_.size()), datum_.data(), datum_.size());
+    pending.add(datum_.size(), -1);
   }
 
   const movies::EventEncoder& encoder_;
@@ -203,7 +260,10 @@ class Runner {
   movies::LineParser parser_;
   std::array<std::string, movies::kEventTypeCount> stream_names_;
   std::array<std::uint64_t, movies::kEventTypeCount> type_counts_{};
-  std::vector<std::uint8_t> datum_;
+  // The batch's datums per stream: the event types' (by EventType), then the quarantine.
+  static constexpr std::size_t kQuarantine = movies::kEventTypeCount;
+  std::array<PendingDatums, movies::kEventTypeCount + 1> pending_;
+  std::vector<std::uint8_t> datum_;  // a quarantined line's datum
   std::string source_name_;
   RunReport report_;
   Clock::time_point start_;

@@ -18,7 +18,9 @@
 // finishes the batch, makes the sink durable, commits and returns the report with
 // interrupted = true.
 //
-// Cost: no allocation per line; one parse, one encode and one append per line.
+// Cost: no allocation per line; one parse and one encode per line, each datum encoded
+// straight into its stream's buffer for the batch, which goes to the sink with one
+// write_batch() per stream (memory: about the batch's encoded size).
 #pragma once
 
 #include "base/result.h"

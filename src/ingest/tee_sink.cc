@@ -17,6 +17,10 @@ class TeeSink : public EventSink {
     for (auto& sink : sinks_) SLUICE_TRY(sink->write(stream, key, datum));
     return ok_status();
   }
+  Status write_batch(std::string_view stream, const DatumBatch& batch) override {
+    for (auto& sink : sinks_) SLUICE_TRY(sink->write_batch(stream, batch));
+    return ok_status();
+  }
   Status make_durable() override {
     for (auto& sink : sinks_) SLUICE_TRY(sink->make_durable());
     return ok_status();

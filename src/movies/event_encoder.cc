@@ -42,8 +42,9 @@ std::size_t builtin_bound(const ParsedLine& e) {
   return kCommon;
 }
 
-void encode_builtin(const ParsedLine& e, int version, std::vector<std::uint8_t>& out) {
-  DatumWriter w(out, builtin_bound(e));
+// Writes into `out` (room for builtin_bound(e)); returns the size.
+std::size_t encode_builtin(const ParsedLine& e, int version, std::uint8_t* out) {
+  DatumWriter w(out);
   w.write_long(e.time_micros);
   w.write_long(e.user_id);
   switch (e.type) {
@@ -82,7 +83,7 @@ void encode_builtin(const ParsedLine& e, int version, std::vector<std::uint8_t>&
       break;
     }
   }
-  w.finish();
+  return w.size();
 }
 
 // ---------------------------------------------------------------------------------
@@ -549,24 +550,42 @@ Result<EventEncoder> EventEncoder::with_user_schemas(std::vector<avro::SchemaPtr
   return EventEncoder(std::move(impl));
 }
 
-std::optional<Rejection> EventEncoder::encode(const ParsedLine& event,
-                                              std::vector<std::uint8_t>& out) const {
+std::size_t EventEncoder::max_size(const ParsedLine& event) const {
   const auto& program = impl_->programs[static_cast<std::size_t>(event.type)];
-  if (!program) {
-    encode_builtin(event, impl_->builtin.version, out);
-    return std::nullopt;
-  }
+  if (!program)
+    return builtin_bound(event);
   std::size_t bound = 0;
   for (const Op& op : program->ops) bound += op_bound(op, event);
-  DatumWriter w(out, bound);
+  return bound;
+}
+
+std::optional<Rejection> EventEncoder::encode_into(const ParsedLine& event, std::uint8_t* out,
+                                                   std::size_t* written) const {
+  const auto& program = impl_->programs[static_cast<std::size_t>(event.type)];
+  if (!program) {
+    *written = encode_builtin(event, impl_->builtin.version, out);
+    return std::nullopt;
+  }
+  DatumWriter w(out);
   for (const Op& op : program->ops) {
     if (auto rejection = write_op(op, event, w)) {
-      w.abandon();
+      *written = 0;
       return rejection;
     }
   }
-  w.finish();
+  *written = w.size();
   return std::nullopt;
+}
+
+std::optional<Rejection> EventEncoder::encode(const ParsedLine& event,
+                                              std::vector<std::uint8_t>& out) const {
+  std::optional<Rejection> rejection;
+  internal::append_with_bound(out, max_size(event), [&](std::uint8_t* room) {
+    std::size_t written = 0;
+    rejection = encode_into(event, room, &written);
+    return written;
+  });
+  return rejection;
 }
 
 const avro::SchemaPtr& EventEncoder::schema(EventType type) const {
@@ -574,12 +593,14 @@ const avro::SchemaPtr& EventEncoder::schema(EventType type) const {
   return program ? program->schema : impl_->builtin[type];
 }
 
-void encode_quarantined(std::string_view raw_line, const Rejection& rejection,
-                        const LinePosition& position, std::int64_t ingested_at_micros,
-                        std::vector<std::uint8_t>& out) {
-  const std::size_t bound = 4 * kMaxVarint + raw_line.size() + rejection.detail.size() +
-                            position.source.size() + 8 * kMaxVarint;
-  DatumWriter w(out, bound);
+namespace {
+
+// The QuarantinedLine datum into `out` (room for the bound encode_quarantined()
+// computes); returns its size.
+std::size_t write_quarantined(std::string_view raw_line, const Rejection& rejection,
+                              const LinePosition& position, std::int64_t ingested_at_micros,
+                              std::uint8_t* out) {
+  DatumWriter w(out);
   // raw: ["string", "bytes"]
   w.write_long(internal::is_valid_utf8(raw_line) ? 0 : 1);
   w.write_string(raw_line);
@@ -606,7 +627,19 @@ void encode_quarantined(std::string_view raw_line, const Rejection& rejection,
   optional_long(position.partition);
   optional_long(position.offset);
   w.write_long(ingested_at_micros);
-  w.finish();
+  return w.size();
+}
+
+}  // namespace
+
+void encode_quarantined(std::string_view raw_line, const Rejection& rejection,
+                        const LinePosition& position, std::int64_t ingested_at_micros,
+                        std::vector<std::uint8_t>& out) {
+  const std::size_t bound = 4 * kMaxVarint + raw_line.size() + rejection.detail.size() +
+                            position.source.size() + 8 * kMaxVarint;
+  internal::append_with_bound(out, bound, [&](std::uint8_t* room) {
+    return write_quarantined(raw_line, rejection, position, ingested_at_micros, room);
+  });
 }
 
 }  // namespace sluice::movies

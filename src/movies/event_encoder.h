@@ -48,6 +48,14 @@ class EventEncoder {
   // appended and the rejection (kSchemaConversion) is returned.
   std::optional<Rejection> encode(const ParsedLine& event, std::vector<std::uint8_t>& out) const;
 
+  // An upper bound of the size of `event`'s datum (a few bytes per field above it).
+  std::size_t max_size(const ParsedLine& event) const;
+  // encode() into `out`, which has room for max_size(event) bytes: sets *written to
+  // the datum's size, or returns the rejection (*written = 0). For callers that keep
+  // their own buffer: nothing is allocated or zero-filled.
+  std::optional<Rejection> encode_into(const ParsedLine& event, std::uint8_t* out,
+                                       std::size_t* written) const;
+
   // The schema events of `type` are written with (its record name names the output
   // folder / topic).
   const avro::SchemaPtr& schema(EventType type) const;

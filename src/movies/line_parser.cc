@@ -1,7 +1,7 @@
 #include "movies/line_parser.h"
 
-#include "movies/internal/text.h"
 #include "base/hex.h"
+#include "movies/internal/text.h"
 
 #include <fmt/format.h>
 
@@ -55,32 +55,82 @@ bool parse_digits(std::string_view s, std::int64_t* value) {
   return true;
 }
 
+// The first byte from `p` that cannot be in a plain (ASCII) id: a space or control
+// character, 0x7f, a byte >= 0x80, or `sep1` / `sep2`; `end` when there is none.
+// Eight bytes at a time: a word without such a byte costs a few ALU operations.
+inline __attribute__((always_inline)) const char* skip_plain_id(const char* p, const char* end,
+                                                                char sep1, char sep2) {
+  constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+  constexpr std::uint64_t kHighs = 0x8080808080808080ULL;
+  // Flags the zero bytes of v (exactly the lowest one; a borrow may flag bytes above it).
+  auto zeros = [](std::uint64_t v) { return (v - kOnes) & ~v & kHighs; };
+  const std::uint64_t s1 = kOnes * static_cast<unsigned char>(sep1);
+  const std::uint64_t s2 = kOnes * static_cast<unsigned char>(sep2);
+  while (end - p >= 8) {
+    std::uint64_t w;
+    std::memcpy(&w, p, 8);
+    const std::uint64_t below = (w - kOnes * 0x21) & ~w & kHighs;  // bytes < 0x21
+    const std::uint64_t flags =
+        below | (w & kHighs) | zeros(w ^ (kOnes * 0x7f)) | zeros(w ^ s1) | zeros(w ^ s2);
+    if (flags != 0)  // little-endian: the lowest flag is the first such byte
+      return p + (__builtin_ctzll(flags) >> 3);
+    p += 8;
+  }
+  for (; p < end; ++p) {
+    auto c = static_cast<unsigned char>(*p);
+    if (c <= 0x20 || c >= 0x7f || *p == sep1 || *p == sep2)
+      return p;
+  }
+  return end;
+}
+
 // The character rule for movie ids and server names: printable, no space or control
 // character (bytes >= 0x80 are parts of UTF-8 characters, validated for the whole
 // line), and none of the `forbidden` separators. Returns the offset of the first bad
 // character, or npos.
 std::size_t bad_id_char(std::string_view s, char forbidden1, char forbidden2) {
-  // Eight bytes at a time: a word with no byte below 0x21 (bytes >= 0x80 are exempt),
-  // no 0x7f and no forbidden separator is skipped with a few ALU operations.
-  constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
-  constexpr std::uint64_t kHighs = 0x8080808080808080ULL;
-  auto has_zero = [](std::uint64_t v) { return ((v - kOnes) & ~v & kHighs) != 0; };
-  const std::uint64_t f1 = kOnes * static_cast<unsigned char>(forbidden1);
-  const std::uint64_t f2 = kOnes * static_cast<unsigned char>(forbidden2);
-  std::size_t i = 0;
-  for (; i + 8 <= s.size(); i += 8) {
-    std::uint64_t w;
-    std::memcpy(&w, s.data() + i, 8);
-    const bool below = ((w - kOnes * 0x21) & ~w & kHighs) != 0;
-    if (below || has_zero(w ^ (kOnes * 0x7f)) || has_zero(w ^ f1) || has_zero(w ^ f2))
-      break;
+  const char* end = s.data() + s.size();
+  for (const char* p = s.data();; ++p) {
+    p = skip_plain_id(p, end, forbidden1, forbidden2);
+    if (p == end)
+      return std::string_view::npos;
+    if (static_cast<unsigned char>(*p) < 0x80)
+      return static_cast<std::size_t>(p - s.data());
   }
-  for (; i < s.size(); ++i) {
-    auto c = static_cast<unsigned char>(s[i]);
-    if (c <= 0x20 || c == 0x7f || s[i] == forbidden1 || s[i] == forbidden2)
-      return i;
+}
+
+// The fast pass's pieces (parse_plain()).
+
+// True when [p, end) starts with `prefix`.
+inline bool has_prefix(const char* p, const char* end, std::string_view prefix) {
+  return static_cast<std::size_t>(end - p) >= prefix.size() &&
+         std::memcmp(p, prefix.data(), prefix.size()) == 0;
+}
+
+// Reads the decimal digits at p (1 to 18, as parse_digits() accepts) into *value and
+// moves p past them; false when there are none or more than 18.
+inline bool scan_digits(const char*& p, const char* end, std::uint64_t* value) {
+  const char* start = p;
+  std::uint64_t v = 0;
+  for (; p < end && is_digit(*p); ++p) {
+    if (p - start == 18)
+      return false;
+    v = v * 10 + static_cast<std::uint64_t>(*p - '0');
   }
-  return std::string_view::npos;
+  *value = v;
+  return p != start;
+}
+
+// The 19 bytes "YYYY-MM-DDTHH:MM:SS" of a and b are equal (three loads each).
+inline bool same_seconds_prefix(const char* a, const char* b) {
+  std::uint64_t a0, a1, a2, b0, b1, b2;
+  std::memcpy(&a0, a, 8);
+  std::memcpy(&a1, a + 8, 8);
+  std::memcpy(&a2, a + 11, 8);
+  std::memcpy(&b0, b, 8);
+  std::memcpy(&b1, b + 8, 8);
+  std::memcpy(&b2, b + 11, 8);
+  return ((a0 ^ b0) | (a1 ^ b1) | (a2 ^ b2)) == 0;
 }
 
 std::string describe_char(char c) {
@@ -288,7 +338,187 @@ std::string format_log_timestamp(std::int64_t micros) {
                      rem / 60 % 60, rem % 60, frac);
 }
 
+bool LineParser::parse_time(std::string_view text, std::int64_t* micros, std::uint32_t* warnings) {
+  // Logs are in time order: most lines share the previous line's second, whose
+  // "YYYY-MM-DDTHH:MM:SS" prefix is cached with its microseconds.
+  std::int64_t fraction = 0;
+  if (text.size() >= kSecondsPrefix && ts_cache_valid_ &&
+      same_seconds_prefix(text.data(), ts_cache_key_) &&
+      parse_fraction(from(text, kSecondsPrefix), &fraction, warnings)) {
+    *micros = ts_cache_micros_ + fraction;
+    return true;
+  }
+  if (!parse_log_timestamp(text, micros, warnings))
+    return false;
+  if (text.size() >= kSecondsPrefix) {
+    std::memcpy(ts_cache_key_, text.data(), kSecondsPrefix);
+    std::int64_t sub = *micros % 1'000'000;
+    if (sub < 0)
+      sub += 1'000'000;
+    ts_cache_micros_ = *micros - sub;
+    ts_cache_valid_ = true;
+  }
+  return true;
+}
+
 const ParseOutcome& LineParser::parse(std::string_view line) {
+  if (parse_plain(line))
+    return outcome_;
+  return parse_general(line);
+}
+
+bool LineParser::parse_plain(std::string_view line) {
+  const char* p = line.data();
+  const char* end = p + line.size();
+  std::uint32_t warnings = 0;
+  if (p != end && end[-1] == '\n')
+    --end;
+  if (p != end && end[-1] == '\r') {
+    --end;
+    warnings |= kWarnCrLf;
+  }
+  // A line that does not start with a digit may be an envelope: parse_general() unwraps.
+  if (p == end || !is_digit(*p))
+    return false;
+
+  // <time>, (parse_time() checks every character, so the time is ASCII)
+  // Most timestamps are "YYYY-MM-DDTHH:MM:SS", 19 characters. Taking the ',' after them
+  // as the first is safe: parse_time() refuses a ',' among them (then parse_general()).
+  const auto* comma1 =
+      end - p > 19 && p[19] == ','
+          ? p + 19
+          : static_cast<const char*>(std::memchr(p, ',', static_cast<std::size_t>(end - p)));
+  if (comma1 == nullptr)
+    return false;
+  ParsedLine& ev = outcome_.event;
+  ev.time_text = {p, static_cast<std::size_t>(comma1 - p)};
+  if (!parse_time(ev.time_text, &ev.time_micros, &warnings))
+    return false;
+
+  // <userId>,
+  const char* q = comma1 + 1;
+  std::uint64_t user_id = 0;
+  if (!scan_digits(q, end, &user_id) || q == end || *q != ',' || user_id < 1 ||
+      user_id > static_cast<std::uint64_t>(rules_.max_user_id)) {
+    return false;
+  }
+  ev.user_id = static_cast<std::int64_t>(user_id);
+  const char* request = q + 1;
+
+  if (has_prefix(request, end, kWatchPrefix)) {
+    // GET /data/m/<movieId>/<minute>.mpg
+    const char* movie = request + kWatchPrefix.size();
+    const char* r = skip_plain_id(movie, end, '/', '/');
+    if (r == movie || r == end || *r != '/')
+      return false;
+    const char* minute_text = r + 1;
+    const char* m = minute_text;
+    std::uint64_t minute = 0;
+    if (!scan_digits(m, end, &minute) || minute > static_cast<std::uint64_t>(rules_.max_minute) ||
+        end - m != static_cast<std::ptrdiff_t>(kMpg.size()) ||
+        std::memcmp(m, kMpg.data(), kMpg.size()) != 0) {
+      return false;
+    }
+    ev.type = EventType::kWatch;
+    ev.watch.movie_id = {movie, static_cast<std::size_t>(r - movie)};
+    ev.watch.minute = static_cast<std::int32_t>(minute);
+    ev.watch.minute_text = {minute_text, static_cast<std::size_t>(m - minute_text)};
+  } else if (has_prefix(request, end, kRatePrefix)) {
+    // GET /rate/<movieId>=<rating>: one digit 1-5 (parse_general() takes "05")
+    const char* movie = request + kRatePrefix.size();
+    const char* r = skip_plain_id(movie, end, '/', '=');
+    if (r == movie || end - r != 2 || r[0] != '=' || r[1] < '1' || r[1] > '5')
+      return false;
+    ev.type = EventType::kRating;
+    ev.rating.movie_id = {movie, static_cast<std::size_t>(r - movie)};
+    ev.rating.rating = r[1] - '0';
+    ev.rating.rating_text = {r + 1, 1};
+  } else if (has_prefix(request, end, kRecommendationPrefix)) {
+    if (!parse_plain_recommendation(request + kRecommendationPrefix.size(), end))
+      return false;  // (sets the recommendation's fields when true)
+  } else {
+    return false;
+  }
+  ev.warnings = warnings;
+  outcome_.is_event = true;
+  return true;
+}
+
+// recommendation request <server>, status <code>, result: <results>, <n> ms
+bool LineParser::parse_plain_recommendation(const char* server, const char* end) {
+  const char* r = skip_plain_id(server, end, ',', ',');
+  if (r == server || !has_prefix(r, end, kStatusSep))
+    return false;
+  const char* status_text = r + kStatusSep.size();
+  const char* s = status_text;
+  const bool negative = s != end && *s == '-';
+  if (negative)
+    ++s;
+  std::uint64_t status = 0;
+  if (!scan_digits(s, end, &status) ||
+      status > static_cast<std::uint64_t>(std::numeric_limits<std::int32_t>::max()) ||
+      !has_prefix(s, end, kResultSep)) {
+    return false;
+  }
+  const char* results = s + kResultSep.size();
+  // The line ends in ", <n> ms": the last ", " of the line, as parse_general() finds it.
+  if (end - results < static_cast<std::ptrdiff_t>(kMs.size()))
+    return false;
+  const char* ms_end = end - kMs.size();
+  if (std::memcmp(ms_end, kMs.data(), kMs.size()) != 0)
+    return false;
+  const char* digits = ms_end;
+  while (digits > results && is_digit(digits[-1])) --digits;
+  if (digits == ms_end || ms_end - digits > 9 || digits - results < 2 || digits[-2] != ',' ||
+      digits[-1] != ' ') {
+    return false;
+  }
+  std::int64_t ms = 0;
+  for (const char* c = digits; c < ms_end; ++c) ms = ms * 10 + (*c - '0');
+  if (ms > rules_.max_response_time_ms)
+    return false;
+  const char* results_end = digits - 2;
+  const std::int64_t code =
+      negative ? -static_cast<std::int64_t>(status) : static_cast<std::int64_t>(status);
+
+  ParsedLine& ev = outcome_.event;
+  auto& rec = ev.recommendation;
+  recommendations_.clear();
+  rec.error.reset();
+  const std::string_view result_text(results, static_cast<std::size_t>(results_end - results));
+  if (code == 200 && results != results_end) {
+    // Movie ids separated by ", ": the only byte outside the id rule may be a space
+    // right after a ',' that ends a non-empty id.
+    const char* item = results;
+    for (const char* c = results;; ++c) {
+      c = skip_plain_id(c, results_end, '/', '/');
+      if (c == results_end)
+        break;
+      if (*c != ' ' || c - item < 2 || c[-1] != ',')
+        return false;
+      recommendations_.emplace_back(item, static_cast<std::size_t>(c - 1 - item));
+      item = c + 1;
+    }
+    if (item == results_end)
+      return false;
+    recommendations_.emplace_back(item, static_cast<std::size_t>(results_end - item));
+  } else if (code != 200) {
+    if (internal::has_high_byte(result_text))
+      return false;  // any text, but valid UTF-8: parse_general() checks
+    rec.error = result_text;
+  }
+  ev.type = EventType::kRecommendation;
+  rec.server = {server, static_cast<std::size_t>(r - server)};
+  rec.status = static_cast<std::int32_t>(code);
+  rec.recommendations = std::span<const std::string_view>(recommendations_);
+  rec.response_time_ms = static_cast<std::int32_t>(ms);
+  rec.status_text = {status_text, static_cast<std::size_t>(s - status_text)};
+  rec.result_text = result_text;
+  rec.response_time_text = {digits, static_cast<std::size_t>(end - digits)};
+  return true;
+}
+
+const ParseOutcome& LineParser::parse_general(std::string_view line) {
   ParseOutcome& out = outcome_;
   out.is_event = false;
   std::uint32_t warnings = 0;
@@ -385,23 +615,7 @@ const ParseOutcome& LineParser::parse(std::string_view line) {
   }
   ParsedLine& ev = out.event;
   ev.time_text = upto(text, comma1);
-  // Logs are in time order: most lines share the previous line's second, whose
-  // "YYYY-MM-DDTHH:MM:SS" prefix is cached with its microseconds.
-  std::int64_t fraction = 0;
-  if (ev.time_text.size() >= kSecondsPrefix && ts_cache_valid_ &&
-      std::memcmp(ev.time_text.data(), ts_cache_key_, kSecondsPrefix) == 0 &&
-      parse_fraction(from(ev.time_text, kSecondsPrefix), &fraction, &warnings)) {
-    ev.time_micros = ts_cache_micros_ + fraction;
-  } else if (parse_log_timestamp(ev.time_text, &ev.time_micros, &warnings)) {
-    if (ev.time_text.size() >= kSecondsPrefix) {
-      std::memcpy(ts_cache_key_, ev.time_text.data(), kSecondsPrefix);
-      std::int64_t sub = ev.time_micros % 1'000'000;
-      if (sub < 0)
-        sub += 1'000'000;
-      ts_cache_micros_ = ev.time_micros - sub;
-      ts_cache_valid_ = true;
-    }
-  } else {
+  if (!parse_time(ev.time_text, &ev.time_micros, &warnings)) {
     return reject(Reason::kBadTimestamp, 0,
                   "timestamp '{}{}' is not YYYY-MM-DDTHH:MM[:SS[.fraction]] (a valid UTC time)",
                   quoted(ev.time_text), ellipsis(ev.time_text));

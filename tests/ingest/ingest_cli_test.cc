@@ -228,6 +228,35 @@ TEST_F(IngestCli, RollingAndReRunsAddPartsWithoutOverwriting) {
   EXPECT_TRUE(temp_files(out).empty());
 }
 
+TEST_F(IngestCli, LevelChangesTheCompressionNotTheRecords) {
+  std::string from = "ingest --from " + shq(movielog("cmu-2024-master.csv").string()) + " --to ";
+  auto r = run_sluice(from + shq((dir_ / "fast").string()));  // the default level
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  r = run_sluice(from + shq((dir_ / "small").string()) + " --level 19");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  r = run_sluice(from + shq((dir_ / "xz").string()) + " --codec xz --level 1");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto fast = read_stream(dir_ / "fast", "MovieWatchEvent");
+  EXPECT_EQ(fast.size(), 984u);
+  EXPECT_EQ(fast, read_stream(dir_ / "small", "MovieWatchEvent"));
+  EXPECT_EQ(fast, read_stream(dir_ / "xz", "MovieWatchEvent"));
+  auto reader = avro::ContainerReader::open(parts_of(dir_ / "fast" / "MovieWatchEvent").at(0));
+  ASSERT_TRUE(reader.has_value());
+  EXPECT_EQ(reader->codec(), avro::Codec::kZstandard);
+  // A level outside the codec's range, or for Kafka output: usage, exit 2, nothing written.
+  r = run_sluice(from + shq((dir_ / "bad").string()) + " --level 23");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("--level: 23 is outside zstandard's range -7..22"), std::string::npos)
+      << r.err;
+  r = run_sluice(from + shq((dir_ / "bad").string()) + " --codec deflate --level 10");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("deflate"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(dir_ / "bad"));
+  r = run_sluice(from + "kafka://127.0.0.1:1 --level 3");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("--level"), std::string::npos) << r.err;
+}
+
 TEST_F(IngestCli, UserSchemasNameTheFilesAndShapeTheRecords) {
   fs::path schemas = shared_data() / "seed-schemas";
   fs::path out = dir_ / "out";
@@ -294,8 +323,8 @@ TEST_F(IngestCli, HelpDocumentsTheOptionsAndLayout) {
   auto r = run_sluice("ingest --help");
   ASSERT_EQ(r.exit_code, 0);
   for (const char* word :
-       {"--from", "--to", "--format", "--schema-version", "--schema", "--codec", "--report",
-        "--max-user-id", "--roll-records", "--registry", "--group", "--idle-exit-ms",
+       {"--from", "--to", "--format", "--schema-version", "--schema", "--codec", "--level",
+        "--report", "--max-user-id", "--roll-records", "--registry", "--group", "--idle-exit-ms",
         "--topic-prefix", "quarantine/part-NNNNN.avro", "bad_user_id", "Example"}) {
     EXPECT_NE(r.out.find(word), std::string::npos) << word;
   }

@@ -132,6 +132,35 @@ TEST(EventEncoder, EncodeAppendsToExistingBytes) {
       std::equal(one.begin(), one.end(), both.begin() + static_cast<std::ptrdiff_t>(one.size())));
 }
 
+TEST(EventEncoder, EncodeIntoWritesTheSameDatumWithinMaxSize) {
+  auto v1 = EventEncoder::builtin(1);
+  auto v2 = EventEncoder::builtin(2);
+  ASSERT_TRUE(v1.has_value() && v2.has_value());
+  // A user schema: the time as text, the user id as an int (mapped, not built in).
+  auto user = EventEncoder::with_user_schemas({parse_schema(
+      R"({"type":"record","name":"Watch","fields":[{"name":"time","type":"string"},
+          {"name":"userid","type":"int"},{"name":"movieid","type":"string"},
+          {"name":"minute","type":"string"}]})")});
+  ASSERT_TRUE(user.has_value()) << user.error().to_string();
+  LineParser parser;
+  for (const EventEncoder* encoder : {&*v1, &*v2, &*user}) {
+    for (const char* line : {kWatch, kRating, kRecommendation, kTimeout}) {
+      const ParseOutcome& out = parser.parse(line);
+      ASSERT_TRUE(out.ok()) << line;
+      std::vector<std::uint8_t> expected;
+      ASSERT_FALSE(encoder->encode(out.event, expected)) << line;
+      // One guard byte past max_size(): encode_into() must not touch it.
+      const std::size_t bound = encoder->max_size(out.event);
+      std::vector<std::uint8_t> room(bound + 1, 0xA5);
+      std::size_t written = 0;
+      ASSERT_FALSE(encoder->encode_into(out.event, room.data(), &written)) << line;
+      ASSERT_LE(written, bound) << line;
+      EXPECT_EQ(room[bound], 0xA5) << line;
+      EXPECT_EQ(std::vector<std::uint8_t>(room.begin(), room.begin() + written), expected) << line;
+    }
+  }
+}
+
 // v2 data read with v1 schemas, and v1 data read with v2 schemas, through the avro
 // module's schema resolution.
 TEST(EventEncoder, V1AndV2ResolveBothWays) {

@@ -1,9 +1,14 @@
 // LineParser: one table row per rule (every reason, every warning) and good lines of
-// every type.
+// every type; parse()'s fast pass against parse_general() on real, simulated and
+// mutated lines.
 #include "movies/line_parser.h"
+
+#include "movies/simulator.h"
+#include "test_support.h"
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -303,6 +308,110 @@ TEST(LineParser, RulesAreConfigurable) {
       Reason::kBadResponseTime);
   LineParser loose(ParseRules{.max_user_id = 10'000'000});
   EXPECT_TRUE(loose.parse("2022-10-28T04:23:24,5521777,GET /data/m/x/69.mpg").ok());
+}
+
+// Everything an outcome says, as text: equal texts mean equal outcomes.
+std::string describe(const ParseOutcome& out) {
+  if (!out.ok()) {
+    return std::string(reason_name(out.rejection.reason)) + " | " + out.rejection.detail;
+  }
+  const ParsedLine& e = out.event;
+  std::string d = std::string(record_name(e.type)) + " | " + std::to_string(e.time_micros) + " | " +
+                  std::string(e.time_text) + " | " + std::to_string(e.user_id) + " | " +
+                  std::to_string(e.warnings);
+  auto add = [&d](std::string_view piece) {
+    d += " | ";
+    d += piece;
+  };
+  switch (e.type) {
+    case EventType::kWatch:
+      add(e.watch.movie_id);
+      add(std::to_string(e.watch.minute));
+      add(e.watch.minute_text);
+      break;
+    case EventType::kRating:
+      add(e.rating.movie_id);
+      add(std::to_string(e.rating.rating));
+      add(e.rating.rating_text);
+      break;
+    case EventType::kRecommendation: {
+      const auto& r = e.recommendation;
+      add(r.server);
+      add(std::to_string(r.status));
+      add(std::to_string(r.recommendations.size()));
+      for (std::string_view id : r.recommendations) add(id);
+      add(r.error ? "error: " + std::string(*r.error) : "no error");
+      add(std::to_string(r.response_time_ms));
+      add(r.status_text);
+      add(r.result_text);
+      add(r.response_time_text);
+      break;
+    }
+  }
+  return d;
+}
+
+// parse() (fast pass, then parse_general() when it declines) and parse_general() alone
+// agree on `line`, under default and tight rules.
+void expect_same_outcome(const std::string& line) {
+  static LineParser fast;
+  static LineParser general;
+  static LineParser fast_tight(
+      ParseRules{.max_user_id = 99, .max_minute = 9, .max_response_time_ms = 99});
+  static LineParser general_tight(fast_tight.rules());
+  ASSERT_EQ(describe(fast.parse(line)), describe(general.parse_general(line))) << line;
+  ASSERT_EQ(describe(fast_tight.parse(line)), describe(general_tight.parse_general(line))) << line;
+}
+
+TEST(LineParser, FastPassAgreesWithTheGeneralParse) {
+  std::vector<std::string> lines = {
+      "2024-03-08T23:06:09,422004,GET /data/m/the+godfather+1972/84.mpg",
+      "2024-03-08T23:06:09.123,7,GET /rate/m*a*s*h'=3\r",
+      "2024-03-08T23:06:09.123456789,7,GET /rate/a,b=05",
+      "2022-11-14T12:24,1,GET /data/m/x/0.mpg",
+      "2022-11-14T12:23:12,5,recommendation request s:1, status 200, result: a, b,, ,c, 7 ms",
+      "2022-11-14T12:23:12.2,5,recommendation request s/1, status 0, result: x, y: z, 0 ms",
+      "2022-11-14T12:23:12,5,recommendation request s, status -200, result: , 12 ms",
+      "2022-11-14T12:23:12,5,recommendation request s, status 200, result: , 0012 ms",
+      "2022-11-14T12:23:12,5,recommendation request s, status 2147483647, result: \xc3\xa9, 1 ms",
+      "2022-11-14T12:23:12,5,recommendation request s, status 200, result: caf\xc3\xa9, 1 ms",
+      "2022-11-14T12:23:12,5,GET /data/m/caf\xc3\xa9+1999/3.mpg",
+      "movielog5,1,2,3,0,,\"b'2022-10-28T04:23:23,5,GET /data/m/x/1.mpg'\",x",
+      "Movie,\"2024-03-08T23:06:09,422004,GET /data/m/heat+1995/84.mpg\"",
+  };
+  // Simulator output with many corrupted lines.
+  Simulator sim({.seed = 3, .corruption_rate = 0.3, .recommendations_per_request = 3});
+  for (int i = 0; i < 3000; ++i) sim.next(lines.emplace_back());
+  const std::size_t mutated = lines.size();
+  // Every line of the McGill and CMU files.
+  if (std::filesystem::exists(testing::shared_data())) {
+    for (const auto& entry :
+         std::filesystem::directory_iterator(testing::shared_data() / "movielog")) {
+      std::string data = testing::read_file(entry.path());
+      for (std::size_t start = 0; start < data.size();) {
+        std::size_t nl = std::min(data.find('\n', start), data.size());
+        lines.push_back(data.substr(start, nl - start));
+        start = nl + 1;
+      }
+    }
+  }
+  for (const std::string& line : lines) expect_same_outcome(line);
+  // Each of the hand-written and the first simulated lines with one byte replaced,
+  // removed or doubled, at every position.
+  const std::string replacements =
+      std::string(" ,/=.-:0123456789amsT\r\n\t\x7f\xc3\xa9\xff") + '\0';
+  for (std::size_t i = 0; i < mutated && i < 60; ++i) {
+    const std::string& line = lines[i];
+    for (std::size_t at = 0; at < line.size(); ++at) {
+      for (char c : replacements) {
+        std::string m = line;
+        m[at] = c;
+        expect_same_outcome(m);
+      }
+      expect_same_outcome(line.substr(0, at) + line.substr(at + 1));
+      expect_same_outcome(line.substr(0, at + 1) + line.substr(at));
+    }
+  }
 }
 
 TEST(LogTimestamp, ParseAndFormat) {
