@@ -167,13 +167,7 @@ Result<avro::ContainerWriterOptions> writer_options(const WriteOptions& opts) {
   avro::ContainerWriterOptions out;
   SLUICE_ASSIGN_OR_RETURN(out.codec, parse_codec_option(opts.codec));
   out.level = opts.level;
-  if (opts.level) {
-    avro::CodecLevels levels = avro::codec_levels(out.codec);
-    if (levels.has_levels && (*opts.level < levels.min || *opts.level > levels.max)) {
-      return fail(usage_error(fmt::format("--level: {} is outside {}'s range {}..{}", *opts.level,
-                                          avro::codec_name(out.codec), levels.min, levels.max)));
-    }
-  }
+  SLUICE_TRY(check_codec_level_option(out.codec, opts.level));
   if (opts.block_size == 0) return fail(usage_error("--block-size: must be at least 1 byte"));
   out.block_size_bytes = opts.block_size;
   return out;

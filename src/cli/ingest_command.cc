@@ -95,13 +95,7 @@ Result<int> run_ingest(const IngestOptions& o) {
         usage_error("--level applies to --to <folder> (Kafka values are not compressed "
                     "by sluice)"));
   }
-  if (o.level) {
-    avro::CodecLevels levels = avro::codec_levels(codec);
-    if (levels.has_levels && (*o.level < levels.min || *o.level > levels.max)) {
-      return fail(usage_error(fmt::format("--level: {} is outside {}'s range {}..{}", *o.level,
-                                          avro::codec_name(codec), levels.min, levels.max)));
-    }
-  }
+  SLUICE_TRY(check_codec_level_option(codec, o.level));
 
   // The encoder first: a bad --schema fails before anything is read or written.
   std::vector<avro::SchemaPtr> user_schemas;

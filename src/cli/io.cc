@@ -188,6 +188,16 @@ Result<avro::Codec> parse_codec_option(const std::string& name) {
   return codec;
 }
 
+Status check_codec_level_option(avro::Codec codec, std::optional<int> level) {
+  if (!level) return ok_status();
+  avro::CodecLevels levels = avro::codec_levels(codec);
+  if (levels.has_levels && (*level < levels.min || *level > levels.max)) {
+    return fail(usage_error(fmt::format("--level: {} is outside {}'s range {}..{}", *level,
+                                        avro::codec_name(codec), levels.min, levels.max)));
+  }
+  return ok_status();
+}
+
 Status write_stdout(std::string_view text) {
   if (!text.empty() && std::fwrite(text.data(), 1, text.size(), stdout) != text.size()) {
     return fail(io_error("<stdout>", "write"));

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -69,6 +70,10 @@ class OutputFile : public std::enable_shared_from_this<OutputFile> {
 // A --codec value: a codec name from the specification (or "zstd"). Anything else is
 // a usage error listing the valid names.
 Result<avro::Codec> parse_codec_option(const std::string& name);
+
+// A --level value for `codec`: a usage error naming the codec's range when it is outside
+// it. Codecs without levels accept any value (it is ignored); absent is always fine.
+Status check_codec_level_option(avro::Codec codec, std::optional<int> level);
 
 // Writes `text` to stdout; fails with kIo if stdout is closed or full.
 Status write_stdout(std::string_view text);
