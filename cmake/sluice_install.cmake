@@ -10,7 +10,8 @@
 # sluice_dev: the static libraries sluice_base and sluice_avro, every header of src/base
 # and src/avro (internal/ included: public headers include some) under
 # include/sluice/, and lib/cmake/Sluice/. The exported static targets name their private
-# link dependencies (zlib, bzip2, xz, zstd, snappy, OpenSSL crypto, simdjson, nlohmann);
+# link dependencies (zlib, bzip2, xz, zstd, snappy, libdeflate, OpenSSL crypto, simdjson,
+# nlohmann);
 # SluiceConfig.cmake finds each one again, so a consumer links with no extra lines.
 include(GNUInstallDirs)
 include(CMakePackageConfigHelpers)
