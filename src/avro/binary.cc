@@ -16,6 +16,7 @@
 #include <string>
 
 #include "avro/internal/binary_writer.h"
+#include "avro/internal/decode_primitives.h"
 #include "avro/internal/program.h"
 #include "avro/internal/value_access.h"
 #include "avro/internal/varint.h"
@@ -23,151 +24,53 @@
 namespace sluice::avro {
 namespace {
 
-using Byte = std::uint8_t;
+using internal::decoding::bad_boolean;
+using internal::decoding::bad_branch;
+using internal::decoding::BlockHeader;
+using internal::decoding::block_size_mismatch;
+using internal::decoding::Byte;
+using internal::decoding::Context;
+using internal::decoding::DepthGuard;
+using internal::decoding::ItemLimit;
+using internal::decoding::read_block_header;
+using internal::decoding::Read;
+using internal::decoding::read_int32;
+using internal::decoding::too_deep;
+using internal::decoding::varint;
 
 // ---------------------------------------------------------------------------
-// Shared by decode and skip.
+// Shared by decode and skip (the primitives are in internal/decode_primitives.h).
 
-// An empty input may have no address; decoding then runs over this one instead, as
-// nullptr means failure.
-constexpr Byte kNoInput[1] = {0};
+constexpr const char* length_noun(Type type) { return type == Type::kString ? "string" : "bytes"; }
 
-struct Context {
-  Context(BinaryReader& in, const DecodeLimits& l)
-      : begin(in.pos() != nullptr ? in.pos() : kNoInput),
-        end(in.pos() != nullptr ? in.end() : kNoInput),
-        begin_offset(in.offset()),
-        limits(l),
-        max_bytes(std::min<std::size_t>(l.max_bytes_length, kMaxValueSize)),
-        max_items(std::min<std::size_t>(l.max_collection_items, kMaxValueSize)) {}
-
-  // Value keeps sizes in 32 bits, so limits set higher still stop there.
-  static constexpr std::size_t kMaxValueSize = std::numeric_limits<std::uint32_t>::max();
-
-  const Byte* begin;
-  const Byte* end;
-  std::uint64_t begin_offset;  // the reader's offset() at `begin`
-  const DecodeLimits& limits;
-  std::size_t max_bytes;  // limits.max_bytes_length, at most kMaxValueSize
-  std::size_t max_items;  // limits.max_collection_items, at most kMaxValueSize
-  std::size_t depth = 0;
-  std::optional<Error> error;
-
-  // Records the first failure: `at` is the first byte of the offending item.
-  [[gnu::cold, gnu::noinline]] const Byte* fail(ErrorCode code, const Byte* at,
-                                                std::string message) {
-    if (!error) {
-      error.emplace(code, std::move(message));
-      error->at_offset(begin_offset + static_cast<std::uint64_t>(at - begin));
-    }
-    return nullptr;
-  }
-
-  // Same, formatting the message out of line so hot callers stay small.
-  template <class... Args>
-  [[gnu::cold, gnu::noinline]] const Byte* failf(ErrorCode code, const Byte* at,
-                                                 fmt::format_string<const Args&...> format,
-                                                 const Args&... args) {
-    return fail(code, at, fmt::format(format, args...));
-  }
-
-  // Path segments added while unwinding: innermost first.
-  [[gnu::cold, gnu::noinline]] const Byte* in_field(const Node& record, std::size_t i) {
-    if (error) error->in(record.fields[i].name);
-    return nullptr;
-  }
-  [[gnu::cold, gnu::noinline]] const Byte* in_item(std::size_t i) {
-    if (error) error->in(fmt::format("[{}]", i));
-    return nullptr;
-  }
-  [[gnu::cold, gnu::noinline]] const Byte* in_key(std::string_view key) {
-    if (error) error->in(fmt::format("[{}]", key));
-    return nullptr;
-  }
-};
-
-[[gnu::cold, gnu::noinline]] const Byte* read_varint_slow(Context& ctx, const Byte* p,
-                                                          std::uint64_t& out, const char* what) {
-  const Byte* start = p;
-  std::uint64_t result = 0;
-  for (int shift = 0; shift < 70; shift += 7) {
-    if (p >= ctx.end) {
-      return ctx.failf(ErrorCode::kTruncated, start, "input ends inside the varint of {}", what);
-    }
-    Byte b = *p++;
-    result |= static_cast<std::uint64_t>(b & 0x7F) << shift;
-    if ((b & 0x80) == 0) {
-      out = result;
-      return p;
-    }
-  }
-  return ctx.failf(ErrorCode::kInvalidData, start, "varint of {} is longer than 10 bytes", what);
-}
+// Out-parameter forms of the shared readers, for Decoder and Skipper.
 
 // Reads a raw (not yet zig-zag decoded) varint.
 [[gnu::always_inline]] inline const Byte* read_varint(Context& ctx, const Byte* p, std::uint64_t& out, const char* what) {
-  if (p < ctx.end && *p < 0x80) [[likely]] {
-    out = *p;
-    return p + 1;
-  }
-  if (ctx.end - p >= 10) {
-    // Unrolled without bounds checks: ten bytes are available.
-    std::uint64_t result = *p & 0x7F;
-    for (int i = 1; i < 10; ++i) {
-      Byte b = p[i];
-      result |= static_cast<std::uint64_t>(b & 0x7F) << (7 * i);
-      if ((b & 0x80) == 0) {
-        out = result;
-        return p + i + 1;
-      }
-    }
-    return ctx.failf(ErrorCode::kInvalidData, p, "varint of {} is longer than 10 bytes", what);
-  }
-  return read_varint_slow(ctx, p, out, what);
+  Read r = varint(ctx, p, ctx.end, what);
+  out = r.v;
+  return r.p;
 }
 
 [[gnu::always_inline]] inline const Byte* read_long(Context& ctx, const Byte* p, std::int64_t& out, const char* what) {
-  std::uint64_t raw = 0;
-  p = read_varint(ctx, p, raw, what);
-  out = internal::zigzag_decode(raw);
-  return p;
+  Read r = internal::decoding::read_long(ctx, p, ctx.end, what);
+  out = static_cast<std::int64_t>(r.v);
+  return r.p;
 }
 
 [[gnu::always_inline]] inline const Byte* read_int(Context& ctx, const Byte* p, std::int32_t& out, const char* what) {
-  std::uint64_t raw = 0;
-  const Byte* next = read_varint(ctx, p, raw, what);
-  if (next == nullptr) return nullptr;
-  std::int64_t v = internal::zigzag_decode(raw);
-  if (v < std::numeric_limits<std::int32_t>::min() ||
-      v > std::numeric_limits<std::int32_t>::max()) [[unlikely]] {
-    return ctx.failf(ErrorCode::kInvalidData, p, "{} value {} is out of the 32-bit int range", what, v);
-  }
-  out = static_cast<std::int32_t>(v);
-  return next;
+  Read r = read_int32(ctx, p, ctx.end, what);
+  out = static_cast<std::int32_t>(static_cast<std::uint32_t>(r.v));
+  return r.p;
 }
 
 // Reads the length of a string/bytes value and checks it against the input and limits.
 [[gnu::always_inline]] inline const Byte* read_length(Context& ctx, const Byte* p, std::size_t& out, Type type) {
-  std::int64_t len;
-  const Byte* next = read_long(ctx, p, len, type == Type::kString ? "string length" : "bytes length");
-  if (next == nullptr) return nullptr;
-  if (static_cast<std::uint64_t>(len) <= static_cast<std::uint64_t>(ctx.end - next)) [[likely]] {
-    if (static_cast<std::uint64_t>(len) > ctx.max_bytes) [[unlikely]] {
-      return ctx.failf(ErrorCode::kLimitExceeded, p, "{} length {} exceeds the limit max_bytes_length={}",
-                                  type_name(type), len, ctx.max_bytes);
-    }
-    out = static_cast<std::size_t>(len);
-    return next;
-  }
-  if (len < 0) {
-    return ctx.failf(ErrorCode::kInvalidData, p, "negative {} length {}", type_name(type), len);
-  }
-  if (static_cast<std::uint64_t>(len) > ctx.max_bytes) {
-    return ctx.failf(ErrorCode::kLimitExceeded, p, "{} length {} exceeds the limit max_bytes_length={}",
-                                type_name(type), len, ctx.max_bytes);
-  }
-  return ctx.failf(ErrorCode::kTruncated, p, "{} length {} exceeds the {} bytes left", type_name(type), len,
-                              ctx.end - next);
+  Read r = internal::decoding::read_len(ctx, p, ctx.end, ctx.max_bytes,
+                                        type == Type::kString ? "string length" : "bytes length",
+                                        length_noun(type));
+  out = static_cast<std::size_t>(r.v);
+  return r.p;
 }
 
 using internal::min_encoded_size;
@@ -194,83 +97,6 @@ std::int64_t fixed_encoded_size(const Node& node, int depth = 0) {
     default: return -1;
   }
 }
-
-// One block header of an array or map. `count` is the number of items (0 ends the
-// collection); `block_end` is set when the writer gave the block's byte size.
-struct BlockHeader {
-  std::size_t count = 0;
-  const Byte* block_end = nullptr;
-};
-
-// Reads a block header and checks its count against the limits and the input:
-// `total` items were read before; `min_size` is the least encoded size of an item.
-inline const Byte* read_block_header(Context& ctx, const Byte* p, BlockHeader& header,
-                                     std::size_t total, std::size_t min_size, Type type) {
-  const Byte* start = p;
-  std::int64_t count;
-  p = read_long(ctx, p, count, type == Type::kArray ? "array block count" : "map block count");
-  if (p == nullptr) return nullptr;
-  header.block_end = nullptr;
-  if (count == 0) {
-    header.count = 0;
-    return p;
-  }
-  if (count < 0) {
-    if (count == std::numeric_limits<std::int64_t>::min()) {
-      return ctx.failf(ErrorCode::kInvalidData, start, "{} block count {} is invalid", type_name(type), count);
-    }
-    count = -count;
-    const Byte* size_at = p;
-    std::int64_t byte_size;
-    p = read_long(ctx, p, byte_size, "block byte size");
-    if (p == nullptr) return nullptr;
-    if (byte_size < 0) {
-      return ctx.failf(ErrorCode::kInvalidData, size_at, "negative {} block byte size {}", type_name(type), byte_size);
-    }
-    if (static_cast<std::uint64_t>(byte_size) > static_cast<std::uint64_t>(ctx.end - p)) {
-      return ctx.failf(ErrorCode::kTruncated, size_at, "{} block byte size {} exceeds the {} bytes left",
-                                  type_name(type), byte_size, ctx.end - p);
-    }
-    header.block_end = p + byte_size;
-  }
-  auto n = static_cast<std::uint64_t>(count);
-  if (n > ctx.max_items || total > ctx.max_items - n) {
-    return ctx.failf(ErrorCode::kLimitExceeded, start, "{} of {} items exceeds the limit max_collection_items={}",
-                                type_name(type), total + n, ctx.max_items);
-  }
-  if (min_size != 0) {
-    const Byte* limit = header.block_end != nullptr ? header.block_end : ctx.end;
-    auto left = static_cast<std::uint64_t>(limit - p);
-    if (n > left / min_size) {
-      if (header.block_end != nullptr) {
-        return ctx.failf(ErrorCode::kInvalidData, start, "{} block of {} items cannot fit in its {} bytes",
-                                    type_name(type), n, left);
-      }
-      return ctx.failf(ErrorCode::kTruncated, start, "{} block of {} items needs at least {} bytes but {} are left",
-                                  type_name(type), n, n * min_size, left);
-    }
-  }
-  header.count = static_cast<std::size_t>(n);
-  return p;
-}
-
-[[gnu::cold, gnu::noinline]] const Byte* block_size_mismatch(Context& ctx, const Byte* p,
-                                                             const BlockHeader& header,
-                                                             const Byte* items_begin, Type type) {
-  return ctx.failf(ErrorCode::kInvalidData, items_begin, "{} block byte size {} does not match the {} bytes its items use",
-                              type_name(type), header.block_end - items_begin, p - items_begin);
-}
-
-[[gnu::cold, gnu::noinline]] const Byte* too_deep(Context& ctx, const Byte* p) {
-  return ctx.failf(ErrorCode::kLimitExceeded, p, "datum nests deeper than the limit max_depth={}",
-                              ctx.limits.max_depth);
-}
-
-struct DepthGuard {
-  explicit DepthGuard(Context& c) : ctx(c) { ++ctx.depth; }
-  ~DepthGuard() { --ctx.depth; }
-  Context& ctx;
-};
 
 // ---------------------------------------------------------------------------
 // Decode.
@@ -436,7 +262,7 @@ const Byte* Decoder::decode_array(const Node& node, const Byte* p, Value& out) {
   std::size_t capacity = 0;
   for (;;) {
     BlockHeader header;
-    p = read_block_header(ctx, p, header, total, min_size, Type::kArray);
+    p = read_block_header<ItemLimit::kValueSize>(ctx, p, header, total, min_size, Type::kArray);
     if (p == nullptr) return nullptr;
     if (header.count == 0) break;
     std::size_t need = total + header.count;
@@ -477,7 +303,7 @@ const Byte* Decoder::decode_map(const Node& node, const Byte* p, Value& out) {
   std::size_t capacity = 0;
   for (;;) {
     BlockHeader header;
-    p = read_block_header(ctx, p, header, total, min_size, Type::kMap);
+    p = read_block_header<ItemLimit::kValueSize>(ctx, p, header, total, min_size, Type::kMap);
     if (p == nullptr) return nullptr;
     if (header.count == 0) break;
     std::size_t need = total + header.count;
@@ -523,76 +349,13 @@ const Byte* Decoder::decode_map(const Node& node, const Byte* p, Value& out) {
 using internal::Step;
 using internal::ValueAccess;
 
-// A read: the position after it and the value read; p == nullptr on failure (the
-// error is in the context).
-struct Read {
-  const Byte* p;
-  std::uint64_t v;
-};
-
-[[gnu::cold, gnu::noinline]] Read varint_slow(Context& ctx, const Byte* p, const char* what) {
-  std::uint64_t v = 0;
-  const Byte* next = read_varint_slow(ctx, p, v, what);
-  return {next, next == nullptr ? 0 : v};
-}
-
-[[gnu::cold, gnu::noinline]] const Byte* varint_too_long(Context& ctx, const Byte* p, const char* what) {
-  return ctx.failf(ErrorCode::kInvalidData, p, "varint of {} is longer than 10 bytes", what);
-}
-
-// A raw (not zig-zag decoded) varint.
-[[gnu::always_inline]] inline Read varint(Context& ctx, const Byte* p, const Byte* end,
-                                          const char* what) {
-  if (p < end && *p < 0x80) [[likely]] return {p + 1, *p};
-  if (end - p >= 10) [[likely]] {
-    // Unrolled without bounds checks: ten bytes are available.
-    std::uint64_t result = *p & 0x7F;
-    for (int i = 1; i < 10; ++i) {
-      Byte b = p[i];
-      result |= static_cast<std::uint64_t>(b & 0x7F) << (7 * i);
-      if ((b & 0x80) == 0) return {p + i + 1, result};
-    }
-    return {varint_too_long(ctx, p, what), 0};
-  }
-  return varint_slow(ctx, p, what);
-}
-
-[[gnu::cold, gnu::noinline]] const Byte* int_out_of_range(Context& ctx, const Byte* p,
-                                                          const char* what, std::int64_t v) {
-  return ctx.failf(ErrorCode::kInvalidData, p, "{} value {} is out of the 32-bit int range", what, v);
-}
-
-// An int: a zig-zag varint in the 32-bit range. v holds the int's 32 bits.
-[[gnu::always_inline]] inline Read read_int32(Context& ctx, const Byte* p, const Byte* end,
-                                              const char* what) {
-  Read r = varint(ctx, p, end, what);
-  std::int64_t v = internal::zigzag_decode(r.v);  // 0 when the read failed
-  if (static_cast<std::int32_t>(v) != v) [[unlikely]] return {int_out_of_range(ctx, p, what, v), 0};
-  return {r.p, static_cast<std::uint32_t>(static_cast<std::int32_t>(v))};
-}
-
-[[gnu::cold, gnu::noinline]] const Byte* bad_length(Context& ctx, const Byte* p, const Byte* next,
-                                                    std::int64_t len, Type type) {
-  if (len < 0) {
-    return ctx.failf(ErrorCode::kInvalidData, p, "negative {} length {}", type_name(type), len);
-  }
-  if (static_cast<std::uint64_t>(len) > ctx.max_bytes) {
-    return ctx.failf(ErrorCode::kLimitExceeded, p, "{} length {} exceeds the limit max_bytes_length={}",
-                     type_name(type), len, ctx.max_bytes);
-  }
-  return ctx.failf(ErrorCode::kTruncated, p, "{} length {} exceeds the {} bytes left", type_name(type),
-                   len, ctx.end - next);
-}
-
 // The length of a string/bytes value (or map key), checked against the input left
 // and max_bytes. v is the length.
 [[gnu::always_inline]] inline Read read_len(Context& ctx, const Byte* p, const Byte* end,
                                             std::size_t max_bytes, Type type) {
-  Read r = varint(ctx, p, end, type == Type::kString ? "string length" : "bytes length");
-  const std::uint64_t len = static_cast<std::uint64_t>(internal::zigzag_decode(r.v));
-  // A failed read gives {nullptr, 0}, which passes the checks and is returned as is.
-  if (len <= static_cast<std::uint64_t>(end - r.p) && len <= max_bytes) [[likely]] return {r.p, len};
-  return {bad_length(ctx, p, r.p, static_cast<std::int64_t>(len), type), 0};
+  return internal::decoding::read_len(ctx, p, end, max_bytes,
+                                      type == Type::kString ? "string length" : "bytes length",
+                                      length_noun(type));
 }
 
 struct ProgramDecoder {
@@ -620,22 +383,10 @@ struct ProgramDecoder {
   const Byte* union_value(const Step& s, const Byte* p, Value& out);
 };
 
-[[gnu::cold, gnu::noinline]] const Byte* bad_boolean(Context& ctx, const Byte* p) {
-  if (p >= ctx.end) return ctx.fail(ErrorCode::kTruncated, p, "input ends before a boolean");
-  return ctx.failf(ErrorCode::kInvalidData, p, "boolean byte {} is neither 0 nor 1", *p);
-}
-
 [[gnu::cold, gnu::noinline]] const Byte* bad_enum(Context& ctx, const Byte* p, const Node& node,
                                                   std::int32_t index) {
   return ctx.failf(ErrorCode::kInvalidData, p, "enum {} index {} is out of range (it has {} symbols)",
                    node.fullname, index, node.symbols.size());
-}
-
-[[gnu::cold, gnu::noinline]] const Byte* bad_branch(Context& ctx, const Byte* p, std::int64_t index,
-                                                    std::size_t branches) {
-  return ctx.failf(ErrorCode::kInvalidData, p,
-                   "union branch index {} is out of range (the union has {} branches)", index,
-                   branches);
 }
 
 [[gnu::cold, gnu::noinline]] const Byte* short_input(Context& ctx, const Byte* p, const Step& s) {
@@ -798,7 +549,7 @@ const Byte* ProgramDecoder::array(const Step& s, const Byte* p, Value& out, std:
   std::size_t capacity = 0;
   for (;;) {
     BlockHeader header;
-    p = read_block_header(ctx, p, header, total, min_size, Type::kArray);
+    p = read_block_header<ItemLimit::kValueSize>(ctx, p, header, total, min_size, Type::kArray);
     if (p == nullptr) [[unlikely]] return nullptr;
     if (header.count == 0) break;
     std::size_t need = total + header.count;
@@ -859,7 +610,7 @@ const Byte* ProgramDecoder::map(const Step& s, const Byte* p, Value& out, std::u
   std::size_t capacity = 0;
   for (;;) {
     BlockHeader header;
-    p = read_block_header(ctx, p, header, total, min_size, Type::kMap);
+    p = read_block_header<ItemLimit::kValueSize>(ctx, p, header, total, min_size, Type::kMap);
     if (p == nullptr) [[unlikely]] return nullptr;
     if (header.count == 0) break;
     std::size_t need = total + header.count;
@@ -1010,7 +761,7 @@ const Byte* Skipper::skip_collection(const Node& node, const Byte* p) {
   std::size_t total = 0;
   for (;;) {
     BlockHeader header;
-    p = read_block_header(ctx, p, header, total, min_size, node.type);
+    p = read_block_header<ItemLimit::kValueSize>(ctx, p, header, total, min_size, node.type);
     if (p == nullptr) return nullptr;
     if (header.count == 0) return p;
     if (header.block_end != nullptr) {
