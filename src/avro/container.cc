@@ -249,6 +249,32 @@ Status ContainerWriter::append_encoded(std::span<const std::uint8_t> datum) {
   return after_append();
 }
 
+Status ContainerWriter::append_encoded_batch(std::span<const std::uint8_t> bytes,
+                                             std::size_t begin,
+                                             std::span<const std::size_t> ends) {
+  if (closed_ || !sink_) return fail(ErrorCode::kInvalidArgument, "append to a closed writer");
+  std::size_t i = 0;
+  std::size_t start = begin;
+  while (i < ends.size()) {
+    // Per-datum appends write the block after the first datum that brings it to
+    // block_size_: that datum is the first whose end reaches `limit`.
+    const std::size_t room = block_.size() < block_size_ ? block_size_ - block_.size() : 0;
+    const std::size_t limit = room > bytes.size() - start ? bytes.size() + 1 : start + room;
+    const auto rest = ends.subspan(i);
+    const std::size_t fill = static_cast<std::size_t>(
+        std::lower_bound(rest.begin(), rest.end(), limit) - rest.begin());
+    const std::size_t stop = fill < rest.size() ? i + fill + 1 : ends.size();
+    const std::size_t end = ends[stop - 1];
+    block_.insert(block_.end(), bytes.data() + start, bytes.data() + end);
+    block_count_ += stop - i;
+    objects_ += stop - i;
+    start = end;
+    i = stop;
+    if (block_.size() >= block_size_) SLUICE_TRY(write_block());
+  }
+  return ok_status();
+}
+
 Status ContainerWriter::write_block() {
   if (block_count_ == 0) return ok_status();
   std::span<const std::uint8_t> data = block_;

@@ -162,6 +162,13 @@ class ContainerWriter {
   Status append(const Value& value);
   // Appends one already-encoded datum of schema() (not validated).
   Status append_encoded(std::span<const std::uint8_t> datum);
+  // append_encoded() of each datum of a back-to-back buffer: datum i is
+  // bytes[i == 0 ? begin : ends[i - 1], ends[i]) (`ends` ascending, within `bytes`).
+  // Blocks are cut exactly where per-datum appends would cut them. Costs one copy of
+  // the bytes (plus compression of each block filled); kIo from the sink (the datums
+  // of blocks already written stay written), kInvalidArgument after close().
+  Status append_encoded_batch(std::span<const std::uint8_t> bytes, std::size_t begin,
+                              std::span<const std::size_t> ends);
   // Writes the current block (if any) and flushes the sink.
   Status flush();
   // flush() and closes the sink. Further calls fail with kInvalidArgument.

@@ -2,11 +2,13 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <set>
 #include <string>
 #include <vector>
 
+#include "avro/binary.h"
 #include "avro/random.h"
 #include "test_support.h"
 
@@ -185,6 +187,60 @@ TEST(Container, BlockSizeControlsBlocks) {
   auto w = ContainerWriter::make(std::make_unique<VectorSink>(&out), d.schema, zero);
   ASSERT_FALSE(w);
   EXPECT_EQ(w.error().code(), ErrorCode::kInvalidArgument);
+}
+
+// append_encoded_batch() cuts blocks where append_encoded() of each datum would, for any
+// split of the datums into batches.
+TEST(Container, EncodedBatchesCutBlocksLikeSingleAppends) {
+  Data d(event_schema());
+  make_values(d, 200);
+  Bytes encoded;
+  std::vector<std::size_t> ends;
+  for (const Value& v : d.values) {
+    ASSERT_TRUE(encode_binary(d.schema->root(), v, encoded));
+    ends.push_back(encoded.size());
+  }
+  for (std::size_t block_size : {std::size_t{1}, std::size_t{300}, std::size_t{2000},
+                                 std::size_t{1} << 20}) {
+    ContainerWriterOptions o;
+    o.codec = Codec::kNull;
+    o.block_size_bytes = block_size;
+    Bytes one_by_one;
+    {
+      auto w = ContainerWriter::make(std::make_unique<VectorSink>(&one_by_one), d.schema, o);
+      ASSERT_TRUE(w);
+      std::size_t begin = 0;
+      for (std::size_t end : ends) {
+        ASSERT_TRUE(w->append_encoded({encoded.data() + begin, end - begin}));
+        begin = end;
+      }
+      ASSERT_TRUE(w->close());
+    }
+    const auto expected = blocks_of(one_by_one);
+    for (std::size_t batch : {std::size_t{1}, std::size_t{7}, std::size_t{64}, ends.size()}) {
+      Bytes batched;
+      auto w = ContainerWriter::make(std::make_unique<VectorSink>(&batched), d.schema, o);
+      ASSERT_TRUE(w);
+      for (std::size_t i = 0; i < ends.size(); i += batch) {
+        const std::size_t n = std::min(batch, ends.size() - i);
+        ASSERT_TRUE(w->append_encoded_batch(encoded, i == 0 ? 0 : ends[i - 1],
+                                            std::span<const std::size_t>(ends).subspan(i, n)));
+      }
+      ASSERT_TRUE(w->close());
+      EXPECT_EQ(w->objects_written(), ends.size());
+      const auto got = blocks_of(batched);
+      ASSERT_EQ(got.size(), expected.size()) << "block size " << block_size << ", batch " << batch;
+      for (std::size_t b = 0; b < got.size(); ++b) {
+        EXPECT_EQ(got[b].offset, expected[b].offset);
+        EXPECT_EQ(got[b].count, expected[b].count);
+      }
+      EXPECT_EQ(batched.size(), one_by_one.size());
+      Arena arena;
+      auto back = read_all(batched, arena);
+      ASSERT_TRUE(back);
+      EXPECT_EQ(back->size(), ends.size());
+    }
+  }
 }
 
 TEST(Container, FlushWritesABlock) {
