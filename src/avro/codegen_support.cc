@@ -84,20 +84,30 @@ std::int64_t Decoder::read_long_slow(const char* path) {
 }
 
 void Encoder::grow(std::size_t n) {
+  if (buf_ != nullptr) {
+    // No fill: the capacity doubles (at least), keeping what was written.
+    auto used = static_cast<std::size_t>(p_ - buf_->data());
+    buf_->set_size(used);
+    buf_->reserve(used + n);
+    p_ = buf_->data() + used;
+    end_ = buf_->data() + buf_->capacity();
+    return;
+  }
+  std::vector<std::uint8_t>& out = *vec_;
   // resize() zero-fills what it adds, so the step is bounded: twice what this encoder
   // wrote while that is small (few regrowths for one record), then 64 KiB at a time (a
   // long run of records zero-fills about what it writes, plus at most one step).
   // Within the capacity nothing is reallocated; past it the capacity doubles, so a
   // buffer shared by many encoders is not copied once per encoder.
   constexpr std::size_t kMaxStep = 64 * 1024;
-  auto used = static_cast<std::size_t>(p_ - out_.data());
+  auto used = static_cast<std::size_t>(p_ - out.data());
   std::size_t step = std::min(std::max<std::size_t>(2 * (used - base_), 128), kMaxStep);
   std::size_t want = used + std::max(n, step);
-  if (want > out_.capacity())
-    out_.reserve(std::max(want, 2 * out_.capacity()));
-  out_.resize(want);
-  p_ = out_.data() + used;
-  end_ = out_.data() + out_.size();
+  if (want > out.capacity())
+    out.reserve(std::max(want, 2 * out.capacity()));
+  out.resize(want);
+  p_ = out.data() + used;
+  end_ = out.data() + out.size();
 }
 
 namespace {

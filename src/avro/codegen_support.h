@@ -31,6 +31,7 @@
 #include <utility>
 #include <vector>
 
+#include "avro/internal/binary_writer.h"
 #include "avro/logical.h"
 #include "avro/schema.h"
 
@@ -331,18 +332,29 @@ class Decoder {
   const std::uint8_t* end_;
 };
 
-// Appends the Avro binary encoding onto a vector. Grows the vector in chunks and
-// writes through a raw pointer; finish() trims it to what was written (REQUIRED).
-// Growth zero-fills (std::vector has no uninitialised resize), so it is bounded (see
-// grow()): appending to a large buffer neither copies nor fills all of it.
+// A byte buffer whose growth leaves the new bytes uninitialised (what the generic
+// BinaryEncoder writes into): bytes [0, size()) are valid; clear() keeps the capacity.
+using OutputBuffer = internal::ByteBuffer;
+
+// Appends the Avro binary encoding onto a vector or an OutputBuffer, writing through a
+// raw pointer; finish() sets the target's size to what was written (REQUIRED).
+// A vector grows in chunks that resize() zero-fills (std::vector has no uninitialised
+// resize), so the steps are bounded (see grow()): appending to a large buffer neither
+// copies nor fills all of it. An OutputBuffer grows without filling: the target for
+// long runs of records (each byte is then written once, not zeroed first).
 class Encoder {
  public:
   explicit Encoder(std::vector<std::uint8_t>& out, std::size_t slack = 128)
-      : out_(out), base_(out.size()) {
-    std::size_t used = out_.size();
-    out_.resize(used + slack);
-    p_ = out_.data() + used;
-    end_ = out_.data() + out_.size();
+      : vec_(&out), base_(out.size()) {
+    std::size_t used = out.size();
+    out.resize(used + slack);
+    p_ = out.data() + used;
+    end_ = out.data() + out.size();
+  }
+  explicit Encoder(OutputBuffer& out, std::size_t slack = 128) : buf_(&out) {
+    out.reserve(out.size() + slack);
+    p_ = out.data() + out.size();
+    end_ = out.data() + out.capacity();
   }
   Encoder(const Encoder&) = delete;
   Encoder& operator=(const Encoder&) = delete;
@@ -430,6 +442,15 @@ class Encoder {
     copy_bytes(p, data, n);
     return p + n;
   }
+  // Strings and bytes copy as the generic BinaryEncoder copies them: their lengths vary
+  // from value to value, so a copy that branches on the length class mispredicts on
+  // about every other string; with FSRM a short copy is one `rep movsb` whatever its
+  // length (see internal::copy_bytes). Fixed-size writes keep put_raw.
+  [[gnu::always_inline]] static std::uint8_t* put_text(std::uint8_t* p, const void* data,
+                                                       std::size_t n) {
+    internal::copy_bytes(p, data, n);
+    return p + n;
+  }
   [[gnu::always_inline]] static std::uint8_t* put_float(std::uint8_t* p, float value) {
     return put_raw(p, &value, 4);  // little-endian hosts
   }
@@ -442,7 +463,7 @@ class Encoder {
       *p++ = static_cast<std::uint8_t>(len);  // lengths under 64: one byte, predictably
     else
       p = put_varint(p, static_cast<std::int64_t>(s.size()));
-    return put_raw(p, s.data(), s.size());
+    return put_text(p, s.data(), s.size());
   }
   [[gnu::always_inline]] static std::uint8_t* put_bytes(std::uint8_t* p,
                                                         std::span<const std::uint8_t> b) {
@@ -457,7 +478,10 @@ class Encoder {
   }
 
   void finish() {
-    out_.resize(static_cast<std::size_t>(p_ - out_.data()));
+    if (vec_ != nullptr)
+      vec_->resize(static_cast<std::size_t>(p_ - vec_->data()));
+    else
+      buf_->set_size(static_cast<std::size_t>(p_ - buf_->data()));
     p_ = end_ = nullptr;
   }
 
@@ -471,8 +495,10 @@ class Encoder {
   }
   [[gnu::noinline]] void grow(std::size_t n);
 
-  std::vector<std::uint8_t>& out_;
-  std::size_t base_;  // out_.size() when this encoder started (growth is relative to it)
+  // Exactly one target is set.
+  std::vector<std::uint8_t>* vec_ = nullptr;
+  OutputBuffer* buf_ = nullptr;
+  std::size_t base_ = 0;  // vec_->size() when this encoder started (growth is relative to it)
   std::uint8_t* p_;
   std::uint8_t* end_;
 };

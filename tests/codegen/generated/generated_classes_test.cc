@@ -100,6 +100,7 @@ void random_round_trips(const SchemaPtr& schema, int count) {
   [[maybe_unused]] std::optional<ViewOf<T>> view;  // likewise, for the AvroView
   if constexpr (kHasView<T>)
     view.emplace();
+  sluice::avro::gen::OutputBuffer buffer;  // reused: clear() keeps its capacity
   for (int i = 0; i < count; ++i) {
     Arena arena;
     auto v = gen->next(rng, arena);
@@ -122,6 +123,17 @@ void random_round_trips(const SchemaPtr& schema, int count) {
       ASSERT_EQ(again, generic) << "datum " << i << " through the AvroView";
     }
     Bytes ours = record.to_avro();
+    // Into an OutputBuffer with no slack, twice (the second encoder appends): growth
+    // keeps what was written and the bytes are those of to_avro().
+    buffer.clear();
+    for (int round = 0; round < 2; ++round) {
+      sluice::avro::gen::Encoder enc(buffer, 1);
+      record.encode_avro(enc);
+      enc.finish();
+    }
+    Bytes twice = ours;
+    twice.insert(twice.end(), ours.begin(), ours.end());
+    ASSERT_EQ(Bytes(buffer.data(), buffer.data() + buffer.size()), twice) << "datum " << i;
     Value back = generic_decode(schema, ours, arena);
     ASSERT_TRUE(back == *v) << "datum " << i << ": " << generic_json(schema, *v) << "\nvs "
                             << record.to_json();
