@@ -45,13 +45,6 @@ constexpr const char* length_noun(Type type) { return type == Type::kString ? "s
 
 // Out-parameter forms of the shared readers, for Decoder and Skipper.
 
-// Reads a raw (not yet zig-zag decoded) varint.
-[[gnu::always_inline]] inline const Byte* read_varint(Context& ctx, const Byte* p, std::uint64_t& out, const char* what) {
-  Read r = varint(ctx, p, ctx.end, what);
-  out = r.v;
-  return r.p;
-}
-
 [[gnu::always_inline]] inline const Byte* read_long(Context& ctx, const Byte* p, std::int64_t& out, const char* what) {
   Read r = internal::decoding::read_long(ctx, p, ctx.end, what);
   out = static_cast<std::int64_t>(r.v);
