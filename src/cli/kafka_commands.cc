@@ -111,10 +111,13 @@ Result<int> run_produce(const ProduceOptions& o) {
   SLUICE_ASSIGN_OR_RETURN(std::string data, read_input(o.input));
   if (o.delivery_timeout_ms < 1)
     return fail(usage_error("--delivery-timeout-ms must be >= 1"));
+  // Keyless lines go to a random partition each: librdkafka's default would keep them on
+  // one partition for 10 ms at a time, so a short input would land on a single partition.
   SLUICE_ASSIGN_OR_RETURN(
-      auto producer, kafka::Producer::make({.bootstrap_servers = url->bootstrap_servers,
-                                            .config = {{"message.timeout.ms",
-                                                        std::to_string(o.delivery_timeout_ms)}}}));
+      auto producer,
+      kafka::Producer::make({.bootstrap_servers = url->bootstrap_servers,
+                             .config = {{"message.timeout.ms", std::to_string(o.delivery_timeout_ms)},
+                                        {"sticky.partitioning.linger.ms", "0"}}}));
   std::uint64_t lines = 0;
   for (std::size_t start = 0; start < data.size();) {
     std::size_t end = data.find('\n', start);
@@ -192,7 +195,7 @@ void add_kafka_commands(CLI::App& app, Registry& registry) {
   pcmd->add_option("url", produce->url, "kafka://host:port/topic")->required();
   pcmd->add_option("--input", produce->input, "file of lines, - for stdin")
       ->default_val(produce->input);
-  pcmd->add_option("--key", produce->key, "key of every message (default: none)");
+  pcmd->add_option("--key", produce->key, "key of every message (default: none: each line goes to a random partition)");
   pcmd->add_option("--delivery-timeout-ms", produce->delivery_timeout_ms,
                    "a message not acknowledged within this long fails the command "
                    "(librdkafka message.timeout.ms)")
