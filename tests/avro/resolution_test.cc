@@ -724,6 +724,31 @@ TEST(ResolutionDecodeTest, SkippedMapErrorsNameTheKey) {
   EXPECT_EQ(v.error().byte_offset(), 3u);
 }
 
+// Length errors name the value once: "negative string length -1", "map key length ...".
+TEST(ResolutionDecodeTest, LengthErrorsNameTheValue) {
+  auto plan = must_compile(
+      R"({"type":"record","name":"R","fields":[{"name":"s","type":"string"},
+          {"name":"m","type":{"type":"map","values":"int"}}]})",
+      R"({"type":"record","name":"R","fields":[{"name":"m","type":{"type":"map","values":"int"}},
+          {"name":"s","type":"string"}]})");
+  Arena arena;
+  std::vector<std::uint8_t> negative = {0x01};  // s: length -1
+  BinaryReader in1(negative);
+  auto v1 = plan->decode(in1, arena);
+  ASSERT_FALSE(v1);
+  EXPECT_EQ(v1.error().code(), ErrorCode::kInvalidData);
+  EXPECT_NE(v1.error().message().find("negative string length -1"), std::string::npos)
+      << v1.error().message();
+  std::vector<std::uint8_t> long_key = {0x00, 0x02, 0x08, 'a'};  // s="", m: key of 4, 1 left
+  BinaryReader in2(long_key);
+  auto v2 = plan->decode(in2, arena);
+  ASSERT_FALSE(v2);
+  EXPECT_EQ(v2.error().code(), ErrorCode::kTruncated);
+  EXPECT_NE(v2.error().message().find("map key length 4 exceeds the 1 bytes left"),
+            std::string::npos)
+      << v2.error().message();
+}
+
 // --- A plan from a schema to itself reads like the plain decoder ----------------------
 //
 // The same values from valid data, the same position after them, and the same failure

@@ -36,12 +36,6 @@ using internal::decoding::read_long;
 using internal::decoding::too_deep;
 using internal::decoding::varint;
 
-// The length of a string/bytes value (or map key): `what` names both the varint and,
-// in length errors, the value ("negative string length length -1").
-[[gnu::always_inline]] inline Read read_len(Context& ctx, const Byte* p, const Byte* end,
-                                            std::size_t max_bytes, const char* what) {
-  return internal::decoding::read_len(ctx, p, end, max_bytes, what, what);
-}
 
 [[gnu::cold, gnu::noinline]] const Byte* bad_enum(Context& ctx, const Byte* p,
                                                   const Step& s, std::uint64_t index) {
@@ -162,7 +156,9 @@ const Byte* PlanDecoder::value(const Step& s, const Byte* p, const Byte* end,
     return p + n;
   } else if constexpr (kCode == kString || kCode == kBytes) {
     constexpr Type type = kCode == kString ? Type::kString : Type::kBytes;
-    Read r = read_len(ctx, p, end, max_bytes, kCode == kString ? "string length" : "bytes length");
+    Read r = internal::decoding::read_len(ctx, p, end, max_bytes,
+                                          kCode == kString ? "string length" : "bytes length",
+                                          kCode == kString ? "string" : "bytes");
     if (r.p == nullptr) [[unlikely]] return nullptr;
     ValueAccess::set(out, s.node, type, s.branch, static_cast<std::uint32_t>(r.v),
                      ValueAccess::pointer_bits(r.p));
@@ -414,7 +410,7 @@ const Byte* PlanDecoder::map(const Step& s, const Byte* p, Value& out) {
     auto entries_of = [&](auto decode_value) -> const Byte* {
       for (std::size_t i = total; i < need; ++i) {
         MapEntry& entry = entries[i];
-        Read key = read_len(ctx, p, end, max_bytes, "map key length");
+        Read key = internal::decoding::read_len(ctx, p, end, max_bytes, "map key length", "map key");
         if (key.p == nullptr) [[unlikely]] return ctx.in_item(i);
         // Construct in place: the arena memory is uninitialised.
         new (&entry.key) std::string_view(reinterpret_cast<const char*>(key.p), key.v);
@@ -476,8 +472,10 @@ const Byte* PlanDecoder::skip(const Step& s, const Byte* p) {
       }
       return p + s.a;
     case kSkipText: {
-      Read r = read_len(ctx, p, end, ctx.max_bytes,
-                        s.node->type == Type::kString ? "string length" : "bytes length");
+      Read r = internal::decoding::read_len(
+          ctx, p, end, ctx.max_bytes,
+          s.node->type == Type::kString ? "string length" : "bytes length",
+          s.node->type == Type::kString ? "string" : "bytes");
       if (r.p == nullptr) [[unlikely]] return nullptr;
       return r.p + r.v;
     }
@@ -521,7 +519,8 @@ const Byte* PlanDecoder::skip_collection(const Step& s, const Byte* p, Type type
     }
     for (std::size_t i = 0; i < header.count; ++i) {
       if (type == Type::kMap) {
-        Read key = read_len(ctx, p, ctx.end, ctx.max_bytes, "map key length");
+        Read key = internal::decoding::read_len(ctx, p, ctx.end, ctx.max_bytes, "map key length",
+                                                    "map key");
         if (key.p == nullptr) [[unlikely]] return ctx.in_item(total + i);
         p = skip(item, key.p + key.v);
         if (p == nullptr) [[unlikely]] {
