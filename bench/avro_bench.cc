@@ -4,6 +4,7 @@
 //   build/bench/avro_bench                          # everything, then the ratio table
 //   build/bench/avro_bench --benchmark_filter=Wide  # Google Benchmark flags work
 //   SLUICE_BENCH_RECORDS=100000 build/bench/avro_bench
+//   SLUICE_BENCH_REPETITIONS=5 build/bench/avro_bench   # ratios use the fastest (best_of.h)
 //
 // Each iteration processes the whole workload (1M records by default, see
 // bench_data.h) and checks its output (checksums, or byte-equal re-encodings)
@@ -96,6 +97,7 @@ void register_all() {
       return benchmark::RegisterBenchmark(("BM_" + std::string(thing) + suffix).c_str(), fn, kind)
           ->Unit(benchmark::kMillisecond)
           ->MinTime(0.3)
+          ->Repetitions(bench_repetitions())
           ->UseManualTime();
     };
     reg("SluiceDecode", BM_SluiceDecode);

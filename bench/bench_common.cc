@@ -9,26 +9,7 @@ namespace sluice::bench {
 
 void RatioReporter::ReportRuns(const std::vector<Run>& runs) {
   ConsoleReporter::ReportRuns(runs);
-  for (const Run& run : runs) {
-    if (run.error_occurred || run.iterations == 0)
-      continue;
-    Result r;
-    if (auto it = run.counters.find("items_per_second"); it != run.counters.end()) {
-      r.items_per_second = it->second.value;
-    }
-    if (r.items_per_second <= 0)
-      continue;
-    r.seconds = 1 / r.items_per_second;
-    if (auto it = run.counters.find("bytes_per_second"); it != run.counters.end()) {
-      r.bytes_per_second = it->second.value;
-    }
-    results_[run.run_name.function_name] = r;
-  }
-}
-
-const RatioReporter::Result* RatioReporter::find(const std::string& name) const {
-  auto it = results_.find(name);
-  return it == results_.end() ? nullptr : &it->second;
+  best_.add(runs);
 }
 
 void RatioReporter::print_ratio_table() const {
@@ -93,49 +74,53 @@ void RatioReporter::print_ratio_table() const {
     }
   }
 
-  std::printf("\n=== Ratio table (%s time per record; ratios from this run) ===\n",
-              Stopwatch::cpu_clock() ? "thread CPU" : "wall");
+  std::printf(
+      "\n=== Ratio table (%s time per record; fastest of %d repetitions of each benchmark, "
+      "this run) ===\n",
+      Stopwatch::cpu_clock() ? "thread CPU" : "wall", bench_repetitions());
   std::printf("%-52s %8s %8s  %-6s %14s %10s\n", "comparison", "ratio", "target", "status",
               "Sluice rec/s", "MB/s");
   for (const Row& row : rows) {
-    const Result* ours = find(row.ours);
+    // Seconds per record: benchmarks may process different record counts.
+    const BestRates::Rates* ours = best_.find(row.ours);
     if (!ours)
       continue;
+    const double our_seconds = 1 / ours->items_per_second;
     double other_seconds = 0;
     bool complete = true;
     for (const auto& name : row.others) {
-      const Result* r = find(name);
+      const BestRates::Rates* r = best_.find(name);
       if (!r)
         complete = false;
       else
-        other_seconds += r->seconds;
+        other_seconds += 1 / r->items_per_second;
     }
-    if (!complete || other_seconds <= 0 || ours->seconds <= 0)
+    if (!complete)
       continue;
     double ratio;
     std::string target, status;
     char buf[32];
     switch (row.kind) {
       case Kind::kSpeedup:
-        ratio = other_seconds / ours->seconds;
+        ratio = other_seconds / our_seconds;
         std::snprintf(buf, sizeof buf, ">= %.1fx", row.target);
         target = buf;
         status = ratio >= row.target ? "ok" : "MISS";
         break;
       case Kind::kCost:
-        ratio = ours->seconds / other_seconds;
+        ratio = our_seconds / other_seconds;
         std::snprintf(buf, sizeof buf, "<= %.2fx", row.target);
         target = buf;
         status = ratio <= row.target ? "ok" : "MISS";
         break;
       case Kind::kSpeedupInfo:
-        ratio = other_seconds / ours->seconds;
+        ratio = other_seconds / our_seconds;
         target = "-";
         status = "info";
         break;
       case Kind::kInfo:
       default:
-        ratio = ours->seconds / other_seconds;
+        ratio = our_seconds / other_seconds;
         target = "-";
         status = "info";
         break;

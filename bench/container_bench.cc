@@ -303,6 +303,7 @@ void register_container_benchmarks() {
                                      codec)
             ->Unit(benchmark::kMillisecond)
             ->MinTime(0.3)
+            ->Repetitions(bench_repetitions())
             ->UseManualTime();
       }
     }

@@ -1011,9 +1011,9 @@ struct ProgramEncoder : EncodeErrors {
   }
   // A length and that many bytes: strings, bytes, map keys.
   [[gnu::always_inline]] void put_text(Cursor& c, std::string_view text) {
-    room(c, 10 + text.size());
+    room(c, 10 + text.size() + internal::kShortTextSlack);
     c.p = put_varint(c.p, internal::zigzag_encode(static_cast<std::int64_t>(text.size())));
-    copy_bytes(c.p, text.data(), text.size());
+    internal::copy_short_text(c.p, text.data(), text.size());
     c.p += text.size();
   }
 

@@ -1,10 +1,15 @@
 // The encoder's primitives (internal/binary_writer.h): put_varint's branch-free
 // one-or-two-byte path and the loop for larger values must write exactly what the
 // reference varint writer writes; both copy paths (rep movsb where the CPU has FSRM,
-// the length-class moves everywhere) must copy exactly `n` bytes and nothing more.
+// the length-class moves everywhere) must copy exactly `n` bytes and nothing more;
+// copy_short_text must copy `n` bytes, write nothing before them, and never touch the
+// page after its source, whatever the source's place in its page.
 #include <gtest/gtest.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include <cstdint>
+#include <cstring>
 #include <vector>
 
 #include "avro/internal/binary_writer.h"
@@ -55,6 +60,40 @@ TEST(CopyBytes, CopiesExactlyNBytes) {
 TEST(CopyBytes, LengthClassPathCopiesExactlyNBytes) {
   check_copies(
       [](std::uint8_t* d, const void* s, std::size_t n) { copy_bytes_by_length_class(d, s, n); });
+}
+
+TEST(CopyShortText, CopiesTheFirstNBytesAndWritesNothingBefore) {
+  std::vector<std::uint8_t> src(300);
+  for (std::size_t i = 0; i < src.size(); ++i) src[i] = static_cast<std::uint8_t>(i * 7 + 1);
+  for (std::size_t offset : {0, 1, 7, 15}) {
+    for (std::size_t n = 0; n + offset + kShortTextSlack <= src.size(); ++n) {
+      std::vector<std::uint8_t> dst(32 + n + kShortTextSlack, 0xEE);
+      copy_short_text(dst.data() + 32, src.data() + offset, n);
+      for (std::size_t i = 0; i < 32; ++i) ASSERT_EQ(dst[i], 0xEE) << "before, n=" << n;
+      for (std::size_t i = 0; i < n; ++i) ASSERT_EQ(dst[32 + i], src[offset + i]) << "n=" << n;
+    }
+  }
+}
+
+// Sources ending at every place near the end of a readable page followed by an
+// inaccessible one: a read past the page would fault and kill the test.
+TEST(CopyShortText, NeverReadsIntoTheNextPage) {
+  const auto page = static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
+  void* mem = mmap(nullptr, 2 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  ASSERT_NE(mem, MAP_FAILED);
+  auto* base = static_cast<std::uint8_t*>(mem);
+  for (std::size_t i = 0; i < page; ++i) base[i] = static_cast<std::uint8_t>(i * 13 + 5);
+  ASSERT_EQ(mprotect(base + page, page, PROT_NONE), 0);
+  std::uint8_t dst[64 + kShortTextSlack];
+  for (std::size_t n = 0; n <= 64; ++n) {
+    for (std::size_t gap = 0; gap <= 40; ++gap) {  // bytes between the source's end and the page's
+      const std::uint8_t* source = base + page - gap - n;
+      std::memset(dst, 0xEE, sizeof dst);
+      copy_short_text(dst, source, n);
+      ASSERT_EQ(std::memcmp(dst, source, n), 0) << "n=" << n << " gap=" << gap;
+    }
+  }
+  munmap(mem, 2 * page);
 }
 
 }  // namespace
