@@ -238,15 +238,6 @@ struct ZstdContexts {
   }
 };
 
-// Level 1 (the fast strategy; `sluice ingest`'s default) with a match table of 2^16
-// entries instead of the 2^14 zstd picks for inputs over 256 KiB. Avro blocks repeat
-// the same strings (movie ids, server names) far apart within a block; the larger table
-// finds more of them: on simulated movie-log blocks of 1 MiB the output is ~10% smaller
-// and compression ~10% faster (fewer, longer matches mean fewer sequences to encode).
-// Decoders are unaffected (the window stays level 1's), and zstd still shrinks the
-// table for small inputs.
-constexpr int kZstdLevel1HashLog = 16;
-
 ZstdContexts& zstd_contexts() {
   thread_local ZstdContexts contexts;
   return contexts;
@@ -266,7 +257,6 @@ Status zstd_compress(std::span<const std::uint8_t> in, std::vector<std::uint8_t>
     // every zstd reader accepts it.
     ZSTD_CCtx_setParameter(cctx, ZSTD_c_compressionLevel, level);
     ZSTD_CCtx_setParameter(cctx, ZSTD_c_checksumFlag, 1);
-    if (level == 1) ZSTD_CCtx_setParameter(cctx, ZSTD_c_hashLog, kZstdLevel1HashLog);
     contexts.cctx_configured = true;
     contexts.cctx_level = level;
   }
