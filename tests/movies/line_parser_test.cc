@@ -378,6 +378,15 @@ TEST(LineParser, FastPassAgreesWithTheGeneralParse) {
       "2022-11-14T12:23:12,5,GET /data/m/caf\xc3\xa9+1999/3.mpg",
       "movielog5,1,2,3,0,,\"b'2022-10-28T04:23:23,5,GET /data/m/x/1.mpg'\",x",
       "Movie,\"2024-03-08T23:06:09,422004,GET /data/m/heat+1995/84.mpg\"",
+      // Numbers of every length around the fast pass's 8-byte digit scan.
+      "2024-03-08T23:06:09,12345678,GET /data/m/x/1234567.mpg",
+      "2024-03-08T23:06:09,1234567,GET /data/m/x/99999999.mpg",
+      "2024-03-08T23:06:09,0000001,GET /data/m/x/00000000000000000000000.mpg",
+      "2024-03-08T23:06:09,123456789012345678,GET /data/m/x/0.mpg",
+      "2024-03-08T23:06:09,1234567890123456789,GET /data/m/x/0.mpg",
+      "2024-03-08T23:06:09,99999999999999999999999,GET /rate/x=1",
+      "2022-11-14T12:23:12,5,recommendation request s, status 00000200, result: a, 1 ms",
+      "2022-11-14T12:23:12,5,recommendation request s, status 0000200, result: a, 1 ms",
   };
   // Simulator output with many corrupted lines.
   Simulator sim({.seed = 3, .corruption_rate = 0.3, .recommendations_per_request = 3});

@@ -31,11 +31,15 @@ class DatumWriter {
   void write_long(std::int64_t v) {
     // Zig-zag, then base-128 little-endian groups.
     std::uint64_t n = (static_cast<std::uint64_t>(v) << 1) ^ static_cast<std::uint64_t>(v >> 63);
+    // A local cursor: a byte store may alias the member, which would make the compiler
+    // reload and store p_ around every byte of the loop.
+    std::uint8_t* p = p_;
     while (n >= 0x80) {
-      *p_++ = static_cast<std::uint8_t>(n | 0x80);
+      *p++ = static_cast<std::uint8_t>(n | 0x80);
       n >>= 7;
     }
-    *p_++ = static_cast<std::uint8_t>(n);
+    *p++ = static_cast<std::uint8_t>(n);
+    p_ = p;
   }
   void write_byte(std::uint8_t b) { *p_++ = b; }
   void write_raw(const void* data, std::size_t n) {
