@@ -271,10 +271,17 @@ class Decoder {
   }
   // A union branch index, checked against the number of branches.
   [[gnu::always_inline]] std::size_t read_branch(std::size_t branches, const char* path) {
-    // An index i < 64 is the single byte 2i: one test covers the byte, the sign and
-    // the range.
-    if (branches <= 64 && p_ < end_ && *p_ < 2 * branches && (*p_ & 1) == 0) [[likely]]
-      return static_cast<std::size_t>(*p_++ >> 1);
+    // An index i < 64 is the single byte 2i. With a power-of-two count of branches
+    // (the optionals' 2) one mask test covers the continuation bit, the sign and the
+    // range.
+    if (branches <= 64 && p_ < end_) [[likely]] {
+      std::size_t b = *p_;
+      bool pow2 = (branches & (branches - 1)) == 0;
+      if (pow2 ? (b & ~(2 * branches - 2)) == 0 : b < 2 * branches && (b & 1) == 0) [[likely]] {
+        ++p_;
+        return b >> 1;
+      }
+    }
     std::int64_t i = read_small(path);
     if (i < 0 || static_cast<std::uint64_t>(i) >= branches) [[unlikely]]
       fail_index(path, "union index", i, branches);
@@ -317,15 +324,49 @@ class Decoder {
   // Counts nesting of recursive records (see DepthGuard).
   int depth = 0;
 
-  [[noreturn]] void fail(const char* path, std::string_view reason) const;
-  [[noreturn]] void fail_truncated(const char* path) const;
+  // The failures pass the cursor by value to the out-of-line code that throws, as
+  // read_long_slow does: a Decoder that generated code copies into a local variable
+  // (see the generated decode_avro) then never has its address taken, so g++ keeps
+  // its cursor in a register instead of reloading it after every store into the
+  // record being decoded (a string_view's bytes may alias anything).
+  [[noreturn, gnu::always_inline]] void fail(const char* path, std::string_view reason) const {
+    throw_error_at(path, reason, offset());
+  }
+  [[noreturn, gnu::always_inline]] void fail_truncated(const char* path) const {
+    fail_truncated_at(path, offset());
+  }
 
  private:
-  [[gnu::noinline]] std::int64_t read_long_slow(const char* path);
-  [[noreturn]] void fail_length(const char* path, std::int64_t n) const;
-  [[noreturn]] void fail_index(const char* path, const char* what, std::int64_t i,
-                               std::size_t n) const;
-  [[noreturn]] void fail_count(const char* path, std::uint64_t count) const;
+  // A varint's value and the position after it.
+  struct Varint {
+    std::int64_t value;
+    const std::uint8_t* next;
+  };
+  [[gnu::always_inline]] std::int64_t read_long_slow(const char* path) {
+    Varint v = read_varint_slow(begin_, p_, end_, path);
+    p_ = v.next;
+    return v.value;
+  }
+  [[gnu::noinline]] static Varint read_varint_slow(const std::uint8_t* begin,
+                                                   const std::uint8_t* p,
+                                                   const std::uint8_t* end, const char* path);
+  [[noreturn, gnu::always_inline]] void fail_length(const char* path, std::int64_t n) const {
+    fail_length_at(path, n, offset(), remaining());
+  }
+  [[noreturn, gnu::always_inline]] void fail_index(const char* path, const char* what,
+                                                   std::int64_t i, std::size_t n) const {
+    fail_index_at(path, what, i, n, offset());
+  }
+  [[noreturn, gnu::always_inline]] void fail_count(const char* path, std::uint64_t count) const {
+    fail_count_at(path, count, offset(), remaining());
+  }
+  [[noreturn]] static void fail_truncated_at(const char* path, std::uint64_t offset);
+  [[noreturn]] static void fail_length_at(const char* path, std::int64_t n, std::uint64_t offset,
+                                          std::size_t remaining);
+  [[noreturn]] static void fail_index_at(const char* path, const char* what, std::int64_t i,
+                                         std::size_t n, std::uint64_t offset);
+  [[noreturn]] static void fail_count_at(const char* path, std::uint64_t count,
+                                         std::uint64_t offset, std::size_t remaining);
 
   const std::uint8_t* begin_;
   const std::uint8_t* p_;
@@ -508,6 +549,19 @@ template <class Vector>
 void reserve_for(Vector& v, std::size_t count) {
   if (v.capacity() < count)
     v.reserve(count < 2 * v.capacity() ? 2 * v.capacity() : count);
+}
+
+// Makes `v` hold at least `count` items for a block being decoded over it: the items
+// already there keep their storage (strings and vectors their capacity), new ones are
+// value-initialised, and the capacity grows geometrically as in reserve_for. One call
+// per block, so that each item is then decoded over v[i] without a size test; the
+// decoder cuts `v` to the decoded count at the end.
+template <class Vector>
+void resize_for(Vector& v, std::size_t count) {
+  if (v.size() < count) {
+    reserve_for(v, count);
+    v.resize(count);
+  }
 }
 
 // Decodes a map over the one already in a reused object, keeping its nodes (keys,

@@ -696,8 +696,12 @@ class Generator {
           line(ind, fmt::format("in.read_raw({}.data(), {}, {});", lv, n.fixed_size, p));
         return;
       case Type::kRecord:
-        line(ind, fmt::format("{}::decode_avro(in, {}{});", qualified(n, ctx),
+        // Through the parameter, so that no pointer to the local copy is passed on
+        // (see emit_decode_body).
+        line(ind, "decoder = in;");
+        line(ind, fmt::format("{}::decode_avro(decoder, {}{});", qualified(n, ctx),
                               is_boxed(n, ctx, in_container) ? "*" : "", lv));
+        line(ind, "in = decoder;");
         return;
       case Type::kArray: {
         // Items already in the vector are decoded over (their strings and vectors
@@ -710,24 +714,35 @@ class Generator {
         line(ind + 1, fmt::format("std::uint64_t {} = 0;", t));
         line(ind + 1, fmt::format("while (std::size_t {} = in.read_block({}, {}, {})) {{", b,
                                   may_be_empty ? "true" : "false", t, p));
-        if (!may_be_empty)
-          line(ind + 2, fmt::format("{}reserve_for({}, {} + {});", kGen, a, c, b));
-        line(ind + 2, fmt::format("for (std::size_t {} = 0; {} < {}; ++{}, ++{}) {{", i, i, b, i, c));
         std::string item_path = path + "[]";
         std::string s = scalar_read(*n.items, ctx, quote(item_path));
-        if (n.items->type == Type::kNull) {
-          line(ind + 3, fmt::format("if ({} >= {}.size())", c, a));
-          line(ind + 4, fmt::format("{}.emplace_back();", a));
-        } else if (!s.empty()) {
-          line(ind + 3, fmt::format("if ({} < {}.size())", c, a));
-          line(ind + 4, fmt::format("{}[{}] = {};", a, c, s));
-          line(ind + 3, "else");
-          line(ind + 4, fmt::format("{}.push_back({});", a, s));
+        if (may_be_empty) {
+          // The block count is bounded by kMaxEmptyItems only: items are added one by
+          // one, as they decode, rather than all at once.
+          line(ind + 2, fmt::format("for (std::size_t {} = 0; {} < {}; ++{}, ++{}) {{", i, i, b,
+                                    i, c));
+          if (n.items->type == Type::kNull) {
+            line(ind + 3, fmt::format("if ({} >= {}.size())", c, a));
+            line(ind + 4, fmt::format("{}.emplace_back();", a));
+          } else {
+            std::string e = tmp("e");
+            line(ind + 3, fmt::format("auto& {} = {} < {}.size() ? {}[{}] : {}.emplace_back();", e,
+                                      c, a, a, c, a));
+            decode(*n.items, e, item_path, ctx, true, ind + 3);
+          }
         } else {
-          std::string e = tmp("e");
-          line(ind + 3, fmt::format("auto& {} = {} < {}.size() ? {}[{}] : {}.emplace_back();", e, c,
-                                    a, a, c, a));
-          decode(*n.items, e, item_path, ctx, true, ind + 3);
+          // The block's items fit in the input left: the vector grows to hold them
+          // once per block, and each item is decoded over its slot without a test.
+          line(ind + 2, fmt::format("{}resize_for({}, {} + {});", kGen, a, c, b));
+          line(ind + 2, fmt::format("for (std::size_t {} = 0; {} < {}; ++{}, ++{}) {{", i, i, b,
+                                    i, c));
+          if (!s.empty()) {
+            line(ind + 3, fmt::format("{}[{}] = {};", a, c, s));
+          } else {
+            std::string e = tmp("e");
+            line(ind + 3, fmt::format("auto& {} = {}[{}];", e, a, c));
+            decode(*n.items, e, item_path, ctx, true, ind + 3);
+          }
         }
         line(ind + 2, "}");
         line(ind + 1, "}");
@@ -771,7 +786,8 @@ class Generator {
           line(ind, fmt::format("if (in.read_branch(2, {}) == {}) {{", p, vi));
           std::string s = scalar_read(v, ctx, p);
           if (!s.empty()) {
-            line(ind + 1, fmt::format("{} = {};", lv, s));
+            // emplace: no test of whether the optional held a value (assignment has one).
+            line(ind + 1, fmt::format("{}.emplace({});", lv, s));
           } else {
             std::string u = tmp("u");
             line(ind + 1, fmt::format("auto& {} = {} ? *{} : {}.emplace();", u, lv, lv, lv));
@@ -823,10 +839,9 @@ class Generator {
     // Every entry has a key of at least one byte: counts are bounded by the input.
     line(ind + 1, fmt::format("while (std::size_t {} = in.read_block(false, {}, {})) {{", b, t,
                               p));
-    line(ind + 2, fmt::format("{}reserve_for({}, {} + {});", kGen, m, c, b));
+    line(ind + 2, fmt::format("{}resize_for({}, {} + {});", kGen, m, c, b));
     line(ind + 2, fmt::format("for (std::size_t {} = 0; {} < {}; ++{}, ++{}) {{", i, i, b, i, c));
-    line(ind + 3, fmt::format("auto& {} = {} < {}.size() ? {}[{}] : {}.emplace_back();", e, c, m,
-                              m, c, m));
+    line(ind + 3, fmt::format("auto& {} = {}[{}];", e, m, c));
     line(ind + 3, fmt::format("{}.first = in.read_view({});", e, p));
     decode(*n.values, e + ".second", path + "{}", ctx, true, ind + 3);
     line(ind + 2, "}");
@@ -1281,13 +1296,24 @@ class Generator {
 
   // The statements of a record's decode_avro into `target` (the value or the view)
   // and the closing brace.
+  // The function's parameter is `decoder`; the fields are read through `in`, a local
+  // copy written back at the end. Only the copy's cursor advances while the fields are
+  // decoded, and as no pointer to it is ever passed on (Decoder's failure paths take
+  // the cursor by value), g++ keeps it in a register: through the parameter it would
+  // be reloaded after each store into the record (a char store may alias anything).
+  // On a throw the parameter is left where the record started.
   void emit_decode_body(const Node& node, const std::string& target) {
     const Named& n = named_.at(node.fullname);
+    if (node.fields.empty()) {
+      line(1, fmt::format("static_cast<void>(decoder);\n  static_cast<void>({});", target));
+      out_ += "}\n\n";
+      return;
+    }
+    line(1, "::sluice::avro::gen::Decoder in = decoder;  // the cursor in a register");
     for (std::size_t i = 0; i < node.fields.size(); ++i)
       decode(*node.fields[i].type, target + "." + n.fields[i],
              node.fullname + "." + node.fields[i].name, n, false, 1);
-    if (node.fields.empty())
-      line(1, fmt::format("static_cast<void>(in);\n  static_cast<void>({});", target));
+    line(1, "decoder = in;");
     out_ += "}\n\n";
   }
 
@@ -1318,14 +1344,14 @@ class Generator {
         "  return bytes;\n}}\n\n",
         T);
     // decode
-    out_ += fmt::format("inline void {0}::decode_avro(::sluice::avro::gen::Decoder& in, {0}& value) {{\n", T);
+    out_ += fmt::format("inline void {0}::decode_avro(::sluice::avro::gen::Decoder& decoder, {0}& value) {{\n", T);
     if (n.recursive)
-      line(1, fmt::format("{}DepthGuard guard(in, {});", kGen, quote(full)));
+      line(1, fmt::format("{}DepthGuard guard(decoder, {});", kGen, quote(full)));
     emit_decode_body(node, "value");
     if (n.has_view) {
       view_ = true;
       out_ += fmt::format(
-          "inline void {0}::decode_avro(::sluice::avro::gen::Decoder& in, {0}::{1}& view) {{\n",
+          "inline void {0}::decode_avro(::sluice::avro::gen::Decoder& decoder, {0}::{1}& view) {{\n",
           T, kViewName);
       emit_decode_body(node, "view");
       out_ += fmt::format(
