@@ -671,6 +671,29 @@ class Generator {
     }
   }
 
+  // Whether a record's fields are decoded and encoded inside the record that holds it
+  // rather than by a call of its own functions: a record that is not recursive, has at
+  // most kInlineFields fields and no records or collections in them (so the code
+  // inlined stays small and one level deep).
+  static constexpr std::size_t kInlineFields = 16;
+  bool inlines(const Node& record) const {
+    if (named_.at(record.fullname).recursive || record.fields.empty() ||
+        record.fields.size() > kInlineFields)
+      return false;
+    auto flat = [](const Node& t) {
+      return t.type != Type::kRecord && t.type != Type::kArray && t.type != Type::kMap;
+    };
+    for (const avro::Field& f : record.fields) {
+      if (!flat(*f.type))
+        return false;
+      if (f.type->type == Type::kUnion)
+        for (const auto& b : f.type->branches)
+          if (!flat(*b))
+            return false;
+    }
+    return true;
+  }
+
   // Decodes one value of `n` into the lvalue `lv` (whose storage is reused).
   void decode(const Node& n, const std::string& lv, const std::string& path, const Named& ctx,
               bool in_container, int ind) {
@@ -696,6 +719,19 @@ class Generator {
           line(ind, fmt::format("in.read_raw({}.data(), {}, {});", lv, n.fixed_size, p));
         return;
       case Type::kRecord:
+        if (inlines(n)) {
+          // A small flat record: its fields are decoded here, with no call and no
+          // write-back of the cursor.
+          const Named& r = named_.at(n.fullname);
+          std::string v = tmp("r");
+          line(ind, fmt::format("{{  // {}", n.fullname));
+          line(ind + 1, fmt::format("auto& {} = {};", v, lv));
+          for (std::size_t i = 0; i < n.fields.size(); ++i)
+            decode(*n.fields[i].type, v + "." + r.fields[i], n.fullname + "." + n.fields[i].name,
+                   r, false, ind + 1);
+          line(ind, "}");
+          return;
+        }
         // Through the parameter, so that no pointer to the local copy is passed on
         // (see emit_decode_body).
         line(ind, "decoder = in;");
@@ -1177,27 +1213,34 @@ class Generator {
   }
 
   // A value written with the Encoder's put_* functions inside a run of writes that
-  // share one room check: the bound on its bytes (an expression) and its statements
-  // (assigning the cursor `at`).
+  // share one room check: the bound on its bytes and its statements (assigning the
+  // cursor `at`). The bound is `fixed` plus the `sizes` (expressions of the lengths of
+  // strings and bytes, each 0 when an optional around it is empty): an optional
+  // counts its value's fixed part whether or not it holds one, so that the bound of a
+  // run is mostly one constant.
   struct Put {
-    std::string bound;
+    std::size_t fixed = 0;
+    std::vector<std::string> sizes;
     std::vector<std::string> lines;
   };
 
   // The Put for the value `rv` of `n`, or nullopt for what is written through the
   // encoder itself: records, collections, unions other than optionals, and logical
   // types with helpers of their own (decimals, string uuids, durations).
+  //
+  // A record that inlines() is a Put too when its fields are: they join the run of
+  // the record that holds it (no call and no room check of its own).
   std::optional<Put> simple_put(const Node& n, const std::string& rv,
                                 const std::string& path) const {
     const std::string e = std::string(kGen) + "Encoder::";
-    auto one = [](std::string bound, std::string statement) {
-      return Put{std::move(bound), {std::move(statement)}};
+    auto one = [](std::size_t fixed, std::string statement) {
+      return Put{fixed, {}, {std::move(statement)}};
     };
     switch (n.type) {
       case Type::kNull:
-        return Put{"0", {}};
+        return Put{};
       case Type::kBoolean:
-        return one("1", fmt::format("at = {}put_bool(at, {});", e, rv));
+        return one(1, fmt::format("at = {}put_bool(at, {});", e, rv));
       case Type::kInt:
       case Type::kLong: {
         std::string v = rv;
@@ -1207,29 +1250,46 @@ class Generator {
           v = rv + ".count()";
         else if (n.logical != LogicalType::kNone)
           v = rv + ".time_since_epoch().count()";
-        return one("10", fmt::format("at = {}put_varint(at, {});", e, v));
+        return one(10, fmt::format("at = {}put_varint(at, {});", e, v));
       }
       case Type::kFloat:
-        return one("4", fmt::format("at = {}put_float(at, {});", e, rv));
+        return one(4, fmt::format("at = {}put_float(at, {});", e, rv));
       case Type::kDouble:
-        return one("8", fmt::format("at = {}put_double(at, {});", e, rv));
+        return one(8, fmt::format("at = {}put_double(at, {});", e, rv));
       case Type::kString:
       case Type::kBytes:
         if (n.logical != LogicalType::kNone)
           return std::nullopt;
-        return one(fmt::format("(10 + {}.size())", rv),
-                   fmt::format("at = {}put_{}(at, {});", e,
-                               n.type == Type::kString ? "string" : "bytes", rv));
+        return Put{10,
+                   {rv + ".size()"},
+                   {fmt::format("at = {}put_{}(at, {});", e,
+                                n.type == Type::kString ? "string" : "bytes", rv)}};
       case Type::kFixed:
         if (n.logical == LogicalType::kUuid)
-          return one("16", fmt::format("at = {}put_raw(at, {}.bytes.data(), 16);", e, rv));
+          return one(16, fmt::format("at = {}put_raw(at, {}.bytes.data(), 16);", e, rv));
         if (n.logical != LogicalType::kNone)
           return std::nullopt;
-        return one(fmt::format("{}", n.fixed_size),
+        return one(n.fixed_size,
                    fmt::format("at = {}put_raw(at, {}.data(), {});", e, rv, n.fixed_size));
       case Type::kEnum:
-        return one("10", fmt::format("at = {}put_enum(at, static_cast<std::int32_t>({}), {}, {});",
+        return one(10, fmt::format("at = {}put_enum(at, static_cast<std::int32_t>({}), {}, {});",
                                      e, rv, n.symbols.size(), quote(path)));
+      case Type::kRecord: {
+        if (!inlines(n))
+          return std::nullopt;
+        const Named& r = named_.at(n.fullname);
+        Put put;
+        for (std::size_t i = 0; i < n.fields.size(); ++i) {
+          std::optional<Put> field = simple_put(*n.fields[i].type, rv + "." + r.fields[i],
+                                                n.fullname + "." + n.fields[i].name);
+          if (!field)
+            return std::nullopt;
+          put.fixed += field->fixed;
+          put.sizes.insert(put.sizes.end(), field->sizes.begin(), field->sizes.end());
+          put.lines.insert(put.lines.end(), field->lines.begin(), field->lines.end());
+        }
+        return put;
+      }
       case Type::kUnion: {
         int vi = optional_branch(n);
         if (vi < 0)
@@ -1237,7 +1297,9 @@ class Generator {
         std::optional<Put> inner = simple_put(*n.branches[vi], "(*" + rv + ")", path);
         if (!inner)
           return std::nullopt;
-        Put put{fmt::format("(10 + ({} ? {} : std::size_t{{0}}))", rv, inner->bound), {}};
+        Put put{10 + inner->fixed, {}, {}};
+        for (const std::string& size : inner->sizes)
+          put.sizes.push_back(fmt::format("({} ? {} : std::size_t{{0}})", rv, size));
         put.lines.push_back(fmt::format("if ({}) {{", rv));
         put.lines.push_back(fmt::format("  at = {}put_varint(at, {});", e, vi));
         for (const std::string& l : inner->lines)
@@ -1260,14 +1322,18 @@ class Generator {
     std::vector<Put> run;
     auto flush = [&] {
       std::vector<std::string> bounds;
+      std::size_t fixed = 0;
       bool any = false;
       for (const Put& put : run) {
         any = any || !put.lines.empty();
-        bounds.push_back(put.bound);
+        fixed += put.fixed;
+        bounds.insert(bounds.end(), put.sizes.begin(), put.sizes.end());
       }
+      bounds.insert(bounds.begin(), fmt::format("{}", fixed));
       if (any) {
         line(1, "{");
-        line(2, "std::uint8_t* at = out.room(");  // one bound per field, summed
+        // The fixed part, then one line per string or bytes value (their sizes).
+        line(2, "std::uint8_t* at = out.room(");
         for (std::size_t i = 0; i < bounds.size(); ++i)
           line(4, bounds[i] + (i + 1 < bounds.size() ? " +" : ");"));
         for (const Put& put : run)
