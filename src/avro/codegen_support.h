@@ -230,8 +230,9 @@ class Decoder {
   }
   // A length-prefixed string or bytes value, returned as a view into the input.
   [[gnu::always_inline]] std::string_view read_view(const char* path) {
-    // A length under 64 is the single byte 2n.
-    if (p_ < end_ && *p_ < 0x80 && (*p_ & 1) == 0) [[likely]] {
+    // A length under 64 is the single byte 2n: one mask test for the continuation
+    // bit and the sign.
+    if (p_ < end_ && (*p_ & 0x81) == 0) [[likely]] {
       std::size_t n = *p_ >> 1;
       if (n < static_cast<std::size_t>(end_ - p_)) [[likely]] {
         std::string_view v(reinterpret_cast<const char*>(p_ + 1), n);
@@ -462,7 +463,8 @@ class Encoder {
       std::uint64_t x = (n & 0x000000000FFFFFFFULL) | ((n & 0x00FFFFFFF0000000ULL) << 4);
       x = (x & 0x00003FFF00003FFFULL) | ((x & 0x0FFFC0000FFFC000ULL) << 2);
       x = (x & 0x007F007F007F007FULL) | ((x & 0x3F803F803F803F80ULL) << 1);
-      int len = (63 - __builtin_clzll(n | 1)) / 7 + 1;  // 1..8
+      // ceil(bits / 7) for 1..56 bits, without a division: 1..8.
+      int len = ((64 - __builtin_clzll(n | 1)) * 9 + 64) >> 6;
       x |= 0x8080808080808080ULL & ((std::uint64_t{1} << (8 * (len - 1))) - 1);
       std::memcpy(p, &x, 8);  // little-endian hosts (x86_64, aarch64)
       return p + len;
@@ -549,19 +551,6 @@ template <class Vector>
 void reserve_for(Vector& v, std::size_t count) {
   if (v.capacity() < count)
     v.reserve(count < 2 * v.capacity() ? 2 * v.capacity() : count);
-}
-
-// Makes `v` hold at least `count` items for a block being decoded over it: the items
-// already there keep their storage (strings and vectors their capacity), new ones are
-// value-initialised, and the capacity grows geometrically as in reserve_for. One call
-// per block, so that each item is then decoded over v[i] without a size test; the
-// decoder cuts `v` to the decoded count at the end.
-template <class Vector>
-void resize_for(Vector& v, std::size_t count) {
-  if (v.size() < count) {
-    reserve_for(v, count);
-    v.resize(count);
-  }
 }
 
 // Decodes a map over the one already in a reused object, keeping its nodes (keys,

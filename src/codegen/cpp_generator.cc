@@ -750,35 +750,24 @@ class Generator {
         line(ind + 1, fmt::format("std::uint64_t {} = 0;", t));
         line(ind + 1, fmt::format("while (std::size_t {} = in.read_block({}, {}, {})) {{", b,
                                   may_be_empty ? "true" : "false", t, p));
+        if (!may_be_empty)
+          line(ind + 2, fmt::format("{}reserve_for({}, {} + {});", kGen, a, c, b));
+        line(ind + 2, fmt::format("for (std::size_t {} = 0; {} < {}; ++{}, ++{}) {{", i, i, b, i, c));
         std::string item_path = path + "[]";
         std::string s = scalar_read(*n.items, ctx, quote(item_path));
-        if (may_be_empty) {
-          // The block count is bounded by kMaxEmptyItems only: items are added one by
-          // one, as they decode, rather than all at once.
-          line(ind + 2, fmt::format("for (std::size_t {} = 0; {} < {}; ++{}, ++{}) {{", i, i, b,
-                                    i, c));
-          if (n.items->type == Type::kNull) {
-            line(ind + 3, fmt::format("if ({} >= {}.size())", c, a));
-            line(ind + 4, fmt::format("{}.emplace_back();", a));
-          } else {
-            std::string e = tmp("e");
-            line(ind + 3, fmt::format("auto& {} = {} < {}.size() ? {}[{}] : {}.emplace_back();", e,
-                                      c, a, a, c, a));
-            decode(*n.items, e, item_path, ctx, true, ind + 3);
-          }
+        if (n.items->type == Type::kNull) {
+          line(ind + 3, fmt::format("if ({} >= {}.size())", c, a));
+          line(ind + 4, fmt::format("{}.emplace_back();", a));
+        } else if (!s.empty()) {
+          line(ind + 3, fmt::format("if ({} < {}.size())", c, a));
+          line(ind + 4, fmt::format("{}[{}] = {};", a, c, s));
+          line(ind + 3, "else");
+          line(ind + 4, fmt::format("{}.push_back({});", a, s));
         } else {
-          // The block's items fit in the input left: the vector grows to hold them
-          // once per block, and each item is decoded over its slot without a test.
-          line(ind + 2, fmt::format("{}resize_for({}, {} + {});", kGen, a, c, b));
-          line(ind + 2, fmt::format("for (std::size_t {} = 0; {} < {}; ++{}, ++{}) {{", i, i, b,
-                                    i, c));
-          if (!s.empty()) {
-            line(ind + 3, fmt::format("{}[{}] = {};", a, c, s));
-          } else {
-            std::string e = tmp("e");
-            line(ind + 3, fmt::format("auto& {} = {}[{}];", e, a, c));
-            decode(*n.items, e, item_path, ctx, true, ind + 3);
-          }
+          std::string e = tmp("e");
+          line(ind + 3, fmt::format("auto& {} = {} < {}.size() ? {}[{}] : {}.emplace_back();", e, c,
+                                    a, a, c, a));
+          decode(*n.items, e, item_path, ctx, true, ind + 3);
         }
         line(ind + 2, "}");
         line(ind + 1, "}");
@@ -875,9 +864,10 @@ class Generator {
     // Every entry has a key of at least one byte: counts are bounded by the input.
     line(ind + 1, fmt::format("while (std::size_t {} = in.read_block(false, {}, {})) {{", b, t,
                               p));
-    line(ind + 2, fmt::format("{}resize_for({}, {} + {});", kGen, m, c, b));
+    line(ind + 2, fmt::format("{}reserve_for({}, {} + {});", kGen, m, c, b));
     line(ind + 2, fmt::format("for (std::size_t {} = 0; {} < {}; ++{}, ++{}) {{", i, i, b, i, c));
-    line(ind + 3, fmt::format("auto& {} = {}[{}];", e, m, c));
+    line(ind + 3, fmt::format("auto& {} = {} < {}.size() ? {}[{}] : {}.emplace_back();", e, c, m,
+                              m, c, m));
     line(ind + 3, fmt::format("{}.first = in.read_view({});", e, p));
     decode(*n.values, e + ".second", path + "{}", ctx, true, ind + 3);
     line(ind + 2, "}");
@@ -985,7 +975,10 @@ class Generator {
         line(ind + 1, fmt::format("for (const auto& {} : {}) {{", e, rv));
         if (n.items->type == Type::kNull)
           line(ind + 2, fmt::format("static_cast<void>({});", e));
-        encode(*n.items, e, path + "[]", ctx, true, ind + 2);
+        if (std::optional<Put> put = simple_put(*n.items, e, path + "[]"); put && !put->lines.empty())
+          emit_run({*std::move(put)}, ind + 2);  // the cursor in a register per item
+        else
+          encode(*n.items, e, path + "[]", ctx, true, ind + 2);
         line(ind + 1, "}");
         line(ind, "}");
         line(ind, "out.write_long(0);");
@@ -996,10 +989,14 @@ class Generator {
         line(ind, fmt::format("if (!{}.empty()) {{", rv));
         line(ind + 1, fmt::format("out.write_long(static_cast<std::int64_t>({}.size()));", rv));
         line(ind + 1, fmt::format("for (const auto& [{}, {}] : {}) {{", k, e, rv));
-        line(ind + 2, fmt::format("out.write_string({});", k));
         if (n.values->type == Type::kNull)
           line(ind + 2, fmt::format("static_cast<void>({});", e));
-        encode(*n.values, e, path + "{}", ctx, true, ind + 2);
+        if (std::optional<Put> put = simple_put(*n.values, e, path + "{}")) {
+          emit_run({string_put(k, "string"), *std::move(put)}, ind + 2);  // one room check
+        } else {
+          line(ind + 2, fmt::format("out.write_string({});", k));
+          encode(*n.values, e, path + "{}", ctx, true, ind + 2);
+        }
         line(ind + 1, "}");
         line(ind, "}");
         line(ind, "out.write_long(0);");
@@ -1224,6 +1221,12 @@ class Generator {
     std::vector<std::string> lines;
   };
 
+  // The Put of a string or bytes value `rv` (`kind` "string" or "bytes").
+  static Put string_put(const std::string& rv, std::string_view kind) {
+    return Put{10, {rv + ".size()"},
+               {fmt::format("at = {}Encoder::put_{}(at, {});", kGen, kind, rv)}};
+  }
+
   // The Put for the value `rv` of `n`, or nullopt for what is written through the
   // encoder itself: records, collections, unions other than optionals, and logical
   // types with helpers of their own (decimals, string uuids, durations).
@@ -1260,10 +1263,7 @@ class Generator {
       case Type::kBytes:
         if (n.logical != LogicalType::kNone)
           return std::nullopt;
-        return Put{10,
-                   {rv + ".size()"},
-                   {fmt::format("at = {}put_{}(at, {});", e,
-                                n.type == Type::kString ? "string" : "bytes", rv)}};
+        return string_put(rv, n.type == Type::kString ? "string" : "bytes");
       case Type::kFixed:
         if (n.logical == LogicalType::kUuid)
           return one(16, fmt::format("at = {}put_raw(at, {}.bytes.data(), 16);", e, rv));
@@ -1317,31 +1317,40 @@ class Generator {
   // The statements of a record's encode_avro (of the record, or of its view when
   // view_ is set) and the closing brace. Consecutive fields that simple_put covers
   // are written as one run: one room check, then a cursor in a register.
+  // Writes the Puts of `run` with one room check (nothing when none writes a byte).
+  void emit_run(const std::vector<Put>& run, int ind) {
+    std::vector<std::string> bounds;
+    std::size_t fixed = 0;
+    bool any = false;
+    for (const Put& put : run) {
+      any = any || !put.lines.empty();
+      fixed += put.fixed;
+      bounds.insert(bounds.end(), put.sizes.begin(), put.sizes.end());
+    }
+    if (!any)
+      return;
+    bounds.insert(bounds.begin(), fmt::format("{}", fixed));
+    line(ind, "{");
+    if (bounds.size() == 1) {
+      line(ind + 1, fmt::format("std::uint8_t* at = out.room({});", bounds[0]));
+    } else {
+      // The fixed part, then one line per string or bytes value (their sizes).
+      line(ind + 1, "std::uint8_t* at = out.room(");
+      for (std::size_t i = 0; i < bounds.size(); ++i)
+        line(ind + 3, bounds[i] + (i + 1 < bounds.size() ? " +" : ");"));
+    }
+    for (const Put& put : run)
+      for (const std::string& l : put.lines)
+        line(ind + 1, l);
+    line(ind + 1, "out.set_cursor(at);");
+    line(ind, "}");
+  }
+
   void emit_encode_body(const Node& node) {
     const Named& n = named_.at(node.fullname);
     std::vector<Put> run;
     auto flush = [&] {
-      std::vector<std::string> bounds;
-      std::size_t fixed = 0;
-      bool any = false;
-      for (const Put& put : run) {
-        any = any || !put.lines.empty();
-        fixed += put.fixed;
-        bounds.insert(bounds.end(), put.sizes.begin(), put.sizes.end());
-      }
-      bounds.insert(bounds.begin(), fmt::format("{}", fixed));
-      if (any) {
-        line(1, "{");
-        // The fixed part, then one line per string or bytes value (their sizes).
-        line(2, "std::uint8_t* at = out.room(");
-        for (std::size_t i = 0; i < bounds.size(); ++i)
-          line(4, bounds[i] + (i + 1 < bounds.size() ? " +" : ");"));
-        for (const Put& put : run)
-          for (const std::string& l : put.lines)
-            line(2, l);
-        line(2, "out.set_cursor(at);");
-        line(1, "}");
-      }
+      emit_run(run, 1);
       run.clear();
     };
     for (std::size_t i = 0; i < node.fields.size(); ++i) {
