@@ -26,61 +26,61 @@ void throw_error_at(const char* path, std::string_view reason, std::uint64_t off
   throw CodegenError(fmt::format("{}: {} (at byte {})", path, reason, offset));
 }
 
-void Decoder::fail(const char* path, std::string_view reason) const {
-  throw_error_at(path, reason, offset());
+void Decoder::fail_truncated_at(const char* path, std::uint64_t offset) {
+  throw_error_at(path, "truncated data: the input ends inside the value", offset);
 }
 
-void Decoder::fail_truncated(const char* path) const {
-  throw_error_at(path, "truncated data: the input ends inside the value", offset());
-}
-
-void Decoder::fail_length(const char* path, std::int64_t n) const {
+void Decoder::fail_length_at(const char* path, std::int64_t n, std::uint64_t offset,
+                             std::size_t remaining) {
   if (n < 0)
-    throw_error_at(path, fmt::format("negative length {}", n), offset());
+    throw_error_at(path, fmt::format("negative length {}", n), offset);
   throw_error_at(path,
-                 fmt::format("truncated data: length {} exceeds the {} bytes left", n, remaining()),
-                 offset());
+                 fmt::format("truncated data: length {} exceeds the {} bytes left", n, remaining),
+                 offset);
 }
 
-void Decoder::fail_index(const char* path, const char* what, std::int64_t i,
-                         std::size_t n) const {
-  throw_error_at(path, fmt::format("{} {} out of range (0..{})", what, i, n - 1), offset());
+void Decoder::fail_index_at(const char* path, const char* what, std::int64_t i, std::size_t n,
+                            std::uint64_t offset) {
+  throw_error_at(path, fmt::format("{} {} out of range (0..{})", what, i, n - 1), offset);
 }
 
-void Decoder::fail_count(const char* path, std::uint64_t count) const {
+void Decoder::fail_count_at(const char* path, std::uint64_t count, std::uint64_t offset,
+                            std::size_t remaining) {
   throw_error_at(path,
                  fmt::format("block count {} exceeds what the input ({} bytes left) can hold",
-                             count, remaining()),
-                 offset());
+                             count, remaining),
+                 offset);
 }
 
-std::int64_t Decoder::read_long_slow(const char* path) {
-  if (end_ - p_ >= 10) {
+Decoder::Varint Decoder::read_varint_slow(const std::uint8_t* begin, const std::uint8_t* p,
+                                          const std::uint8_t* end, const char* path) {
+  auto at = [begin](const std::uint8_t* q) { return static_cast<std::uint64_t>(q - begin); };
+  if (end - p >= 10) {
     // No bounds check per byte: ten bytes are there, and a longer varint is an error.
     std::uint64_t result = 0;
     for (int i = 0; i < 10; ++i) {
-      std::uint64_t b = p_[i];
+      std::uint64_t b = p[i];
       result |= (b & 0x7F) << (7 * i);
       if (b < 0x80) {
-        p_ += i + 1;
-        return static_cast<std::int64_t>(result >> 1) ^ -static_cast<std::int64_t>(result & 1);
+        return {static_cast<std::int64_t>(result >> 1) ^ -static_cast<std::int64_t>(result & 1),
+                p + i + 1};
       }
     }
-    p_ += 10;  // the offset the byte-by-byte loop below reports
-    fail(path, "varint longer than 10 bytes");
+    // The offset the byte-by-byte loop below reports.
+    throw_error_at(path, "varint longer than 10 bytes", at(p + 10));
   }
   std::uint64_t result = 0;
   int shift = 0;
-  while (p_ < end_) {
-    std::uint8_t b = *p_++;
+  while (p < end) {
+    std::uint8_t b = *p++;
     result |= static_cast<std::uint64_t>(b & 0x7F) << shift;
     if ((b & 0x80) == 0)
-      return static_cast<std::int64_t>(result >> 1) ^ -static_cast<std::int64_t>(result & 1);
+      return {static_cast<std::int64_t>(result >> 1) ^ -static_cast<std::int64_t>(result & 1), p};
     shift += 7;
     if (shift >= 70)
-      fail(path, "varint longer than 10 bytes");
+      throw_error_at(path, "varint longer than 10 bytes", at(p));
   }
-  fail_truncated(path);
+  fail_truncated_at(path, at(p));
 }
 
 void Encoder::grow(std::size_t n) {

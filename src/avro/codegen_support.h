@@ -230,8 +230,9 @@ class Decoder {
   }
   // A length-prefixed string or bytes value, returned as a view into the input.
   [[gnu::always_inline]] std::string_view read_view(const char* path) {
-    // A length under 64 is the single byte 2n.
-    if (p_ < end_ && *p_ < 0x80 && (*p_ & 1) == 0) [[likely]] {
+    // A length under 64 is the single byte 2n: one mask test for the continuation
+    // bit and the sign.
+    if (p_ < end_ && (*p_ & 0x81) == 0) [[likely]] {
       std::size_t n = *p_ >> 1;
       if (n < static_cast<std::size_t>(end_ - p_)) [[likely]] {
         std::string_view v(reinterpret_cast<const char*>(p_ + 1), n);
@@ -271,10 +272,17 @@ class Decoder {
   }
   // A union branch index, checked against the number of branches.
   [[gnu::always_inline]] std::size_t read_branch(std::size_t branches, const char* path) {
-    // An index i < 64 is the single byte 2i: one test covers the byte, the sign and
-    // the range.
-    if (branches <= 64 && p_ < end_ && *p_ < 2 * branches && (*p_ & 1) == 0) [[likely]]
-      return static_cast<std::size_t>(*p_++ >> 1);
+    // An index i < 64 is the single byte 2i. With a power-of-two count of branches
+    // (the optionals' 2) one mask test covers the continuation bit, the sign and the
+    // range.
+    if (branches <= 64 && p_ < end_) [[likely]] {
+      std::size_t b = *p_;
+      bool pow2 = (branches & (branches - 1)) == 0;
+      if (pow2 ? (b & ~(2 * branches - 2)) == 0 : b < 2 * branches && (b & 1) == 0) [[likely]] {
+        ++p_;
+        return b >> 1;
+      }
+    }
     std::int64_t i = read_small(path);
     if (i < 0 || static_cast<std::uint64_t>(i) >= branches) [[unlikely]]
       fail_index(path, "union index", i, branches);
@@ -317,15 +325,49 @@ class Decoder {
   // Counts nesting of recursive records (see DepthGuard).
   int depth = 0;
 
-  [[noreturn]] void fail(const char* path, std::string_view reason) const;
-  [[noreturn]] void fail_truncated(const char* path) const;
+  // The failures pass the cursor by value to the out-of-line code that throws, as
+  // read_long_slow does: a Decoder that generated code copies into a local variable
+  // (see the generated decode_avro) then never has its address taken, so g++ keeps
+  // its cursor in a register instead of reloading it after every store into the
+  // record being decoded (a string_view's bytes may alias anything).
+  [[noreturn, gnu::always_inline]] void fail(const char* path, std::string_view reason) const {
+    throw_error_at(path, reason, offset());
+  }
+  [[noreturn, gnu::always_inline]] void fail_truncated(const char* path) const {
+    fail_truncated_at(path, offset());
+  }
 
  private:
-  [[gnu::noinline]] std::int64_t read_long_slow(const char* path);
-  [[noreturn]] void fail_length(const char* path, std::int64_t n) const;
-  [[noreturn]] void fail_index(const char* path, const char* what, std::int64_t i,
-                               std::size_t n) const;
-  [[noreturn]] void fail_count(const char* path, std::uint64_t count) const;
+  // A varint's value and the position after it.
+  struct Varint {
+    std::int64_t value;
+    const std::uint8_t* next;
+  };
+  [[gnu::always_inline]] std::int64_t read_long_slow(const char* path) {
+    Varint v = read_varint_slow(begin_, p_, end_, path);
+    p_ = v.next;
+    return v.value;
+  }
+  [[gnu::noinline]] static Varint read_varint_slow(const std::uint8_t* begin,
+                                                   const std::uint8_t* p,
+                                                   const std::uint8_t* end, const char* path);
+  [[noreturn, gnu::always_inline]] void fail_length(const char* path, std::int64_t n) const {
+    fail_length_at(path, n, offset(), remaining());
+  }
+  [[noreturn, gnu::always_inline]] void fail_index(const char* path, const char* what,
+                                                   std::int64_t i, std::size_t n) const {
+    fail_index_at(path, what, i, n, offset());
+  }
+  [[noreturn, gnu::always_inline]] void fail_count(const char* path, std::uint64_t count) const {
+    fail_count_at(path, count, offset(), remaining());
+  }
+  [[noreturn]] static void fail_truncated_at(const char* path, std::uint64_t offset);
+  [[noreturn]] static void fail_length_at(const char* path, std::int64_t n, std::uint64_t offset,
+                                          std::size_t remaining);
+  [[noreturn]] static void fail_index_at(const char* path, const char* what, std::int64_t i,
+                                         std::size_t n, std::uint64_t offset);
+  [[noreturn]] static void fail_count_at(const char* path, std::uint64_t count,
+                                         std::uint64_t offset, std::size_t remaining);
 
   const std::uint8_t* begin_;
   const std::uint8_t* p_;
@@ -421,7 +463,8 @@ class Encoder {
       std::uint64_t x = (n & 0x000000000FFFFFFFULL) | ((n & 0x00FFFFFFF0000000ULL) << 4);
       x = (x & 0x00003FFF00003FFFULL) | ((x & 0x0FFFC0000FFFC000ULL) << 2);
       x = (x & 0x007F007F007F007FULL) | ((x & 0x3F803F803F803F80ULL) << 1);
-      int len = (63 - __builtin_clzll(n | 1)) / 7 + 1;  // 1..8
+      // ceil(bits / 7) for 1..56 bits, without a division: 1..8.
+      int len = ((64 - __builtin_clzll(n | 1)) * 9 + 64) >> 6;
       x |= 0x8080808080808080ULL & ((std::uint64_t{1} << (8 * (len - 1))) - 1);
       std::memcpy(p, &x, 8);  // little-endian hosts (x86_64, aarch64)
       return p + len;

@@ -671,6 +671,29 @@ class Generator {
     }
   }
 
+  // Whether a record's fields are decoded and encoded inside the record that holds it
+  // rather than by a call of its own functions: a record that is not recursive, has at
+  // most kInlineFields fields and no records or collections in them (so the code
+  // inlined stays small and one level deep).
+  static constexpr std::size_t kInlineFields = 16;
+  bool inlines(const Node& record) const {
+    if (named_.at(record.fullname).recursive || record.fields.empty() ||
+        record.fields.size() > kInlineFields)
+      return false;
+    auto flat = [](const Node& t) {
+      return t.type != Type::kRecord && t.type != Type::kArray && t.type != Type::kMap;
+    };
+    for (const avro::Field& f : record.fields) {
+      if (!flat(*f.type))
+        return false;
+      if (f.type->type == Type::kUnion)
+        for (const auto& b : f.type->branches)
+          if (!flat(*b))
+            return false;
+    }
+    return true;
+  }
+
   // Decodes one value of `n` into the lvalue `lv` (whose storage is reused).
   void decode(const Node& n, const std::string& lv, const std::string& path, const Named& ctx,
               bool in_container, int ind) {
@@ -696,8 +719,25 @@ class Generator {
           line(ind, fmt::format("in.read_raw({}.data(), {}, {});", lv, n.fixed_size, p));
         return;
       case Type::kRecord:
-        line(ind, fmt::format("{}::decode_avro(in, {}{});", qualified(n, ctx),
+        if (inlines(n)) {
+          // A small flat record: its fields are decoded here, with no call and no
+          // write-back of the cursor.
+          const Named& r = named_.at(n.fullname);
+          std::string v = tmp("r");
+          line(ind, fmt::format("{{  // {}", n.fullname));
+          line(ind + 1, fmt::format("auto& {} = {};", v, lv));
+          for (std::size_t i = 0; i < n.fields.size(); ++i)
+            decode(*n.fields[i].type, v + "." + r.fields[i], n.fullname + "." + n.fields[i].name,
+                   r, false, ind + 1);
+          line(ind, "}");
+          return;
+        }
+        // Through the parameter, so that no pointer to the local copy is passed on
+        // (see emit_decode_body).
+        line(ind, "decoder = in;");
+        line(ind, fmt::format("{}::decode_avro(decoder, {}{});", qualified(n, ctx),
                               is_boxed(n, ctx, in_container) ? "*" : "", lv));
+        line(ind, "in = decoder;");
         return;
       case Type::kArray: {
         // Items already in the vector are decoded over (their strings and vectors
@@ -771,7 +811,8 @@ class Generator {
           line(ind, fmt::format("if (in.read_branch(2, {}) == {}) {{", p, vi));
           std::string s = scalar_read(v, ctx, p);
           if (!s.empty()) {
-            line(ind + 1, fmt::format("{} = {};", lv, s));
+            // emplace: no test of whether the optional held a value (assignment has one).
+            line(ind + 1, fmt::format("{}.emplace({});", lv, s));
           } else {
             std::string u = tmp("u");
             line(ind + 1, fmt::format("auto& {} = {} ? *{} : {}.emplace();", u, lv, lv, lv));
@@ -934,7 +975,10 @@ class Generator {
         line(ind + 1, fmt::format("for (const auto& {} : {}) {{", e, rv));
         if (n.items->type == Type::kNull)
           line(ind + 2, fmt::format("static_cast<void>({});", e));
-        encode(*n.items, e, path + "[]", ctx, true, ind + 2);
+        if (std::optional<Put> put = simple_put(*n.items, e, path + "[]"); put && !put->lines.empty())
+          emit_run({*std::move(put)}, ind + 2);  // the cursor in a register per item
+        else
+          encode(*n.items, e, path + "[]", ctx, true, ind + 2);
         line(ind + 1, "}");
         line(ind, "}");
         line(ind, "out.write_long(0);");
@@ -945,10 +989,14 @@ class Generator {
         line(ind, fmt::format("if (!{}.empty()) {{", rv));
         line(ind + 1, fmt::format("out.write_long(static_cast<std::int64_t>({}.size()));", rv));
         line(ind + 1, fmt::format("for (const auto& [{}, {}] : {}) {{", k, e, rv));
-        line(ind + 2, fmt::format("out.write_string({});", k));
         if (n.values->type == Type::kNull)
           line(ind + 2, fmt::format("static_cast<void>({});", e));
-        encode(*n.values, e, path + "{}", ctx, true, ind + 2);
+        if (std::optional<Put> put = simple_put(*n.values, e, path + "{}")) {
+          emit_run({string_put(k, "string"), *std::move(put)}, ind + 2);  // one room check
+        } else {
+          line(ind + 2, fmt::format("out.write_string({});", k));
+          encode(*n.values, e, path + "{}", ctx, true, ind + 2);
+        }
         line(ind + 1, "}");
         line(ind, "}");
         line(ind, "out.write_long(0);");
@@ -1162,27 +1210,40 @@ class Generator {
   }
 
   // A value written with the Encoder's put_* functions inside a run of writes that
-  // share one room check: the bound on its bytes (an expression) and its statements
-  // (assigning the cursor `at`).
+  // share one room check: the bound on its bytes and its statements (assigning the
+  // cursor `at`). The bound is `fixed` plus the `sizes` (expressions of the lengths of
+  // strings and bytes, each 0 when an optional around it is empty): an optional
+  // counts its value's fixed part whether or not it holds one, so that the bound of a
+  // run is mostly one constant.
   struct Put {
-    std::string bound;
+    std::size_t fixed = 0;
+    std::vector<std::string> sizes;
     std::vector<std::string> lines;
   };
+
+  // The Put of a string or bytes value `rv` (`kind` "string" or "bytes").
+  static Put string_put(const std::string& rv, std::string_view kind) {
+    return Put{10, {rv + ".size()"},
+               {fmt::format("at = {}Encoder::put_{}(at, {});", kGen, kind, rv)}};
+  }
 
   // The Put for the value `rv` of `n`, or nullopt for what is written through the
   // encoder itself: records, collections, unions other than optionals, and logical
   // types with helpers of their own (decimals, string uuids, durations).
+  //
+  // A record that inlines() is a Put too when its fields are: they join the run of
+  // the record that holds it (no call and no room check of its own).
   std::optional<Put> simple_put(const Node& n, const std::string& rv,
                                 const std::string& path) const {
     const std::string e = std::string(kGen) + "Encoder::";
-    auto one = [](std::string bound, std::string statement) {
-      return Put{std::move(bound), {std::move(statement)}};
+    auto one = [](std::size_t fixed, std::string statement) {
+      return Put{fixed, {}, {std::move(statement)}};
     };
     switch (n.type) {
       case Type::kNull:
-        return Put{"0", {}};
+        return Put{};
       case Type::kBoolean:
-        return one("1", fmt::format("at = {}put_bool(at, {});", e, rv));
+        return one(1, fmt::format("at = {}put_bool(at, {});", e, rv));
       case Type::kInt:
       case Type::kLong: {
         std::string v = rv;
@@ -1192,29 +1253,43 @@ class Generator {
           v = rv + ".count()";
         else if (n.logical != LogicalType::kNone)
           v = rv + ".time_since_epoch().count()";
-        return one("10", fmt::format("at = {}put_varint(at, {});", e, v));
+        return one(10, fmt::format("at = {}put_varint(at, {});", e, v));
       }
       case Type::kFloat:
-        return one("4", fmt::format("at = {}put_float(at, {});", e, rv));
+        return one(4, fmt::format("at = {}put_float(at, {});", e, rv));
       case Type::kDouble:
-        return one("8", fmt::format("at = {}put_double(at, {});", e, rv));
+        return one(8, fmt::format("at = {}put_double(at, {});", e, rv));
       case Type::kString:
       case Type::kBytes:
         if (n.logical != LogicalType::kNone)
           return std::nullopt;
-        return one(fmt::format("(10 + {}.size())", rv),
-                   fmt::format("at = {}put_{}(at, {});", e,
-                               n.type == Type::kString ? "string" : "bytes", rv));
+        return string_put(rv, n.type == Type::kString ? "string" : "bytes");
       case Type::kFixed:
         if (n.logical == LogicalType::kUuid)
-          return one("16", fmt::format("at = {}put_raw(at, {}.bytes.data(), 16);", e, rv));
+          return one(16, fmt::format("at = {}put_raw(at, {}.bytes.data(), 16);", e, rv));
         if (n.logical != LogicalType::kNone)
           return std::nullopt;
-        return one(fmt::format("{}", n.fixed_size),
+        return one(n.fixed_size,
                    fmt::format("at = {}put_raw(at, {}.data(), {});", e, rv, n.fixed_size));
       case Type::kEnum:
-        return one("10", fmt::format("at = {}put_enum(at, static_cast<std::int32_t>({}), {}, {});",
+        return one(10, fmt::format("at = {}put_enum(at, static_cast<std::int32_t>({}), {}, {});",
                                      e, rv, n.symbols.size(), quote(path)));
+      case Type::kRecord: {
+        if (!inlines(n))
+          return std::nullopt;
+        const Named& r = named_.at(n.fullname);
+        Put put;
+        for (std::size_t i = 0; i < n.fields.size(); ++i) {
+          std::optional<Put> field = simple_put(*n.fields[i].type, rv + "." + r.fields[i],
+                                                n.fullname + "." + n.fields[i].name);
+          if (!field)
+            return std::nullopt;
+          put.fixed += field->fixed;
+          put.sizes.insert(put.sizes.end(), field->sizes.begin(), field->sizes.end());
+          put.lines.insert(put.lines.end(), field->lines.begin(), field->lines.end());
+        }
+        return put;
+      }
       case Type::kUnion: {
         int vi = optional_branch(n);
         if (vi < 0)
@@ -1222,7 +1297,9 @@ class Generator {
         std::optional<Put> inner = simple_put(*n.branches[vi], "(*" + rv + ")", path);
         if (!inner)
           return std::nullopt;
-        Put put{fmt::format("(10 + ({} ? {} : std::size_t{{0}}))", rv, inner->bound), {}};
+        Put put{10 + inner->fixed, {}, {}};
+        for (const std::string& size : inner->sizes)
+          put.sizes.push_back(fmt::format("({} ? {} : std::size_t{{0}})", rv, size));
         put.lines.push_back(fmt::format("if ({}) {{", rv));
         put.lines.push_back(fmt::format("  at = {}put_varint(at, {});", e, vi));
         for (const std::string& l : inner->lines)
@@ -1240,27 +1317,40 @@ class Generator {
   // The statements of a record's encode_avro (of the record, or of its view when
   // view_ is set) and the closing brace. Consecutive fields that simple_put covers
   // are written as one run: one room check, then a cursor in a register.
+  // Writes the Puts of `run` with one room check (nothing when none writes a byte).
+  void emit_run(const std::vector<Put>& run, int ind) {
+    std::vector<std::string> bounds;
+    std::size_t fixed = 0;
+    bool any = false;
+    for (const Put& put : run) {
+      any = any || !put.lines.empty();
+      fixed += put.fixed;
+      bounds.insert(bounds.end(), put.sizes.begin(), put.sizes.end());
+    }
+    if (!any)
+      return;
+    bounds.insert(bounds.begin(), fmt::format("{}", fixed));
+    line(ind, "{");
+    if (bounds.size() == 1) {
+      line(ind + 1, fmt::format("std::uint8_t* at = out.room({});", bounds[0]));
+    } else {
+      // The fixed part, then one line per string or bytes value (their sizes).
+      line(ind + 1, "std::uint8_t* at = out.room(");
+      for (std::size_t i = 0; i < bounds.size(); ++i)
+        line(ind + 3, bounds[i] + (i + 1 < bounds.size() ? " +" : ");"));
+    }
+    for (const Put& put : run)
+      for (const std::string& l : put.lines)
+        line(ind + 1, l);
+    line(ind + 1, "out.set_cursor(at);");
+    line(ind, "}");
+  }
+
   void emit_encode_body(const Node& node) {
     const Named& n = named_.at(node.fullname);
     std::vector<Put> run;
     auto flush = [&] {
-      std::vector<std::string> bounds;
-      bool any = false;
-      for (const Put& put : run) {
-        any = any || !put.lines.empty();
-        bounds.push_back(put.bound);
-      }
-      if (any) {
-        line(1, "{");
-        line(2, "std::uint8_t* at = out.room(");  // one bound per field, summed
-        for (std::size_t i = 0; i < bounds.size(); ++i)
-          line(4, bounds[i] + (i + 1 < bounds.size() ? " +" : ");"));
-        for (const Put& put : run)
-          for (const std::string& l : put.lines)
-            line(2, l);
-        line(2, "out.set_cursor(at);");
-        line(1, "}");
-      }
+      emit_run(run, 1);
       run.clear();
     };
     for (std::size_t i = 0; i < node.fields.size(); ++i) {
@@ -1281,13 +1371,24 @@ class Generator {
 
   // The statements of a record's decode_avro into `target` (the value or the view)
   // and the closing brace.
+  // The function's parameter is `decoder`; the fields are read through `in`, a local
+  // copy written back at the end. Only the copy's cursor advances while the fields are
+  // decoded, and as no pointer to it is ever passed on (Decoder's failure paths take
+  // the cursor by value), g++ keeps it in a register: through the parameter it would
+  // be reloaded after each store into the record (a char store may alias anything).
+  // On a throw the parameter is left where the record started.
   void emit_decode_body(const Node& node, const std::string& target) {
     const Named& n = named_.at(node.fullname);
+    if (node.fields.empty()) {
+      line(1, fmt::format("static_cast<void>(decoder);\n  static_cast<void>({});", target));
+      out_ += "}\n\n";
+      return;
+    }
+    line(1, "::sluice::avro::gen::Decoder in = decoder;  // the cursor in a register");
     for (std::size_t i = 0; i < node.fields.size(); ++i)
       decode(*node.fields[i].type, target + "." + n.fields[i],
              node.fullname + "." + node.fields[i].name, n, false, 1);
-    if (node.fields.empty())
-      line(1, fmt::format("static_cast<void>(in);\n  static_cast<void>({});", target));
+    line(1, "decoder = in;");
     out_ += "}\n\n";
   }
 
@@ -1318,14 +1419,14 @@ class Generator {
         "  return bytes;\n}}\n\n",
         T);
     // decode
-    out_ += fmt::format("inline void {0}::decode_avro(::sluice::avro::gen::Decoder& in, {0}& value) {{\n", T);
+    out_ += fmt::format("inline void {0}::decode_avro(::sluice::avro::gen::Decoder& decoder, {0}& value) {{\n", T);
     if (n.recursive)
-      line(1, fmt::format("{}DepthGuard guard(in, {});", kGen, quote(full)));
+      line(1, fmt::format("{}DepthGuard guard(decoder, {});", kGen, quote(full)));
     emit_decode_body(node, "value");
     if (n.has_view) {
       view_ = true;
       out_ += fmt::format(
-          "inline void {0}::decode_avro(::sluice::avro::gen::Decoder& in, {0}::{1}& view) {{\n",
+          "inline void {0}::decode_avro(::sluice::avro::gen::Decoder& decoder, {0}::{1}& view) {{\n",
           T, kViewName);
       emit_decode_body(node, "view");
       out_ += fmt::format(

@@ -97,7 +97,7 @@ TEST(CppGenerator, ViewsOfNonRecursiveRecords) {
             std::string::npos)
       << h;
   EXPECT_NE(h.find("    std::optional<std::string_view> o{};"), std::string::npos) << h;
-  EXPECT_NE(h.find("inline void R::decode_avro(::sluice::avro::gen::Decoder& in, R::AvroView& view)"),
+  EXPECT_NE(h.find("inline void R::decode_avro(::sluice::avro::gen::Decoder& decoder, R::AvroView& view)"),
             std::string::npos);
   EXPECT_NE(h.find("inline void R::AvroView::encode_avro(::sluice::avro::gen::Encoder& out) const"),
             std::string::npos);

@@ -567,6 +567,107 @@ TEST(GeneratedErrors, ViewDecodeChecksLikeTheOwningDecode) {
   EXPECT_EQ(view.y, "hello");
 }
 
+// The generated decoders read through a local copy of the Decoder and write it back
+// (see emit_decode_body): the messages keep their exact offsets, one Decoder reads a
+// run of datums, and an input that ends inside an array block (whose vector was
+// grown for the whole block) fails and leaves the object usable.
+TEST(GeneratedErrors, ExactOffsetsAndReuseAfterAFailure) {
+  auto message = [](const Bytes& b) -> std::string {
+    try {
+      (void)codegen::test::Small::from_avro(b.data(), b.size());
+    } catch (const CodegenError& e) {
+      return e.what();
+    }
+    return "no exception";
+  };
+  EXPECT_EQ(message({0x00, 0x00, 0x10, 'a'}),
+            "codegen.test.Small.s: truncated data: length 8 exceeds the 1 bytes left (at byte 3)");
+  EXPECT_EQ(message({0x00, 0x05, 0x00, 0x00}),
+            "codegen.test.Small.u: union index -3 out of range (0..2) (at byte 2)");
+  EXPECT_EQ(message({0x00, 0x02}),
+            "codegen.test.Small.u: truncated data: the input ends inside the value (at byte 2)");
+  // items: a block of 3 longs of which one and a half are there.
+  EXPECT_EQ(message({0x00, 0x00, 0x00, 0x06, 0x02, 0x80, 0x80}),
+            "codegen.test.Small.items[]: truncated data: the input ends inside the value (at "
+            "byte 7)");
+  Bytes eleven = {0x00, 0x00, 0x00, 0x02};
+  eleven.insert(eleven.end(), 10, 0x80);
+  eleven.push_back(0x01);
+  EXPECT_EQ(message(eleven),
+            "codegen.test.Small.items[]: varint longer than 10 bytes (at byte 14)");
+
+  // Two datums through one Decoder, into one reused struct and one reused view: the
+  // second has fewer items, so both vectors are cut back.
+  Bytes run = {0x02, 0x02, 0x54, 0x02, 'h', 0x06, 0x02, 0x04, 0x06, 0x00,  // B, 42, "h", [1,2,3]
+               0x00, 0x04, 0x04, 'x', 'y', 0x00, 0x02, 0x08, 0x00};       // A, "xy", "", [4]
+  codegen::test::Small small;
+  codegen::test::Small::AvroView view;
+  for (int pass = 0; pass < 2; ++pass) {
+    sluice::avro::gen::Decoder in(run.data(), run.size());
+    codegen::test::Small::decode_avro(in, small);
+    codegen::test::Small::decode_avro(in, view);
+    in.expect_end("run");
+    EXPECT_EQ(in.offset(), run.size());
+    EXPECT_EQ(small.e, codegen::test::Two::B);
+    EXPECT_EQ(std::get<1>(small.u), 42);
+    EXPECT_EQ(small.items, (std::vector<std::int64_t>{1, 2, 3}));
+    EXPECT_EQ(view.e, codegen::test::Two::A);
+    EXPECT_EQ(std::get<2>(view.u), "xy");
+    EXPECT_EQ(view.s, "");
+    EXPECT_EQ(view.items, std::vector<std::int64_t>{4});
+  }
+  // A failure inside a block of 5 items (after 2), then a valid datum over the same
+  // struct and view: exactly its items.
+  Bytes cut = {0x00, 0x00, 0x00, 0x0a, 0x02, 0x04, 0x80, 0x80, 0x80};
+  for (int target = 0; target < 2; ++target) {
+    sluice::avro::gen::Decoder in(cut.data(), cut.size());
+    if (target == 0)
+      EXPECT_THROW(codegen::test::Small::decode_avro(in, small), CodegenError);
+    else
+      EXPECT_THROW(codegen::test::Small::decode_avro(in, view), CodegenError);
+  }
+  sluice::avro::gen::Decoder again(run.data(), run.size());
+  codegen::test::Small::decode_avro(again, view);
+  codegen::test::Small::decode_avro(again, small);
+  EXPECT_EQ(view.items, (std::vector<std::int64_t>{1, 2, 3}));
+  EXPECT_EQ(small.items, std::vector<std::int64_t>{4});
+  EXPECT_EQ(std::get<2>(small.u), "xy");
+}
+
+// Every cut of a datum with nested records, arrays and maps fails with an offset
+// inside the cut input, through the owning decoder and the view decoder alike.
+TEST(GeneratedErrors, EveryCutOfANestedDatumFailsInsideTheInput) {
+  codegen::test::AllTypes a;
+  a.arr = {1, -300, 70000};
+  a.mp = {{"k", "value"}, {"longer key", ""}};
+  a.rec.y = std::string(70, 'y');  // a two-byte length
+  a.opt = "o";
+  Bytes bytes = a.to_avro();
+  codegen::test::AllTypes owned;
+  codegen::test::AllTypes::AvroView view;
+  for (std::size_t cut = 0; cut < bytes.size(); ++cut) {
+    for (int target = 0; target < 2; ++target) {
+      sluice::avro::gen::Decoder in(bytes.data(), cut);
+      try {
+        if (target == 0)
+          codegen::test::AllTypes::decode_avro(in, owned);
+        else
+          codegen::test::AllTypes::decode_avro(in, view);
+        ADD_FAILURE() << "decoded a datum cut to " << cut << " bytes";
+      } catch (const CodegenError& e) {
+        std::string what = e.what();
+        auto at = what.rfind("(at byte ");
+        ASSERT_NE(at, std::string::npos) << what;
+        EXPECT_LE(std::stoull(what.substr(at + 9)), cut) << what;
+      }
+    }
+  }
+  sluice::avro::gen::Decoder in(bytes.data(), bytes.size());
+  codegen::test::AllTypes::decode_avro(in, owned);
+  in.expect_end("AllTypes");
+  EXPECT_EQ(owned.to_avro(), bytes);  // (a holds a NaN: no == on the structs)
+}
+
 TEST(GeneratedAllTypes, ResolutionFillsDefaults) {
   const char* writer =
       R"({"type":"record","name":"Inner","namespace":"codegen.test",)"
