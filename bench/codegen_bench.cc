@@ -28,6 +28,7 @@
 #include "avro/binary.h"
 #include "baselines.h"
 #include "bench_data.h"
+#include "best_of.h"
 #include "checksum_util.h"
 #include "movie_watch.hpp"
 #include "stopwatch.h"
@@ -218,15 +219,12 @@ class RatioTable : public benchmark::ConsoleReporter {
  public:
   void ReportRuns(const std::vector<Run>& runs) override {
     ConsoleReporter::ReportRuns(runs);
-    for (const Run& r : runs) {
-      auto it = r.counters.find("items_per_second");
-      if (r.run_type == Run::RT_Iteration && it != r.counters.end())
-        rate_[r.benchmark_name()] = it->second.value;
-    }
+    best_.add(runs);
   }
   void print() const {
-    std::printf("\nGenerated classes vs generic Sluice and avro-c (records/s ratio; targets: "
-                ">= 2x generic, >= 8x avro-c on Wide)\n");
+    std::printf("\nGenerated classes vs generic Sluice and avro-c (records/s ratio of the fastest "
+                "of %d repetitions; targets: >= 2x generic, >= 8x avro-c on Wide)\n",
+                bench_repetitions());
     for (const char* w : {"Watch", "Wide"}) {
       row(w, "decode vs generic", "GeneratedDecode", "GenericDecode");
       row(w, "decode vs avro-c", "GeneratedDecode", "AvroCDecode");
@@ -250,14 +248,11 @@ class RatioTable : public benchmark::ConsoleReporter {
       std::printf("  %-5s %-32s %6.2fx  (%.3g vs %.3g records/s)\n", w.c_str(), what, x / y, x,
                   y);
   }
-  double find(const std::string& prefix) const {
-    for (const auto& [name, rate] : rate_)
-      if (name.rfind(prefix, 0) == 0 &&
-          (name.size() == prefix.size() || name[prefix.size()] == '/'))
-        return rate;
-    return 0;
+  double find(const std::string& name) const {
+    const BestRates::Rates* r = best_.find(name);
+    return r != nullptr ? r->items_per_second : 0;
   }
-  std::map<std::string, double> rate_;
+  BestRates best_;
 };
 
 void register_all() {
@@ -267,6 +262,7 @@ void register_all() {
       benchmark::RegisterBenchmark(("BM_" + std::string(thing) + suffix).c_str(), fn, kind)
           ->Unit(benchmark::kMillisecond)
           ->MinTime(0.3)
+          ->Repetitions(bench_repetitions())
           ->UseManualTime();
     };
     bool watch = kind == WorkloadKind::kWatch;

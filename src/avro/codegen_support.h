@@ -419,7 +419,7 @@ class Encoder {
   }
   // The length and the bytes with one room check.
   [[gnu::always_inline]] void write_string(std::string_view s) {
-    reserve(10 + s.size());
+    reserve(10 + s.size() + internal::kShortTextSlack);
     p_ = put_string(p_, s);
   }
   // A bytes value: a std::vector<std::uint8_t> or a view's span.
@@ -447,8 +447,13 @@ class Encoder {
   // set_cursor() hands the end back before any other use of the encoder. The cursor
   // is a local variable so that it stays in a register: written bytes may alias p_
   // (std::uint8_t is a character type), which would reload it after every byte.
+  //
+  // room() and write_string() reserve internal::kShortTextSlack bytes beyond what they
+  // are asked for: put_text copies short strings with fixed-size moves that may write
+  // that far past the string's end (the bytes are overwritten by what follows, or lie
+  // past the end of the output).
   [[gnu::always_inline]] std::uint8_t* room(std::size_t n) {
-    reserve(n);
+    reserve(n + internal::kShortTextSlack);
     return p_;
   }
   [[gnu::always_inline]] void set_cursor(std::uint8_t* at) { p_ = at; }
@@ -487,11 +492,12 @@ class Encoder {
   }
   // Strings and bytes copy as the generic BinaryEncoder copies them: their lengths vary
   // from value to value, so a copy that branches on the length class mispredicts on
-  // about every other string; with FSRM a short copy is one `rep movsb` whatever its
-  // length (see internal::copy_bytes). Fixed-size writes keep put_raw.
+  // about every other string; up to 32 bytes are two 16-byte moves whatever the length
+  // (internal::copy_short_text; `p` needs internal::kShortTextSlack bytes of room past
+  // the n, which room() and write_string() reserve). Fixed-size writes keep put_raw.
   [[gnu::always_inline]] static std::uint8_t* put_text(std::uint8_t* p, const void* data,
                                                        std::size_t n) {
-    internal::copy_bytes(p, data, n);
+    internal::copy_short_text(p, data, n);
     return p + n;
   }
   [[gnu::always_inline]] static std::uint8_t* put_float(std::uint8_t* p, float value) {
