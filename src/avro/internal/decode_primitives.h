@@ -203,7 +203,10 @@ struct Read {
 // (`end`) and `max_bytes`. v is the length. `what` names the varint, `noun` the value
 // in length errors: kInvalidData when negative, kLimitExceeded above max_bytes,
 // kTruncated past `end`.
-[[gnu::always_inline]] inline Read read_len(Context& ctx, const Byte* p, const Byte* end,
+//
+// read_len() takes lengths of one or two bytes (under 8 KiB) inline; read_len_full()
+// reads longer ones, and reads the length again from p to report any failure.
+[[gnu::noinline]] inline Read read_len_full(Context& ctx, const Byte* p, const Byte* end,
                                             std::size_t max_bytes, const char* what,
                                             const char* noun) {
   Read r = varint(ctx, p, end, what);
@@ -213,6 +216,25 @@ struct Read {
     return {r.p, len};
   }
   return {bad_length(ctx, p, r.p, static_cast<std::int64_t>(len), noun), 0};
+}
+
+[[gnu::always_inline]] inline Read read_len(Context& ctx, const Byte* p, const Byte* end,
+                                            std::size_t max_bytes, const char* what,
+                                            const char* noun) {
+  if (p < end) [[likely]] {
+    std::uint64_t raw = p[0];
+    const Byte* next = p + 1;
+    if (raw >= 0x80) {
+      if (next == end || p[1] >= 0x80) return read_len_full(ctx, p, end, max_bytes, what, noun);
+      raw = (raw & 0x7F) | (static_cast<std::uint64_t>(p[1]) << 7);
+      next = p + 2;
+    }
+    const auto len = static_cast<std::uint64_t>(internal::zigzag_decode(raw));
+    if (len <= static_cast<std::uint64_t>(end - next) && len <= max_bytes) [[likely]] {
+      return {next, len};
+    }
+  }
+  return read_len_full(ctx, p, end, max_bytes, what, noun);
 }
 
 [[gnu::cold, gnu::noinline]] inline const Byte* bad_boolean(Context& ctx, const Byte* p) {
@@ -249,9 +271,14 @@ enum class ItemLimit : std::uint8_t { kValueSize, kCallerFirst };
 // passes the input's end, kInvalidData when the items cannot fit in the byte size,
 // kLimitExceeded above the limit `kLimit` names (the message names it
 // max_collection_items) or, with kCallerFirst, above what a Value holds.
+//
+// read_block_header() takes the common header (a one-byte count, no byte size, every
+// check passing) inline and leaves everything else, errors included, to
+// read_block_header_full(), which reads the header again from the same byte.
 template <ItemLimit kLimit>
-inline const Byte* read_block_header(Context& ctx, const Byte* p, BlockHeader& header,
-                                     std::size_t total, std::size_t min_size, Type type) {
+[[gnu::noinline]] const Byte* read_block_header_full(Context& ctx, const Byte* p,
+                                                     BlockHeader& header, std::size_t total,
+                                                     std::size_t min_size, Type type) {
   const Byte* start = p;
   Read r =
       read_long(ctx, p, ctx.end, type == Type::kArray ? "array block count" : "map block count");
@@ -314,6 +341,31 @@ inline const Byte* read_block_header(Context& ctx, const Byte* p, BlockHeader& h
   }
   header.count = static_cast<std::size_t>(n);
   return p;
+}
+
+template <ItemLimit kLimit>
+[[gnu::always_inline]] inline const Byte* read_block_header(Context& ctx, const Byte* p,
+                                                            BlockHeader& header,
+                                                            std::size_t total,
+                                                            std::size_t min_size, Type type) {
+  // A one-byte varint with its low bit clear: a count of 0..63 items, zig-zag encoded.
+  if (p < ctx.end && (*p & 0x81) == 0) [[likely]] {
+    const std::size_t n = *p >> 1;
+    const Byte* next = p + 1;
+    const std::size_t item_limit =
+        kLimit == ItemLimit::kValueSize ? ctx.max_items : ctx.limits.max_collection_items;
+    // n <= 63 and min_size < 2^32: the products cannot overflow.
+    if (n == 0 ||
+        (n <= item_limit && total <= item_limit - n &&
+         n * min_size <= static_cast<std::size_t>(ctx.end - next) &&
+         (kLimit == ItemLimit::kValueSize || (n <= ctx.max_items && total <= ctx.max_items - n))))
+        [[likely]] {
+      header.count = n;
+      header.block_end = nullptr;
+      return next;
+    }
+  }
+  return read_block_header_full<kLimit>(ctx, p, header, total, min_size, type);
 }
 
 // The error of a block whose items ended at p instead of header.block_end.
