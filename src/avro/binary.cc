@@ -508,10 +508,14 @@ const Byte* ProgramDecoder::record(const Step& s, const Byte* p, Value& out) {
   const std::size_t max_bytes = ctx.max_bytes;
   const std::uint32_t n = s.b;
   Value* children = arena.allocate_array<Value>(n);
-  const Step* field = steps + s.a;
-  for (std::uint32_t i = 0; i < n; ++i) {
-    p = step(field[i], p, end, max_bytes, children[i]);
-    if (p == nullptr) [[unlikely]] return ctx.in_field(*s.node, i);
+  const Step* const first = steps + s.a;
+  const Step* const last = first + n;
+  Value* child = children;
+  for (const Step* field = first; field != last; ++field, ++child) {
+    p = step(*field, p, end, max_bytes, *child);
+    if (p == nullptr) [[unlikely]] {
+      return ctx.in_field(*s.node, static_cast<std::size_t>(field - first));
+    }
   }
   ValueAccess::set(out, s.node, Type::kRecord, s.branch, n, ValueAccess::pointer_bits(children));
   return p;
