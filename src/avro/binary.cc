@@ -1354,7 +1354,9 @@ Result<Value> BinaryDecoder::decode(BinaryReader& in, Arena& arena,
                                     const DecodeLimits& limits) const {
   ProgramDecoder d{Context(in, limits), arena, program_->steps.data()};
   Value out;
-  const Byte* p = d.step_outline(program_->steps[0], d.ctx.begin, out);
+  const Step& root = program_->steps[0];
+  const Byte* p = root.code == internal::kRecord ? d.record(root, d.ctx.begin, out)
+                                                 : d.step_outline(root, d.ctx.begin, out);
   if (p == nullptr) [[unlikely]] return fail(std::move(*d.ctx.error));
   in.advance(static_cast<std::size_t>(p - d.ctx.begin));
   return out;

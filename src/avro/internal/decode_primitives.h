@@ -245,8 +245,10 @@ struct Read {
       raw = (raw & 0x7F) | (static_cast<std::uint64_t>(p[1]) << 7);
       next = p + 2;
     }
-    const auto len = static_cast<std::uint64_t>(internal::zigzag_decode(raw));
-    if (len <= static_cast<std::uint64_t>(end - next) && len <= max_bytes) [[likely]] {
+    // An even zig-zag value is a length of raw / 2; an odd one is negative.
+    const std::uint64_t len = raw >> 1;
+    if ((raw & 1) == 0 && len <= static_cast<std::uint64_t>(end - next) && len <= max_bytes)
+        [[likely]] {
       return {next, len};
     }
   }
