@@ -509,14 +509,6 @@ inline const Byte* ProgramDecoder::step(const Step& s, const Byte* p, const Byte
 #undef SLUICE_STEP_CASES
 }
 
-// g++ merges the identical tails of the field readers (cross-jumping), which would
-// give them one shared jump again; clang keeps them apart without being told.
-#if defined(__GNUC__) && !defined(__clang__)
-#define SLUICE_KEEP_JUMPS_APART __attribute__((optimize("no-crossjumping")))
-#else
-#define SLUICE_KEEP_JUMPS_APART
-#endif
-
 SLUICE_KEEP_JUMPS_APART
 const Byte* ProgramDecoder::record(const Step& s, const Byte* p, Value& out) {
   if (ctx.depth >= ctx.limits.max_depth) [[unlikely]] return too_deep(ctx, p);

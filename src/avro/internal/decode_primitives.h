@@ -34,6 +34,15 @@
 #include "avro/internal/varint.h"
 #include "avro/schema.h"
 
+// For record loops with threaded dispatch (each field reader ends with its own
+// indirect jump to the next): g++ would merge the identical tails of the readers
+// (cross-jumping) and so give them one shared jump again; clang keeps them apart.
+#if defined(__GNUC__) && !defined(__clang__)
+#define SLUICE_KEEP_JUMPS_APART __attribute__((optimize("no-crossjumping")))
+#else
+#define SLUICE_KEEP_JUMPS_APART
+#endif
+
 namespace sluice::avro::internal::decoding {
 
 using Byte = std::uint8_t;
