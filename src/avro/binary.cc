@@ -552,19 +552,7 @@ const Byte* ProgramDecoder::record(const Step& s, const Byte* p, Value& out) {
 
   if (field == last) goto done;
   goto* kReaders[field->code & 0x1F];
-  SLUICE_FIELD_READERS(kNull)
-  SLUICE_FIELD_READERS(kBoolean)
-  SLUICE_FIELD_READERS(kInt)
-  SLUICE_FIELD_READERS(kLong)
-  SLUICE_FIELD_READERS(kFloat)
-  SLUICE_FIELD_READERS(kDouble)
-  SLUICE_FIELD_READERS(kString)
-  SLUICE_FIELD_READERS(kBytes)
-  SLUICE_FIELD_READERS(kFixed)
-  SLUICE_FIELD_READERS(kEnum)
-  SLUICE_FIELD_READERS(kRecord)
-  SLUICE_FIELD_READERS(kArray)
-  SLUICE_FIELD_READERS(kMap)
+  SLUICE_SHARED_VALUE_CODES(SLUICE_FIELD_READERS)
 general_union:
   p = union_value(*field, p, *child);
   SLUICE_NEXT_FIELD();

@@ -43,6 +43,13 @@
 #define SLUICE_KEEP_JUMPS_APART
 #endif
 
+// The value codes the plain program (program.h) and the resolution program
+// (resolution_program.h) both have: X(code) for each, for the field dispatch of both
+// decoders' record().
+#define SLUICE_SHARED_VALUE_CODES(X) \
+  X(kNull) X(kBoolean) X(kInt) X(kLong) X(kFloat) X(kDouble) X(kString) X(kBytes) X(kFixed) \
+  X(kEnum) X(kRecord) X(kArray) X(kMap)
+
 namespace sluice::avro::internal::decoding {
 
 using Byte = std::uint8_t;

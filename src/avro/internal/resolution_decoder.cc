@@ -343,19 +343,7 @@ const Byte* PlanDecoder::record(const Step& s, const Byte* p, Value& out) {
 
   if (field == last) goto done;
   goto* kReaders[field->code & 0x7F];
-  SLUICE_FIELD_READERS(kNull)
-  SLUICE_FIELD_READERS(kBoolean)
-  SLUICE_FIELD_READERS(kInt)
-  SLUICE_FIELD_READERS(kLong)
-  SLUICE_FIELD_READERS(kFloat)
-  SLUICE_FIELD_READERS(kDouble)
-  SLUICE_FIELD_READERS(kString)
-  SLUICE_FIELD_READERS(kBytes)
-  SLUICE_FIELD_READERS(kFixed)
-  SLUICE_FIELD_READERS(kEnum)
-  SLUICE_FIELD_READERS(kRecord)
-  SLUICE_FIELD_READERS(kArray)
-  SLUICE_FIELD_READERS(kMap)
+  SLUICE_SHARED_VALUE_CODES(SLUICE_FIELD_READERS)
   SLUICE_FIELD_READERS(kIntToLong)
   SLUICE_FIELD_READERS(kIntToFloat)
   SLUICE_FIELD_READERS(kIntToDouble)
