@@ -20,8 +20,10 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <bit>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <limits>
 #include <optional>
 #include <string>
@@ -31,6 +33,22 @@
 #include "avro/binary.h"
 #include "avro/internal/varint.h"
 #include "avro/schema.h"
+
+// For record loops with threaded dispatch (each field reader ends with its own
+// indirect jump to the next): g++ would merge the identical tails of the readers
+// (cross-jumping) and so give them one shared jump again; clang keeps them apart.
+#if defined(__GNUC__) && !defined(__clang__)
+#define SLUICE_KEEP_JUMPS_APART __attribute__((optimize("no-crossjumping")))
+#else
+#define SLUICE_KEEP_JUMPS_APART
+#endif
+
+// The value codes the plain program (program.h) and the resolution program
+// (resolution_program.h) both have: X(code) for each, for the field dispatch of both
+// decoders' record().
+#define SLUICE_SHARED_VALUE_CODES(X) \
+  X(kNull) X(kBoolean) X(kInt) X(kLong) X(kFloat) X(kDouble) X(kString) X(kBytes) X(kFixed) \
+  X(kEnum) X(kRecord) X(kArray) X(kMap)
 
 namespace sluice::avro::internal::decoding {
 
@@ -148,7 +166,21 @@ struct Read {
                                           const char* what) {
   if (p < end && *p < 0x80) [[likely]] return {p + 1, *p};
   if (end - p >= 10) [[likely]] {
-    // Unrolled without bounds checks: ten bytes are available.
+    // Up to eight bytes without a branch per byte (their count varies from value to
+    // value, so a loop's exit is poorly predicted): the varint ends at the first byte
+    // whose high bit is clear; its 7-bit groups are then packed pairwise.
+    std::uint64_t word;
+    std::memcpy(&word, p, 8);  // little-endian hosts only (x86_64, aarch64)
+    const std::uint64_t stops = ~word & 0x8080808080808080ull;
+    if (stops != 0) [[likely]] {
+      const int bits = std::countr_zero(stops) + 1;  // 8 * the varint's length
+      std::uint64_t x = word & (~std::uint64_t{0} >> (64 - bits)) & 0x7F7F7F7F7F7F7F7Full;
+      x = (x & 0x007F007F007F007Full) | ((x & 0x7F007F007F007F00ull) >> 1);
+      x = (x & 0x00003FFF00003FFFull) | ((x & 0x3FFF00003FFF0000ull) >> 2);
+      x = (x & 0x000000000FFFFFFFull) | ((x & 0x0FFFFFFF00000000ull) >> 4);
+      return {p + bits / 8, x};
+    }
+    // Nine or ten bytes, unrolled without bounds checks: ten bytes are available.
     std::uint64_t result = *p & 0x7F;
     for (int i = 1; i < 10; ++i) {
       Byte b = p[i];
@@ -203,7 +235,10 @@ struct Read {
 // (`end`) and `max_bytes`. v is the length. `what` names the varint, `noun` the value
 // in length errors: kInvalidData when negative, kLimitExceeded above max_bytes,
 // kTruncated past `end`.
-[[gnu::always_inline]] inline Read read_len(Context& ctx, const Byte* p, const Byte* end,
+//
+// read_len() takes lengths of one or two bytes (under 8 KiB) inline; read_len_full()
+// reads longer ones, and reads the length again from p to report any failure.
+[[gnu::noinline]] inline Read read_len_full(Context& ctx, const Byte* p, const Byte* end,
                                             std::size_t max_bytes, const char* what,
                                             const char* noun) {
   Read r = varint(ctx, p, end, what);
@@ -213,6 +248,27 @@ struct Read {
     return {r.p, len};
   }
   return {bad_length(ctx, p, r.p, static_cast<std::int64_t>(len), noun), 0};
+}
+
+[[gnu::always_inline]] inline Read read_len(Context& ctx, const Byte* p, const Byte* end,
+                                            std::size_t max_bytes, const char* what,
+                                            const char* noun) {
+  if (p < end) [[likely]] {
+    std::uint64_t raw = p[0];
+    const Byte* next = p + 1;
+    if (raw >= 0x80) {
+      if (next == end || p[1] >= 0x80) return read_len_full(ctx, p, end, max_bytes, what, noun);
+      raw = (raw & 0x7F) | (static_cast<std::uint64_t>(p[1]) << 7);
+      next = p + 2;
+    }
+    // An even zig-zag value is a length of raw / 2; an odd one is negative.
+    const std::uint64_t len = raw >> 1;
+    if ((raw & 1) == 0 && len <= static_cast<std::uint64_t>(end - next) && len <= max_bytes)
+        [[likely]] {
+      return {next, len};
+    }
+  }
+  return read_len_full(ctx, p, end, max_bytes, what, noun);
 }
 
 [[gnu::cold, gnu::noinline]] inline const Byte* bad_boolean(Context& ctx, const Byte* p) {
@@ -249,9 +305,14 @@ enum class ItemLimit : std::uint8_t { kValueSize, kCallerFirst };
 // passes the input's end, kInvalidData when the items cannot fit in the byte size,
 // kLimitExceeded above the limit `kLimit` names (the message names it
 // max_collection_items) or, with kCallerFirst, above what a Value holds.
+//
+// read_block_header() takes the common header (a one-byte count, no byte size, every
+// check passing) inline and leaves everything else, errors included, to
+// read_block_header_full(), which reads the header again from the same byte.
 template <ItemLimit kLimit>
-inline const Byte* read_block_header(Context& ctx, const Byte* p, BlockHeader& header,
-                                     std::size_t total, std::size_t min_size, Type type) {
+[[gnu::noinline]] const Byte* read_block_header_full(Context& ctx, const Byte* p,
+                                                     BlockHeader& header, std::size_t total,
+                                                     std::size_t min_size, Type type) {
   const Byte* start = p;
   Read r =
       read_long(ctx, p, ctx.end, type == Type::kArray ? "array block count" : "map block count");
@@ -314,6 +375,31 @@ inline const Byte* read_block_header(Context& ctx, const Byte* p, BlockHeader& h
   }
   header.count = static_cast<std::size_t>(n);
   return p;
+}
+
+template <ItemLimit kLimit>
+[[gnu::always_inline]] inline const Byte* read_block_header(Context& ctx, const Byte* p,
+                                                            BlockHeader& header,
+                                                            std::size_t total,
+                                                            std::size_t min_size, Type type) {
+  // A one-byte varint with its low bit clear: a count of 0..63 items, zig-zag encoded.
+  if (p < ctx.end && (*p & 0x81) == 0) [[likely]] {
+    const std::size_t n = *p >> 1;
+    const Byte* next = p + 1;
+    const std::size_t item_limit =
+        kLimit == ItemLimit::kValueSize ? ctx.max_items : ctx.limits.max_collection_items;
+    // n <= 63 and min_size < 2^32: the products cannot overflow.
+    if (n == 0 ||
+        (n <= item_limit && total <= item_limit - n &&
+         n * min_size <= static_cast<std::size_t>(ctx.end - next) &&
+         (kLimit == ItemLimit::kValueSize || (n <= ctx.max_items && total <= ctx.max_items - n))))
+        [[likely]] {
+      header.count = n;
+      header.block_end = nullptr;
+      return next;
+    }
+  }
+  return read_block_header_full<kLimit>(ctx, p, header, total, min_size, type);
 }
 
 // The error of a block whose items ended at p instead of header.block_end.

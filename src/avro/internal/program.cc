@@ -93,6 +93,7 @@ class Compiler {
       s.value_byte = static_cast<std::uint8_t>(2 * (1 - null_index));
       s.null_node = br[null_index];
       s.schema = &node;
+      s.branch = static_cast<std::uint16_t>(1 - null_index);
       return s;
     }
     Step s;
@@ -106,6 +107,7 @@ class Compiler {
     for (std::size_t i = 0; i < br.size(); ++i) {
       // A union's branch is never directly a union (the parser rejects it).
       Step branch = make_plain(*br[i]);
+      branch.branch = static_cast<std::uint16_t>(i);
       steps_[s.a + i] = branch;
     }
     return s;

@@ -46,12 +46,19 @@ struct Step {
   std::uint8_t null_byte = 0;   // optional: the encoded index of the null branch (0 or 2)
   std::uint8_t value_byte = 0;  // optional: the encoded index of the other branch
   Type type = Type::kNull;      // the value's type (of `node`)
+  // The union branch of the value this step produces: the non-null branch of an
+  // optional, the index of a general union's branch step, kNoBranch (0xFFFF) elsewhere.
+  // Kept in the step so the decoder never carries it as an argument. `type` and
+  // `branch` sit where Value keeps its type and branch (bytes 0 and 2 of a word).
+  std::uint16_t branch = 0xFFFF;
   std::uint32_t a = 0;
   std::uint32_t b = 0;
   const Node* node = nullptr;       // node of the value (the non-null branch if optional)
   const Node* null_node = nullptr;  // optional: the null branch's node
   const Node* schema = nullptr;     // the schema node: the union for optional/union steps
 };
+
+static_assert(sizeof(Step) == 40);
 
 struct Program {
   std::vector<Step> steps;  // steps[0] is the root

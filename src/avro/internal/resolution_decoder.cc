@@ -286,6 +286,7 @@ const Byte* PlanDecoder::step(const Step& s, const Byte* p, const Byte* end,
 #undef SLUICE_STEP_CASES
 }
 
+SLUICE_KEEP_JUMPS_APART
 const Byte* PlanDecoder::record(const Step& s, const Byte* p, Value& out) {
   if (ctx.depth >= ctx.limits.max_depth) [[unlikely]] return too_deep(ctx, p);
   DepthGuard guard(ctx);
@@ -297,12 +298,77 @@ const Byte* PlanDecoder::record(const Step& s, const Byte* p, Value& out) {
   auto* slots = reinterpret_cast<char*>(n != 0 ? children : &scratch);
   const Step* const first = steps + s.a;
   const Step* const last = first + s.b;
-  for (const Step* field = first; field != last; ++field) {
-    p = step(*field, p, end, max_bytes, *reinterpret_cast<Value*>(slots + field->slot));
-    if (p == nullptr) [[unlikely]] return ctx.in_name(program.names[s.a + (field - first)]);
-  }
+  const Step* field = first;
+  // Threaded dispatch, as in the plain decoder's record(): every field reader ends
+  // with a jump of its own to the next field's reader, which step() would choose.
+  // Indexed by code & 0x7F; the codes step() has no case for are invalid.
+  static_assert(kLastValue == 18 && kUnion == 19 && kDefault == 21 && kSkipUnion == 30 &&
+                kOptional == 0x40);
+  static void* const kReaders[128] = {
+      &&plain_kNull, &&plain_kBoolean, &&plain_kInt, &&plain_kLong, &&plain_kFloat,
+      &&plain_kDouble, &&plain_kString, &&plain_kBytes, &&plain_kFixed, &&plain_kEnum,
+      &&plain_kRecord, &&plain_kArray, &&plain_kMap, &&plain_kIntToLong, &&plain_kIntToFloat,
+      &&plain_kIntToDouble, &&plain_kLongToFloat, &&plain_kLongToDouble, &&plain_kFloatToDouble,
+      &&general_union, &&invalid, &&reader_default, &&skip_value, &&skip_value, &&skip_value,
+      &&skip_value, &&skip_value, &&skip_value, &&skip_value, &&skip_value, &&skip_value,
+      &&invalid, &&invalid, &&invalid, &&invalid, &&invalid, &&invalid, &&invalid, &&invalid,
+      &&invalid, &&invalid, &&invalid, &&invalid, &&invalid, &&invalid, &&invalid, &&invalid,
+      &&invalid, &&invalid, &&invalid, &&invalid, &&invalid, &&invalid, &&invalid, &&invalid,
+      &&invalid, &&invalid, &&invalid, &&invalid, &&invalid, &&invalid, &&invalid, &&invalid,
+      &&invalid, &&optional_kNull, &&optional_kBoolean, &&optional_kInt, &&optional_kLong,
+      &&optional_kFloat, &&optional_kDouble, &&optional_kString, &&optional_kBytes,
+      &&optional_kFixed, &&optional_kEnum, &&optional_kRecord, &&optional_kArray,
+      &&optional_kMap, &&optional_kIntToLong, &&optional_kIntToFloat, &&optional_kIntToDouble,
+      &&optional_kLongToFloat, &&optional_kLongToDouble, &&optional_kFloatToDouble, &&invalid,
+      &&invalid, &&invalid, &&invalid, &&invalid, &&invalid, &&invalid, &&invalid, &&invalid,
+      &&invalid, &&invalid, &&invalid, &&invalid, &&invalid, &&invalid, &&invalid, &&invalid,
+      &&invalid, &&invalid, &&invalid, &&invalid, &&invalid, &&invalid, &&invalid, &&invalid,
+      &&invalid, &&invalid, &&invalid, &&invalid, &&invalid, &&invalid, &&invalid, &&invalid,
+      &&invalid, &&invalid, &&invalid, &&invalid, &&invalid, &&invalid, &&invalid, &&invalid,
+      &&invalid, &&invalid, &&invalid, &&invalid,
+  };
+#define SLUICE_SLOT (*reinterpret_cast<Value*>(slots + field->slot))
+#define SLUICE_NEXT_FIELD()                     \
+  do {                                          \
+    if (p == nullptr) [[unlikely]] goto failed; \
+    ++field;                                    \
+    if (field == last) goto done;               \
+    goto* kReaders[field->code & 0x7F];         \
+  } while (0)
+#define SLUICE_FIELD_READERS(C)                                               \
+  plain_##C : p = value<C>(*field, p, end, max_bytes, SLUICE_SLOT);          \
+  SLUICE_NEXT_FIELD();                                                        \
+  optional_##C : p = optional<C>(*field, p, end, max_bytes, SLUICE_SLOT);    \
+  SLUICE_NEXT_FIELD();
+
+  if (field == last) goto done;
+  goto* kReaders[field->code & 0x7F];
+  SLUICE_SHARED_VALUE_CODES(SLUICE_FIELD_READERS)
+  SLUICE_FIELD_READERS(kIntToLong)
+  SLUICE_FIELD_READERS(kIntToFloat)
+  SLUICE_FIELD_READERS(kIntToDouble)
+  SLUICE_FIELD_READERS(kLongToFloat)
+  SLUICE_FIELD_READERS(kLongToDouble)
+  SLUICE_FIELD_READERS(kFloatToDouble)
+general_union:
+  p = union_value(*field, p, SLUICE_SLOT);
+  SLUICE_NEXT_FIELD();
+reader_default:
+  SLUICE_SLOT = defaults[field->a];
+  SLUICE_NEXT_FIELD();
+skip_value:
+  p = skip(*field, p);
+  SLUICE_NEXT_FIELD();
+invalid:
+  p = invalid_step(ctx, p);
+failed:
+  return ctx.in_name(program.names[s.a + static_cast<std::size_t>(field - first)]);
+done:
   ValueAccess::set(out, s.node, Type::kRecord, s.branch, n, ValueAccess::pointer_bits(children));
   return p;
+#undef SLUICE_FIELD_READERS
+#undef SLUICE_NEXT_FIELD
+#undef SLUICE_SLOT
 }
 
 const Byte* PlanDecoder::union_value(const Step& s, const Byte* p, Value& out) {
