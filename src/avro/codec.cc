@@ -11,6 +11,7 @@
 #include <climits>
 #include <limits>
 #include <memory>
+#include <optional>
 
 namespace sluice::avro {
 namespace {
@@ -230,8 +231,7 @@ Status snappy_decompress(std::span<const std::uint8_t> in, std::vector<std::uint
 struct ZstdContexts {
   ZSTD_CCtx* cctx = nullptr;
   ZSTD_DCtx* dctx = nullptr;
-  bool cctx_configured = false;  // cctx has cctx_level and the checksum flag set
-  int cctx_level = 0;
+  std::optional<int> cctx_level;  // set: cctx has this level and the checksum flag
   ~ZstdContexts() {
     ZSTD_freeCCtx(cctx);
     ZSTD_freeDCtx(dctx);
@@ -251,13 +251,12 @@ Status zstd_compress(std::span<const std::uint8_t> in, std::vector<std::uint8_t>
   if (cctx == nullptr) return fail(ErrorCode::kInternal, "ZSTD_createCCtx failed");
   // Parameters stay set between calls (ZSTD_compress2 starts a new frame each time);
   // they are set again only when the level changes.
-  if (!contexts.cctx_configured || contexts.cctx_level != level) {
+  if (contexts.cctx_level != level) {
     ZSTD_CCtx_reset(cctx, ZSTD_reset_session_and_parameters);
     // A content checksum lets readers detect a damaged block (deflate, for one, cannot);
     // every zstd reader accepts it.
     ZSTD_CCtx_setParameter(cctx, ZSTD_c_compressionLevel, level);
     ZSTD_CCtx_setParameter(cctx, ZSTD_c_checksumFlag, 1);
-    contexts.cctx_configured = true;
     contexts.cctx_level = level;
   }
   std::size_t bound = ZSTD_compressBound(in.size());
@@ -265,7 +264,7 @@ Status zstd_compress(std::span<const std::uint8_t> in, std::vector<std::uint8_t>
   std::uint8_t* buf = scratch.get(bound);
   std::size_t n = ZSTD_compress2(cctx, buf, bound, in.data(), in.size());
   if (ZSTD_isError(n)) {
-    contexts.cctx_configured = false;  // start over from a clean context next time
+    contexts.cctx_level.reset();  // start over from a clean context next time
     return fail(ErrorCode::kInternal, "zstd compression failed: {}", ZSTD_getErrorName(n));
   }
   out.insert(out.end(), buf, buf + n);

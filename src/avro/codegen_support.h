@@ -120,40 +120,6 @@ class Box {
 #pragma GCC diagnostic pop
 #endif
 
-// The first and the last W bytes of n (W <= n <= 2W): together, all n.
-template <std::size_t W>
-[[gnu::always_inline]] inline void copy_ends(std::uint8_t* d, const std::uint8_t* s,
-                                             std::size_t n) {
-  std::uint8_t head[W], tail[W];
-  std::memcpy(head, s, W);
-  std::memcpy(tail, s + n - W, W);
-  std::memcpy(d, head, W);
-  std::memcpy(d + n - W, tail, W);
-}
-
-// Copies n bytes (dst has room for n) without a call for short runs: strings in
-// records are mostly short, and memcpy with a variable size is a library call. Two
-// overlapping fixed-size copies cover each size class; nothing outside [src, src+n)
-// is read and nothing outside [dst, dst+n) is written.
-[[gnu::always_inline]] inline void copy_bytes(void* dst, const void* src, std::size_t n) {
-  auto* d = static_cast<std::uint8_t*>(dst);
-  const auto* s = static_cast<const std::uint8_t*>(src);
-  if (n > 32) {
-    std::memcpy(d, s, n);
-  } else if (n >= 16) {
-    copy_ends<16>(d, s, n);
-  } else if (n >= 8) {
-    copy_ends<8>(d, s, n);
-  } else if (n >= 4) {
-    copy_ends<4>(d, s, n);
-  } else if (n != 0) {
-    std::uint8_t a = s[0], b = s[n / 2], c = s[n - 1];
-    d[0] = a;
-    d[n / 2] = b;
-    d[n - 1] = c;
-  }
-}
-
 // A bounds-checked cursor over one datum's bytes. Every read names the field path it
 // reads for, so a failure says where: "Interop.mapField{}.label: truncated ... (at byte 9)".
 class Decoder {
@@ -254,7 +220,8 @@ class Decoder {
     if (v.size() <= out.size()) {
       // The input is the datum's bytes and `out` a field being decoded: they do not
       // overlap (decoding a value from bytes held by that same value is not supported).
-      copy_bytes(out.data(), v.data(), v.size());
+      internal::copy_bytes_by_length_class(reinterpret_cast<std::uint8_t*>(out.data()), v.data(),
+                                           v.size());
       out.resize(v.size());
     } else {
       out.assign(v.data(), v.size());
@@ -487,7 +454,7 @@ class Encoder {
   }
   [[gnu::always_inline]] static std::uint8_t* put_raw(std::uint8_t* p, const void* data,
                                                       std::size_t n) {
-    copy_bytes(p, data, n);
+    internal::copy_bytes_by_length_class(p, data, n);
     return p + n;
   }
   // Strings and bytes copy as the generic BinaryEncoder copies them: their lengths vary

@@ -21,20 +21,8 @@ namespace sluice::avro::internal::resolution {
 namespace {
 
 using internal::ValueAccess;
-using internal::decoding::bad_boolean;
-using internal::decoding::bad_branch;
-using internal::decoding::BlockHeader;
-using internal::decoding::block_size_mismatch;
-using internal::decoding::Byte;
-using internal::decoding::Context;
-using internal::decoding::DepthGuard;
-using internal::decoding::ItemLimit;
-using internal::decoding::read_block_header;
-using internal::decoding::Read;
-using internal::decoding::read_int32;
-using internal::decoding::read_long;
-using internal::decoding::too_deep;
-using internal::decoding::varint;
+// The primitives shared with the other decoder (internal/decode_primitives.h).
+using namespace internal::decoding;
 
 
 [[gnu::cold, gnu::noinline]] const Byte* bad_enum(Context& ctx, const Byte* p,
