@@ -1014,6 +1014,78 @@ struct Cursor {
 using internal::copy_bytes;
 using internal::put_varint;
 
+// A length and that many bytes (strings, bytes, map keys) at p, where there is room
+// for 10 + kShortTextSlack + text.size() bytes; returns the end.
+[[gnu::always_inline]] inline Byte* put_length_and_text(Byte* p, std::string_view text) {
+  p = put_varint(p, internal::zigzag_encode(static_cast<std::int64_t>(text.size())));
+  internal::copy_short_text(p, text.data(), text.size());
+  return p + text.size();
+}
+
+// --- Leaf values, shared by ProgramEncoder's checked steps and the flat-record path.
+
+// Whether `v` is a value step `s` (of leaf code kCode) can encode; when not, the
+// checked path reports why (fail_mismatch, fail_fixed or fail_enum).
+template <std::uint8_t kCode>
+[[gnu::always_inline]] inline bool leaf_valid(const Step& s, const Value& v) {
+  if (v.type() != s.type) return false;
+  if constexpr (kCode == internal::kFixed) return v.size() == s.a;
+  if constexpr (kCode == internal::kEnum) return static_cast<std::uint32_t>(v.enum_index()) < s.a;
+  return true;
+}
+
+// The most bytes put_leaf<code> writes (scratch included) besides the contents of a
+// string, bytes or fixed value, whose size() it adds.
+constexpr std::size_t leaf_room(std::uint8_t code) {
+  using namespace internal;
+  switch (code) {
+    case kNull: return 0;
+    case kBoolean: return 1;
+    case kFloat: return 4;
+    case kDouble: return 8;
+    case kString:
+    case kBytes: return 10 + kShortTextSlack;  // length varint, copy_short_text's slack
+    case kFixed: return 0;
+    default: return 10;  // int, long, enum: a varint
+  }
+}
+
+// Writes valid leaf `v` (leaf_valid) at p, where there is room for leaf_room(kCode)
+// plus v.size() bytes; returns the end.
+template <std::uint8_t kCode>
+[[gnu::always_inline]] inline Byte* put_leaf(Byte* p, const Value& v) {
+  using namespace internal;
+  if constexpr (kCode == kNull) {
+    return p;
+  } else if constexpr (kCode == kBoolean) {
+    *p = v.as_bool() ? 1 : 0;
+    return p + 1;
+  } else if constexpr (kCode == kInt) {
+    return internal::put_varint_any(p, internal::zigzag_encode(v.as_int()));
+  } else if constexpr (kCode == kLong) {
+    return internal::put_varint_any(p, internal::zigzag_encode(v.as_long()));
+  } else if constexpr (kCode == kFloat) {
+    float f = v.as_float();
+    std::memcpy(p, &f, 4);
+    return p + 4;
+  } else if constexpr (kCode == kDouble) {
+    double d = v.as_double();
+    std::memcpy(p, &d, 8);
+    return p + 8;
+  } else if constexpr (kCode == kString || kCode == kBytes) {
+    return put_length_and_text(p, v.as_string());
+  } else if constexpr (kCode == kFixed) {
+    copy_bytes(p, v.as_string().data(), v.size());
+    return p + v.size();
+  } else {
+    static_assert(kCode == kEnum);
+    return put_varint(p, internal::zigzag_encode(v.enum_index()));
+  }
+}
+
+// Whether code kCode is a leaf (put_leaf writes it).
+constexpr bool is_leaf_code(std::uint8_t code) { return code <= internal::kEnum; }
+
 struct ProgramEncoder : EncodeErrors {
   ProgramEncoder(internal::ByteBuffer& b, const Step* s) : buf(b), steps(s) {}
 
@@ -1038,17 +1110,17 @@ struct ProgramEncoder : EncodeErrors {
     room(c, 10);
     c.p = put_varint(c.p, internal::zigzag_encode(v));
   }
-  [[gnu::always_inline]] void put_raw(Cursor& c, const void* data, std::size_t n) {
-    room(c, n);
-    copy_bytes(c.p, data, n);
-    c.p += n;
-  }
   // A length and that many bytes: strings, bytes, map keys.
   [[gnu::always_inline]] void put_text(Cursor& c, std::string_view text) {
     room(c, 10 + text.size() + internal::kShortTextSlack);
-    c.p = put_varint(c.p, internal::zigzag_encode(static_cast<std::int64_t>(text.size())));
-    internal::copy_short_text(c.p, text.data(), text.size());
-    c.p += text.size();
+    c.p = put_length_and_text(c.p, text);
+  }
+
+  // Why leaf_valid<>() refused `v` for step `s`, as an error (cold).
+  [[gnu::cold, gnu::noinline]] bool fail_leaf(const Step& s, const Value& v) {
+    if (v.type() != s.type) return fail_mismatch(*s.node, v);
+    if ((s.code & ~internal::kOptional) == internal::kFixed) return fail_fixed(*s.node, v);
+    return fail_enum(*s.node, v);
   }
 
   // One value of step `s`; false on failure (the error is in `error`).
@@ -1075,44 +1147,22 @@ struct ProgramEncoder : EncodeErrors {
 template <std::uint8_t kCode>
 inline bool ProgramEncoder::value(const Step& s, const Value& v, Cursor& c) {
   using namespace internal;
-  if (v.type() != s.type) [[unlikely]] return fail_mismatch(*s.node, v);
-  if constexpr (kCode == kNull) {
+  if constexpr (is_leaf_code(kCode)) {
+    if (!leaf_valid<kCode>(s, v)) [[unlikely]] return fail_leaf(s, v);
+    constexpr bool kSized = kCode == kString || kCode == kBytes || kCode == kFixed;
+    room(c, leaf_room(kCode) + (kSized ? v.size() : 0));
+    c.p = put_leaf<kCode>(c.p, v);
     return true;
-  } else if constexpr (kCode == kBoolean) {
-    put_byte(c, v.as_bool() ? 1 : 0);
-    return true;
-  } else if constexpr (kCode == kInt) {
-    put_long(c, v.as_int());
-    return true;
-  } else if constexpr (kCode == kLong) {
-    put_long(c, v.as_long());
-    return true;
-  } else if constexpr (kCode == kFloat) {
-    float f = v.as_float();
-    put_raw(c, &f, 4);
-    return true;
-  } else if constexpr (kCode == kDouble) {
-    double d = v.as_double();
-    put_raw(c, &d, 8);
-    return true;
-  } else if constexpr (kCode == kString || kCode == kBytes) {
-    put_text(c, v.as_string());
-    return true;
-  } else if constexpr (kCode == kFixed) {
-    if (v.size() != s.a) [[unlikely]] return fail_fixed(*s.node, v);
-    put_raw(c, v.as_string().data(), v.size());
-    return true;
-  } else if constexpr (kCode == kEnum) {
-    if (static_cast<std::uint32_t>(v.enum_index()) >= s.a) [[unlikely]] return fail_enum(*s.node, v);
-    put_long(c, v.enum_index());
-    return true;
-  } else if constexpr (kCode == kRecord) {
-    return ok(c, record(s, v, c));
-  } else if constexpr (kCode == kArray) {
-    return ok(c, array(s, v, c));
   } else {
-    static_assert(kCode == kMap);
-    return ok(c, map(s, v, c));
+    if (v.type() != s.type) [[unlikely]] return fail_mismatch(*s.node, v);
+    if constexpr (kCode == kRecord) {
+      return ok(c, record(s, v, c));
+    } else if constexpr (kCode == kArray) {
+      return ok(c, array(s, v, c));
+    } else {
+      static_assert(kCode == kMap);
+      return ok(c, map(s, v, c));
+    }
   }
 }
 
@@ -1262,6 +1312,75 @@ Cursor ProgramEncoder::union_value(const Step& s, const Value& v, Cursor c) {
   return c;
 }
 
+// --- Flat records: one room check per record instead of one per field.
+//
+// A record whose fields are all leaves or optional leaves ("flat", as most event
+// records are) writes at most flat_record_room() bytes plus the contents of its
+// strings, bytes and fixed values, which is the sum of its fields' size()s (a scalar's
+// size() is 0; a value of the wrong type may count more, which only asks for more
+// room). With that much room at hand its fields are written with no room check per
+// field and no Cursor to keep, so the position stays in a register for the record.
+
+// The room the fields of record step `s` need besides their size()s, or 0 when `s`
+// is not a flat record (or has no fields).
+std::size_t flat_record_room(const Step* steps, const Step& s) {
+  if (s.code != internal::kRecord) return 0;
+  std::size_t room = 0;
+  for (std::uint32_t i = 0; i < s.b; ++i) {
+    const Step& field = steps[s.a + i];
+    const auto code = static_cast<std::uint8_t>(field.code & ~internal::kOptional);
+    if (!is_leaf_code(code)) return 0;
+    room += leaf_room(code) + ((field.code & internal::kOptional) != 0 ? 1 : 0);
+  }
+  return room;
+}
+
+// Writes the `n` fields (steps `field`, values `child`) of a flat record at p, where
+// there is room for flat_record_room() plus the sum of the values' size()s; returns
+// the end, or nullptr when a field is not the plain case: a value of the wrong type, a
+// fixed of the wrong size, an enum index out of range, an optional value whose
+// branch() is not set. The caller then encodes the record through the checked steps,
+// which choose the branch or report the error (ProgramEncoder::step).
+Byte* put_flat_fields(const Step* field, const Value* child, std::size_t n, Byte* p) {
+  using namespace internal;
+  for (std::size_t i = 0; i < n; ++i) {
+    const Step& s = field[i];
+    const Value& v = child[i];
+#define SLUICE_FLAT_CASES(C)                                                 \
+  case C:                                                                    \
+    if (!leaf_valid<C>(s, v)) [[unlikely]] return nullptr;                   \
+    p = put_leaf<C>(p, v);                                                   \
+    break;                                                                   \
+  case C | kOptional: {                                                      \
+    const int branch = v.branch();                                           \
+    if (branch == 1 - s.null_index && leaf_valid<C>(s, v)) [[likely]] {      \
+      *p++ = s.value_byte;                                                   \
+      p = put_leaf<C>(p, v);                                                 \
+    } else if (branch == s.null_index && v.type() == Type::kNull) {          \
+      *p++ = s.null_byte;                                                    \
+    } else {                                                                 \
+      return nullptr;                                                        \
+    }                                                                        \
+    break;                                                                   \
+  }
+    switch (s.code) {
+      SLUICE_FLAT_CASES(kNull)
+      SLUICE_FLAT_CASES(kBoolean)
+      SLUICE_FLAT_CASES(kInt)
+      SLUICE_FLAT_CASES(kLong)
+      SLUICE_FLAT_CASES(kFloat)
+      SLUICE_FLAT_CASES(kDouble)
+      SLUICE_FLAT_CASES(kString)
+      SLUICE_FLAT_CASES(kBytes)
+      SLUICE_FLAT_CASES(kFixed)
+      SLUICE_FLAT_CASES(kEnum)
+      default: return nullptr;
+    }
+#undef SLUICE_FLAT_CASES
+  }
+  return p;
+}
+
 // Per-thread scratch of encode_binary: encoding into a reused raw buffer and copying
 // the result costs less than growing the caller's vector (resize zero-fills).
 internal::ByteBuffer& encode_scratch() {
@@ -1335,15 +1454,18 @@ Result<Value> BinaryDecoder::decode(BinaryReader& in, Arena& arena,
 
 BinaryEncoder::BinaryEncoder(const Node& schema)
     : program_(std::make_shared<internal::Program>(internal::compile_program(schema))),
-      buffer_(std::make_unique<internal::ByteBuffer>()) {}
+      buffer_(std::make_unique<internal::ByteBuffer>()),
+      flat_room_(flat_record_room(program_->steps.data(), program_->steps[0])) {}
 
 BinaryEncoder::~BinaryEncoder() = default;
 BinaryEncoder::BinaryEncoder(BinaryEncoder&&) noexcept = default;
 BinaryEncoder& BinaryEncoder::operator=(BinaryEncoder&&) noexcept = default;
 BinaryEncoder::BinaryEncoder(const BinaryEncoder& other)
-    : program_(other.program_), buffer_(std::make_unique<internal::ByteBuffer>()) {}
+    : program_(other.program_), buffer_(std::make_unique<internal::ByteBuffer>()),
+      flat_room_(other.flat_room_) {}
 BinaryEncoder& BinaryEncoder::operator=(const BinaryEncoder& other) {
   program_ = other.program_;
+  flat_room_ = other.flat_room_;
   if (!buffer_) buffer_ = std::make_unique<internal::ByteBuffer>();
   buffer_->clear();
   return *this;
@@ -1355,10 +1477,24 @@ bool BinaryEncoder::append_or_keep_error(const Value& value) {
   if (!buffer_) buffer_ = std::make_unique<internal::ByteBuffer>();  // after a move
   internal::ByteBuffer& buf = *buffer_;
   const std::size_t before = buf.size();
+  const Step& root = program_->steps[0];
+  if (flat_room_ != 0 && value.type() == Type::kRecord && value.size() == root.b) [[likely]] {
+    const Value* fields = value.children().data();
+    std::size_t need = flat_room_;
+    for (std::uint32_t i = 0; i < root.b; ++i) need += fields[i].size();
+    if (buf.capacity() - before >= need) [[likely]] {
+      Byte* end = put_flat_fields(program_->steps.data() + root.a, fields, root.b,
+                                  buf.data() + before);
+      if (end != nullptr) [[likely]] {
+        buf.set_size(static_cast<std::size_t>(end - buf.data()));
+        return true;
+      }
+    }
+    // Not enough room, or a field the checked steps must handle: encode it below.
+  }
   if (buf.capacity() - before < 256) [[unlikely]] buf.reserve(before + 256);
   ProgramEncoder e(buf, program_->steps.data());
   Cursor c{buf.data() + before, buf.data() + buf.capacity()};
-  const Step& root = program_->steps[0];
   if (root.code == internal::kRecord && value.type() == Type::kRecord) [[likely]] {
     c = e.record_fields(root, value, c);
   } else if (!e.step(root, value, c)) {

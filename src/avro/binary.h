@@ -136,6 +136,9 @@ class BinaryEncoder {
   std::shared_ptr<const internal::Program> program_;
   std::unique_ptr<internal::ByteBuffer> buffer_;
   std::optional<Error> error_;
+  // For a root record of leaves and optional leaves, the room its fields need besides
+  // their contents (one room check per record, binary.cc); 0 for any other schema.
+  std::size_t flat_room_ = 0;
 };
 
 }  // namespace sluice::avro

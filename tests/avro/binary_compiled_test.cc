@@ -298,5 +298,194 @@ TEST(BinaryCompiledTest, BufferGrowsPastItsFirstCapacity) {
   EXPECT_TRUE(in.at_end());
 }
 
+// A record of leaves and optional leaves only ("flat") is encoded with one room check
+// for the whole record, falling back to the checked steps for anything unusual. The
+// result must be what encode_binary writes, in every case below.
+constexpr std::string_view kFlatSchema = R"({
+  "type": "record", "name": "Flat", "namespace": "t",
+  "fields": [
+    {"name": "n", "type": "null"},
+    {"name": "b", "type": "boolean"},
+    {"name": "i", "type": "int"},
+    {"name": "l", "type": "long"},
+    {"name": "f", "type": "float"},
+    {"name": "d", "type": "double"},
+    {"name": "s", "type": "string"},
+    {"name": "by", "type": "bytes"},
+    {"name": "e", "type": {"type": "enum", "name": "E", "symbols": ["A", "B", "C"]}},
+    {"name": "fx", "type": {"type": "fixed", "name": "F", "size": 3}},
+    {"name": "os", "type": ["null", "string"]},
+    {"name": "ol", "type": ["long", "null"]},
+    {"name": "oe", "type": ["null", "E"]},
+    {"name": "ofx", "type": ["F", "null"]}
+  ]
+})";
+
+// Appends every value to one encoder and checks each against encode_binary.
+void expect_encodes_like_encode_binary(const Node& root, BinaryEncoder& encoder,
+                                       const std::vector<Value>& values) {
+  Bytes expected_all;
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    Bytes expected;
+    auto want = encode_binary(root, values[i], expected);
+    ASSERT_TRUE(want.has_value()) << want.error().to_string();
+    auto got = encoder.append(values[i]);
+    ASSERT_TRUE(got.has_value()) << "datum " << i << ": " << got.error().to_string();
+    expected_all.insert(expected_all.end(), expected.begin(), expected.end());
+    ASSERT_EQ(encoder.bytes().size(), expected_all.size()) << "datum " << i;
+  }
+  EXPECT_EQ(Bytes(encoder.bytes().begin(), encoder.bytes().end()), expected_all);
+}
+
+TEST(BinaryCompiledTest, FlatRecordsEncodeLikeEncodeBinary) {
+  SchemaPtr schema = parse(kFlatSchema);
+  ASSERT_TRUE(schema);
+  const Node& root = schema->root();
+  auto gen = RandomGenerator::make(root);
+  ASSERT_TRUE(gen.has_value());
+  Rng rng(17);
+  Arena arena;
+  std::vector<Value> values;
+  for (int i = 0; i < 500; ++i) values.push_back(*gen->next(rng, arena));
+  // Ints and longs at every varint length, both signs, and the extremes.
+  const Node& int_node = *root.fields[2].type;
+  const Node& long_node = *root.fields[3].type;
+  for (int bits = 0; bits < 64; ++bits) {
+    const std::uint64_t edge = std::uint64_t{1} << bits;
+    for (std::uint64_t d : {edge - 1, edge, edge + 1, 0 - edge, 0 - edge - 1}) {
+      Value v = deep_copy(values[static_cast<std::size_t>(bits) % values.size()], arena);
+      v[3] = Value::int64(&long_node, static_cast<std::int64_t>(d));
+      v[2] = Value::int32(&int_node, static_cast<std::int32_t>(static_cast<std::uint32_t>(d)));
+      values.push_back(v);
+    }
+  }
+  BinaryEncoder encoder(root);
+  expect_encodes_like_encode_binary(root, encoder, values);
+  // encode() (append, copy out, drop) through the same encoder.
+  for (std::size_t i = 0; i < 20; ++i) {
+    Bytes expected, got = {0xAB};
+    ASSERT_TRUE(encode_binary(root, values[i], expected).has_value());
+    ASSERT_TRUE(encoder.encode(values[i], got).has_value());
+    EXPECT_EQ(Bytes(got.begin() + 1, got.end()), expected) << "datum " << i;
+  }
+}
+
+// Strings longer than the 32 bytes of slack, records bigger than the buffer's spare
+// capacity (the first append into an empty encoder, then growth mid-stream), and
+// string lengths whose varint takes two and three bytes.
+TEST(BinaryCompiledTest, FlatRecordsLargerThanTheRoomLeft) {
+  SchemaPtr schema = parse(R"({"type":"record","name":"R","fields":[
+      {"name":"a","type":"string"},{"name":"b","type":["null","bytes"]},{"name":"c","type":"int"}]})");
+  ASSERT_TRUE(schema);
+  const Node& root = schema->root();
+  const Node& b = *root.fields[1].type;
+  Arena arena;
+  std::string big(100000, 'x');
+  for (std::size_t i = 0; i < big.size(); ++i) big[i] = static_cast<char>('a' + i % 26);
+  std::vector<Value> values;
+  for (std::size_t size : {0, 1, 31, 32, 33, 63, 64, 65, 200, 5000, 0, 20000, 3, 100000, 7}) {
+    Value r = Value::record(&root, arena);
+    r[0] = Value::text(root.fields[0].type, std::string_view(big).substr(0, size));
+    r[1] = Value::text(b.branches[1], std::string_view(big).substr(size / 2, size / 3)).in_branch(1);
+    r[2] = Value::int32(root.fields[2].type, static_cast<std::int32_t>(size) * -977);
+    values.push_back(r);
+    Value small = Value::record(&root, arena);
+    small[0] = Value::text(root.fields[0].type, "s");
+    small[1] = Value::null(b.branches[0]).in_branch(0);
+    small[2] = Value::int32(root.fields[2].type, 1);
+    for (int k = 0; k < 40; ++k) values.push_back(small);
+  }
+  BinaryEncoder encoder(root);
+  expect_encodes_like_encode_binary(root, encoder, values);
+  BinaryDecoder decoder(root);
+  BinaryReader in(encoder.bytes());
+  for (const Value& v : values) {
+    auto back = decoder.decode(in, arena);
+    ASSERT_TRUE(back.has_value()) << back.error().to_string();
+    EXPECT_TRUE(*back == v);
+  }
+  EXPECT_TRUE(in.at_end());
+}
+
+// Values the flat path leaves to the checked steps: the same bytes or the same error
+// (naming the field) as encode_binary, and nothing appended on error.
+TEST(BinaryCompiledTest, FlatRecordErrorsAndUnsetBranchesMatchEncodeBinary) {
+  SchemaPtr schema = parse(kFlatSchema);
+  ASSERT_TRUE(schema);
+  const Node& root = schema->root();
+  const Node& os = *root.fields[10].type;
+  const Node& ol = *root.fields[11].type;
+  const Node& oe = *root.fields[12].type;
+  const Node& ofx = *root.fields[13].type;
+  Arena arena;
+  auto good = [&] {
+    Value r = Value::record(&root, arena);
+    r[0] = Value::null(root.fields[0].type);
+    r[1] = Value::boolean(root.fields[1].type, true);
+    r[2] = Value::int32(root.fields[2].type, -5);
+    r[3] = Value::int64(root.fields[3].type, 1234567);
+    r[4] = Value::float32(root.fields[4].type, 1.5f);
+    r[5] = Value::float64(root.fields[5].type, -2.25);
+    r[6] = Value::text(root.fields[6].type, "six");
+    r[7] = Value::text(root.fields[7].type, "by");
+    r[8] = Value::enumeration(root.fields[8].type, 2);
+    r[9] = Value::text(root.fields[9].type, "fx!");
+    r[10] = Value::text(os.branches[1], "optional").in_branch(1);
+    r[11] = Value::null(ol.branches[1]).in_branch(1);
+    r[12] = Value::enumeration(oe.branches[1], 0).in_branch(1);
+    r[13] = Value::text(ofx.branches[0], "abc").in_branch(0);
+    return r;
+  };
+  std::vector<Value> cases;
+  auto with = [&](std::size_t field, Value v) {
+    Value r = good();
+    r[field] = v;
+    cases.push_back(r);
+  };
+  cases.push_back(good());
+  with(2, Value::int64(root.fields[3].type, 1));                     // long for an int
+  with(6, Value::int32(root.fields[2].type, 1));                     // int for a string
+  with(8, Value::enumeration(root.fields[8].type, 3));               // enum out of range
+  with(9, Value::text(root.fields[9].type, "four"));                 // fixed too long
+  with(10, Value::text(os.branches[1], "no branch set"));            // chosen by type
+  with(10, Value::null(os.branches[0]));                             // null, no branch set
+  with(10, Value::text(os.branches[1], "x").in_branch(0));           // the null branch
+  with(10, Value::text(os.branches[1], "x").in_branch(5));           // out of range
+  with(11, Value::int64(ol.branches[0], -9));                        // long, no branch set
+  with(11, Value::text(os.branches[1], "x").in_branch(0));           // wrong type in branch
+  with(12, Value::enumeration(oe.branches[1], 7).in_branch(1));      // optional enum range
+  with(13, Value::text(ofx.branches[0], "ab").in_branch(0));         // optional fixed size
+  cases.push_back(Value::record(&root, arena));                      // all fields null
+  {
+    Value r = good();
+    cases.push_back(Value::with_children(&root, r.mutable_children().data(), 13));  // short
+  }
+  cases.push_back(Value::int32(root.fields[2].type, 1));             // not a record
+  BinaryEncoder encoder(root);
+  ASSERT_TRUE(encoder.append(good()).has_value());
+  int errors = 0;
+  for (std::size_t i = 0; i < cases.size(); ++i) {
+    Bytes graph = {1, 2, 3}, compiled = {1, 2, 3};
+    auto g = encode_binary(root, cases[i], graph);
+    auto p = encoder.encode(cases[i], compiled);
+    const std::size_t size = encoder.bytes().size();
+    auto q = encoder.append(cases[i]);
+    ASSERT_EQ(g.has_value(), p.has_value()) << "case " << i;
+    ASSERT_EQ(g.has_value(), q.has_value()) << "case " << i;
+    EXPECT_EQ(graph, compiled) << "case " << i;
+    if (g) {
+      EXPECT_TRUE(std::equal(graph.begin() + 3, graph.end(),
+                             encoder.bytes().begin() + static_cast<std::ptrdiff_t>(size)))
+          << "case " << i;
+    } else {
+      ++errors;
+      EXPECT_EQ(g.error().to_string(), p.error().to_string()) << "case " << i;
+      EXPECT_EQ(g.error().to_string(), q.error().to_string()) << "case " << i;
+      EXPECT_EQ(encoder.bytes().size(), size) << "case " << i;
+    }
+  }
+  EXPECT_EQ(errors, 12);
+}
+
 }  // namespace
 }  // namespace sluice::avro

@@ -1,6 +1,7 @@
 // The encoder's primitives (internal/binary_writer.h): put_varint's branch-free
-// one-or-two-byte path and the loop for larger values must write exactly what the
-// reference varint writer writes; both copy paths (rep movsb where the CPU has FSRM,
+// one-or-two-byte path and the loop for larger values, and put_varint_any's branch-free
+// path below 2^56 and its loop above, must write exactly what the reference varint
+// writer writes (and put_varint_any nothing beyond its 10 bytes of room); both copy paths (rep movsb where the CPU has FSRM,
 // the length-class moves everywhere) must copy exactly `n` bytes and nothing more;
 // copy_short_text must copy `n` bytes, write nothing before them, and never touch the
 // page after its source, whatever the source's place in its page.
@@ -34,6 +35,23 @@ TEST(PutVarint, MatchesTheReferenceWriterAroundEveryLengthBoundary) {
     std::uint8_t out[16];
     std::uint8_t* end = put_varint(out, zigzag_encode(v));
     ASSERT_EQ(std::vector<std::uint8_t>(out, end), expected) << "value " << v;
+  }
+}
+
+TEST(PutVarintAny, MatchesTheReferenceWriterAroundEveryLengthBoundary) {
+  for (int bits = 0; bits < 64; ++bits) {
+    const std::uint64_t edge = std::uint64_t{1} << bits;
+    for (std::uint64_t d = 0; d < 5; ++d) {
+      for (std::uint64_t n : {edge + d - 2, 0 - edge + d - 2}) {
+        std::vector<std::uint8_t> expected;
+        write_long(expected, zigzag_decode(n));
+        std::uint8_t out[16];
+        std::memset(out, 0xEE, sizeof out);
+        std::uint8_t* end = put_varint_any(out, n);
+        ASSERT_EQ(std::vector<std::uint8_t>(out, end), expected) << "n = " << n;
+        for (std::size_t i = 10; i < sizeof out; ++i) ASSERT_EQ(out[i], 0xEE) << "n = " << n;
+      }
+    }
   }
 }
 

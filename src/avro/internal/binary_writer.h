@@ -76,6 +76,17 @@ class ByteBuffer {
   std::size_t capacity_ = 0;
 };
 
+// Writes a varint of any value, a byte per 7-bit group (room for 10 bytes at p);
+// returns the end. The general case of the writers below.
+inline std::uint8_t* put_varint_loop(std::uint8_t* p, std::uint64_t n) {
+  while (n >= 0x80) {
+    *p++ = static_cast<std::uint8_t>(n | 0x80);
+    n >>= 7;
+  }
+  *p++ = static_cast<std::uint8_t>(n);
+  return p;
+}
+
 // Writes a varint (room for 10 bytes at p); returns the end.
 //
 // Values below 2^14 (lengths, small ints, indexes) take one or two bytes, chosen
@@ -88,12 +99,34 @@ class ByteBuffer {
     p[1] = static_cast<std::uint8_t>(n >> 7);  // for one byte: a spare store inside the room
     return p + 1 + (two ? 1 : 0);
   }
-  do {
-    *p++ = static_cast<std::uint8_t>(n | 0x80);
-    n >>= 7;
-  } while (n >= 0x80);
-  *p++ = static_cast<std::uint8_t>(n);
-  return p;
+  return put_varint_loop(p, n);
+}
+
+// Writes a varint (room for 10 bytes at p); returns the end. For values of any
+// magnitude below 2^56, with no branch on the value: always stores 8 bytes (the bytes
+// after the varint are left undefined, to be overwritten by what is written next).
+//
+// Why: int and long fields hold data whose magnitude varies from record to record
+// (ids, counts, timestamps, deltas), so put_varint's one-or-two-byte test and its
+// loop's exit each mispredict on about every other value (measured: a 1-4 byte int
+// cost a fifth of encoding a small record). Here the 7-bit groups are spread into
+// bytes with three shift-and-mask steps (28-bit halves, 14-bit quarters, 7-bit
+// groups), and the length, from the count of significant bits, sets the
+// continuation bits.
+[[gnu::always_inline]] inline std::uint8_t* put_varint_any(std::uint8_t* p, std::uint64_t n) {
+  if ((n >> 56) == 0) [[likely]] {
+    std::uint64_t x = ((n & 0x00FFFFFFF0000000) << 4) | (n & 0x000000000FFFFFFF);
+    x = ((x & 0x0FFFC0000FFFC000) << 2) | (x & 0x00003FFF00003FFF);
+    x = ((x & 0x3F803F803F803F80) << 1) | (x & 0x007F007F007F007F);
+    // ceil(significant bits / 7) = (floor(log2 n) * 9 + 73) / 64, exact for 1..64 bits.
+    const unsigned log2 = 63u ^ static_cast<unsigned>(__builtin_clzll(n | 1));  // 0..55
+    const unsigned length = (log2 * 9 + 73) >> 6;                              // 1..8
+    // 0x80 in bytes [0, length - 1): every byte but the last continues.
+    x |= std::uint64_t{0x0080808080808080} >> (64 - 8 * length);
+    std::memcpy(p, &x, 8);  // little-endian hosts only (x86_64, aarch64)
+    return p + length;
+  }
+  return put_varint_loop(p, n);
 }
 
 // True when the CPU runs `rep movsb` on short lengths in a few cycles (the FSRM flag:
