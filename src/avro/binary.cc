@@ -1018,8 +1018,7 @@ using internal::put_varint;
 // for 10 + kShortTextSlack + text.size() bytes; returns the end.
 [[gnu::always_inline]] inline Byte* put_length_and_text(Byte* p, std::string_view text) {
   p = put_varint(p, internal::zigzag_encode(static_cast<std::int64_t>(text.size())));
-  internal::copy_short_text(p, text.data(), text.size());
-  return p + text.size();
+  return internal::copy_short_text(p, text.data(), text.size());
 }
 
 // --- Leaf values, shared by ProgramEncoder's checked steps and the flat-record path.
@@ -1341,7 +1340,8 @@ std::size_t flat_record_room(const Step* steps, const Step& s) {
 // fixed of the wrong size, an enum index out of range, an optional value whose
 // branch() is not set. The caller then encodes the record through the checked steps,
 // which choose the branch or report the error (ProgramEncoder::step).
-Byte* put_flat_fields(const Step* field, const Value* child, std::size_t n, Byte* p) {
+[[gnu::always_inline]] inline Byte* put_flat_fields(const Step* field, const Value* child,
+                                                   std::size_t n, Byte* p) {
   using namespace internal;
   for (std::size_t i = 0; i < n; ++i) {
     const Step& s = field[i];
@@ -1379,6 +1379,30 @@ Byte* put_flat_fields(const Step* field, const Value* child, std::size_t n, Byte
 #undef SLUICE_FLAT_CASES
   }
   return p;
+}
+
+// BinaryEncoder's general path: appends `value` to `buf` through the checked steps of
+// `program`; on failure keeps the error in `error` and leaves buf's size as it was.
+[[gnu::noinline]] bool append_through_steps(const internal::Program& program,
+                                            internal::ByteBuffer& buf, const Value& value,
+                                            std::optional<Error>& error) {
+  const std::size_t before = buf.size();
+  if (buf.capacity() - before < 256) [[unlikely]] buf.reserve(before + 256);
+  ProgramEncoder e(buf, program.steps.data());
+  Cursor c{buf.data() + before, buf.data() + buf.capacity()};
+  const Step& root = program.steps[0];
+  if (root.code == internal::kRecord && value.type() == Type::kRecord) [[likely]] {
+    c = e.record_fields(root, value, c);
+  } else if (!e.step(root, value, c)) {
+    c.p = nullptr;
+  }
+  if (c.p != nullptr) [[likely]] {
+    buf.set_size(static_cast<std::size_t>(c.p - buf.data()));
+    return true;
+  }
+  buf.set_size(before);  // grow() may have counted uncommitted bytes
+  error = std::move(e.error);
+  return false;
 }
 
 // Per-thread scratch of encode_binary: encoding into a reused raw buffer and copying
@@ -1455,16 +1479,24 @@ Result<Value> BinaryDecoder::decode(BinaryReader& in, Arena& arena,
 BinaryEncoder::BinaryEncoder(const Node& schema)
     : program_(std::make_shared<internal::Program>(internal::compile_program(schema))),
       buffer_(std::make_unique<internal::ByteBuffer>()),
-      flat_room_(flat_record_room(program_->steps.data(), program_->steps[0])) {}
+      flat_room_(flat_record_room(program_->steps.data(), program_->steps[0])) {
+  if (flat_room_ != 0) {
+    flat_fields_ = program_->steps.data() + program_->steps[0].a;
+    flat_count_ = program_->steps[0].b;
+  }
+}
 
 BinaryEncoder::~BinaryEncoder() = default;
 BinaryEncoder::BinaryEncoder(BinaryEncoder&&) noexcept = default;
 BinaryEncoder& BinaryEncoder::operator=(BinaryEncoder&&) noexcept = default;
 BinaryEncoder::BinaryEncoder(const BinaryEncoder& other)
     : program_(other.program_), buffer_(std::make_unique<internal::ByteBuffer>()),
+      flat_fields_(other.flat_fields_), flat_count_(other.flat_count_),
       flat_room_(other.flat_room_) {}
 BinaryEncoder& BinaryEncoder::operator=(const BinaryEncoder& other) {
   program_ = other.program_;
+  flat_fields_ = other.flat_fields_;
+  flat_count_ = other.flat_count_;
   flat_room_ = other.flat_room_;
   if (!buffer_) buffer_ = std::make_unique<internal::ByteBuffer>();
   buffer_->clear();
@@ -1474,39 +1506,25 @@ BinaryEncoder& BinaryEncoder::operator=(const BinaryEncoder& other) {
 const Node& BinaryEncoder::schema() const { return *program_->root; }
 
 bool BinaryEncoder::append_or_keep_error(const Value& value) {
-  if (!buffer_) buffer_ = std::make_unique<internal::ByteBuffer>();  // after a move
-  internal::ByteBuffer& buf = *buffer_;
-  const std::size_t before = buf.size();
-  const Step& root = program_->steps[0];
-  if (flat_room_ != 0 && value.type() == Type::kRecord && value.size() == root.b) [[likely]] {
+  // The flat path first, in a function of its own that needs no saved registers or
+  // stack; everything else (and anything it declines) through the checked steps.
+  internal::ByteBuffer* buf = buffer_.get();
+  if (flat_room_ != 0 && buf != nullptr && value.type() == Type::kRecord &&
+      value.size() == flat_count_) [[likely]] {
     const Value* fields = value.children().data();
     std::size_t need = flat_room_;
-    for (std::uint32_t i = 0; i < root.b; ++i) need += fields[i].size();
-    if (buf.capacity() - before >= need) [[likely]] {
-      Byte* end = put_flat_fields(program_->steps.data() + root.a, fields, root.b,
-                                  buf.data() + before);
+    for (std::size_t i = 0; i < flat_count_; ++i) need += fields[i].size();
+    const std::size_t before = buf->size();
+    if (buf->capacity() - before >= need) [[likely]] {
+      Byte* end = put_flat_fields(flat_fields_, fields, flat_count_, buf->data() + before);
       if (end != nullptr) [[likely]] {
-        buf.set_size(static_cast<std::size_t>(end - buf.data()));
+        buf->set_size(static_cast<std::size_t>(end - buf->data()));
         return true;
       }
     }
-    // Not enough room, or a field the checked steps must handle: encode it below.
   }
-  if (buf.capacity() - before < 256) [[unlikely]] buf.reserve(before + 256);
-  ProgramEncoder e(buf, program_->steps.data());
-  Cursor c{buf.data() + before, buf.data() + buf.capacity()};
-  if (root.code == internal::kRecord && value.type() == Type::kRecord) [[likely]] {
-    c = e.record_fields(root, value, c);
-  } else if (!e.step(root, value, c)) {
-    c.p = nullptr;
-  }
-  if (c.p != nullptr) [[likely]] {
-    buf.set_size(static_cast<std::size_t>(c.p - buf.data()));
-    return true;
-  }
-  buf.set_size(before);  // grow() may have counted uncommitted bytes
-  error_ = std::move(e.error);
-  return false;
+  if (!buffer_) buffer_ = std::make_unique<internal::ByteBuffer>();  // after a move
+  return append_through_steps(*program_, *buffer_, value, error_);
 }
 
 tl::unexpected<Error> BinaryEncoder::take_error() {

@@ -86,7 +86,7 @@ TEST(CopyShortText, CopiesTheFirstNBytesAndWritesNothingBefore) {
   for (std::size_t offset : {0, 1, 7, 15}) {
     for (std::size_t n = 0; n + offset + kShortTextSlack <= src.size(); ++n) {
       std::vector<std::uint8_t> dst(32 + n + kShortTextSlack, 0xEE);
-      copy_short_text(dst.data() + 32, src.data() + offset, n);
+      ASSERT_EQ(copy_short_text(dst.data() + 32, src.data() + offset, n), dst.data() + 32 + n);
       for (std::size_t i = 0; i < 32; ++i) ASSERT_EQ(dst[i], 0xEE) << "before, n=" << n;
       for (std::size_t i = 0; i < n; ++i) ASSERT_EQ(dst[32 + i], src[offset + i]) << "n=" << n;
     }
@@ -107,7 +107,7 @@ TEST(CopyShortText, NeverReadsIntoTheNextPage) {
     for (std::size_t gap = 0; gap <= 40; ++gap) {  // bytes between the source's end and the page's
       const std::uint8_t* source = base + page - gap - n;
       std::memset(dst, 0xEE, sizeof dst);
-      copy_short_text(dst, source, n);
+      ASSERT_EQ(copy_short_text(dst, source, n), dst + n);
       ASSERT_EQ(std::memcmp(dst, source, n), 0) << "n=" << n << " gap=" << gap;
     }
   }

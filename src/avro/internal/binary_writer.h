@@ -186,7 +186,7 @@ inline const bool kFastShortRepMovsb = fast_short_rep_movsb();
 // Room copy_short_text needs at the destination beyond the `n` bytes it copies.
 inline constexpr std::size_t kShortTextSlack = 32;
 
-// Copies `n` bytes like copy_bytes; the destination must have room for
+// Copies `n` bytes like copy_bytes and returns dst + n; the destination must have room for
 // n + kShortTextSlack bytes (the bytes after the copy are left undefined, to be
 // overwritten by what is written next).
 //
@@ -198,8 +198,20 @@ inline constexpr std::size_t kShortTextSlack = 32;
 // bytes lie in the same 4 KiB page as the source's first byte (memory protection works
 // on whole pages), so the copy checks that and falls back to copy_bytes near a page
 // end and for empty sources.
-[[gnu::always_inline]] inline void copy_short_text(std::uint8_t* dst, const void* source,
-                                                   std::size_t n) {
+//
+// Returns dst + n. The other cases are copied out of line by a function that returns
+// the end too, so that in a caller's loop no position has to live across a call: with
+// the copy inlined, the compiler kept the output position on the stack (a store and
+// a reload on every string).
+[[gnu::noinline]] inline std::uint8_t* copy_bytes_out_of_line(std::uint8_t* dst,
+                                                              const void* source,
+                                                              std::size_t n) {
+  copy_bytes(dst, source, n);
+  return dst + n;
+}
+[[gnu::always_inline]] inline std::uint8_t* copy_short_text(std::uint8_t* dst,
+                                                            const void* source,
+                                                            std::size_t n) {
 #if defined(__x86_64__) && SLUICE_OVERREAD_COPY
   const auto page_offset = reinterpret_cast<std::uintptr_t>(source) & 4095;
   // n >= 1: only then is the source's own page known to be readable (an empty
@@ -210,10 +222,11 @@ inline constexpr std::size_t kShortTextSlack = 32;
     const __m128i high = _mm_loadu_si128(reinterpret_cast<const __m128i*>(src + 16));
     _mm_storeu_si128(reinterpret_cast<__m128i*>(dst), low);
     _mm_storeu_si128(reinterpret_cast<__m128i*>(dst + 16), high);
-    return;
+    return dst + n;
   }
 #endif
-  copy_bytes(dst, source, n);
+  if (n == 0) return dst;
+  return copy_bytes_out_of_line(dst, source, n);
 }
 
 class BinaryWriter {
@@ -254,8 +267,7 @@ class BinaryWriter {
   void write_long_and_raw(std::int64_t len, const void* data, std::size_t n) {
     reserve(10 + n + kShortTextSlack);
     p_ = put_varint(p_, zigzag_encode(len));
-    copy_short_text(p_, data, n);
-    p_ += n;
+    p_ = copy_short_text(p_, data, n);
   }
 
   // Makes the written bytes part of the buffer.
