@@ -28,6 +28,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -139,18 +140,10 @@ class Decoder {
   // arithmetic). Up to 8 bytes (56 bits of zig-zag value) take this path.
   [[gnu::always_inline]] std::int64_t read_long(const char* path) {
     if (end_ - p_ >= 8) [[likely]] {
-      std::uint64_t w;
-      std::memcpy(&w, p_, 8);  // little-endian hosts (x86_64, aarch64)
-      std::uint64_t stops = ~w & 0x8080808080808080ULL;  // bytes without a continuation bit
-      if (stops != 0) [[likely]] {
-        int last = __builtin_ctzll(stops);  // bit 7 of the varint's last byte
-        std::uint64_t x = w & (stops ^ (stops - 1)) & 0x7F7F7F7F7F7F7F7FULL;
-        // Packs the 7-bit groups: pairs into 14 bits, then 28, then 56.
-        x = ((x & 0x7F007F007F007F00ULL) >> 1) | (x & 0x007F007F007F007FULL);
-        x = ((x & 0x3FFF00003FFF0000ULL) >> 2) | (x & 0x00003FFF00003FFFULL);
-        x = ((x & 0x0FFFFFFF00000000ULL) >> 4) | (x & 0x000000000FFFFFFFULL);
-        p_ += (last >> 3) + 1;
-        return static_cast<std::int64_t>(x >> 1) ^ -static_cast<std::int64_t>(x & 1);
+      WordVarint v = varint_at(p_);
+      if (v.length != 0) [[likely]] {
+        p_ += v.length;
+        return v.value;
       }
     }
     return read_long_slow(path);
@@ -255,6 +248,50 @@ class Decoder {
       fail_index(path, "union index", i, branches);
     return static_cast<std::size_t>(i);
   }
+  // ---- Optionals: a union of null and one scalar ([null, T] or [T, null]; the
+  // scalar's branch is `value_branch`, 0 or 1), its index and value read together:
+  // the same value, errors and offsets as
+  //   if (read_branch(2, path) == value_branch) out.emplace(read_T(path)); else out.reset();
+  // which is what runs (out of line) when the fast path does not apply: an index or
+  // length not in its one-byte form, a varint longer than the bytes loaded, a bad
+  // value, the end of the input near. The fast path reads the index and the start of
+  // the value with one bounds check. (It branches on whether the value is null: a
+  // branch-free form, tried, keeps the next field's position waiting on the index
+  // byte's load even when the branch would have been predicted, and ran no faster.)
+  [[gnu::always_inline]] void read_optional(std::optional<std::string_view>& out,
+                                            std::size_t value_branch, const char* path) {
+    if (end_ - p_ >= 2) [[likely]] {
+      std::size_t len = p_[1];  // the length byte 2n of a string under 64 bytes
+      if (p_[0] == 2 * value_branch && (len & 0x81) == 0 && (len >> 1) + 2 <= remaining())
+          [[likely]] {
+        out.emplace(reinterpret_cast<const char*>(p_ + 2), len >> 1);
+        p_ += (len >> 1) + 2;
+        return;
+      }
+    }
+    read_null_or_slow(out, value_branch, path);
+  }
+  [[gnu::always_inline]] void read_optional(std::optional<std::int32_t>& out,
+                                            std::size_t value_branch, const char* path) {
+    read_optional_varint(out, value_branch, path);
+  }
+  [[gnu::always_inline]] void read_optional(std::optional<std::int64_t>& out,
+                                            std::size_t value_branch, const char* path) {
+    read_optional_varint(out, value_branch, path);
+  }
+  [[gnu::always_inline]] void read_optional(std::optional<bool>& out, std::size_t value_branch,
+                                            const char* path) {
+    if (end_ - p_ >= 2) [[likely]] {
+      std::uint8_t b = p_[1];
+      if (p_[0] == 2 * value_branch && b <= 1) [[likely]] {
+        out.emplace(b == 1);
+        p_ += 2;
+        return;
+      }
+    }
+    read_null_or_slow(out, value_branch, path);
+  }
+
   // An enum symbol index, checked against the number of symbols.
   [[gnu::always_inline]] std::int32_t read_enum(std::size_t symbols, const char* path) {
     std::int64_t i = read_small(path);
@@ -305,6 +342,91 @@ class Decoder {
   }
 
  private:
+  // Little-endian hosts (x86_64, aarch64).
+  [[gnu::always_inline]] static std::uint64_t load8(const std::uint8_t* p) {
+    std::uint64_t w;
+    std::memcpy(&w, p, 8);
+    return w;
+  }
+  // The varint at `p`, which has 8 bytes readable, when it ends within them: read
+  // without a branch per byte (its length varies from datum to datum, and a
+  // mispredicted branch costs more than the arithmetic).
+  struct WordVarint {
+    std::int64_t value;
+    int length;  // in bytes; 0 when the varint is longer than 8 bytes
+  };
+  [[gnu::always_inline]] static WordVarint varint_at(const std::uint8_t* p) {
+    std::uint64_t w = load8(p);
+    std::uint64_t stops = ~w & 0x8080808080808080ULL;  // bytes without a continuation bit
+    if (stops == 0) [[unlikely]]
+      return {0, 0};
+    int last = __builtin_ctzll(stops);  // bit 7 of the varint's last byte
+    std::uint64_t x = w & (stops ^ (stops - 1)) & 0x7F7F7F7F7F7F7F7FULL;
+    // Packs the 7-bit groups: pairs into 14 bits, then 28, then 56.
+    x = ((x & 0x7F007F007F007F00ULL) >> 1) | (x & 0x007F007F007F007FULL);
+    x = ((x & 0x3FFF00003FFF0000ULL) >> 2) | (x & 0x00003FFF00003FFFULL);
+    x = ((x & 0x0FFFFFFF00000000ULL) >> 4) | (x & 0x000000000FFFFFFFULL);
+    return {static_cast<std::int64_t>(x >> 1) ^ -static_cast<std::int64_t>(x & 1),
+            (last >> 3) + 1};
+  }
+  // read_optional of an int or a long: the varint from the 8 bytes after the index.
+  template <class Int>
+  [[gnu::always_inline]] void read_optional_varint(std::optional<Int>& out,
+                                                   std::size_t value_branch, const char* path) {
+    if (end_ - p_ >= 9) [[likely]] {
+      WordVarint v = varint_at(p_ + 1);
+      bool fits = true;
+      if constexpr (sizeof(Int) < sizeof(std::int64_t))
+        fits = v.value >= INT32_MIN && v.value <= INT32_MAX;
+      if (p_[0] == 2 * value_branch && v.length != 0 && fits) [[likely]] {
+        out.emplace(static_cast<Int>(v.value));
+        p_ += v.length + 1;
+        return;
+      }
+    }
+    read_null_or_slow(out, value_branch, path);
+  }
+  // The rest of a read_optional when its fast path for a value did not apply: the
+  // null's one-byte index, or else the general reads.
+  template <class T>
+  [[gnu::always_inline]] void read_null_or_slow(std::optional<T>& out, std::size_t value_branch,
+                                                const char* path) {
+    if (p_ < end_ && *p_ == 2 - 2 * value_branch) [[likely]] {
+      clear(out);
+      ++p_;
+      return;
+    }
+    p_ = read_optional_slow(*this, out, value_branch, path);
+  }
+  // An optional as read_optional's contract states, through the general reads; returns
+  // the position after it. `in` is a copy (the caller's cursor stays in a register).
+  template <class T>
+  [[gnu::noinline]] static const std::uint8_t* read_optional_slow(Decoder in,
+                                                                  std::optional<T>& out,
+                                                                  std::size_t value_branch,
+                                                                  const char* path) {
+    if (in.read_branch(2, path) != value_branch) {
+      out.reset();
+    } else if constexpr (std::is_same_v<T, std::string_view>) {
+      out.emplace(in.read_view(path));
+    } else if constexpr (std::is_same_v<T, std::int32_t>) {
+      out.emplace(in.read_int(path));
+    } else if constexpr (std::is_same_v<T, std::int64_t>) {
+      out.emplace(in.read_long(path));
+    } else {
+      static_assert(std::is_same_v<T, bool>);
+      out.emplace(in.read_bool(path));
+    }
+    return in.p_;
+  }
+
+  // Empties `out` with one store (reset() tests the flag first: one more branch on
+  // whether the previous datum's value was null).
+  template <class T>
+  [[gnu::always_inline]] static void clear(std::optional<T>& out) {
+    out = std::optional<T>();
+  }
+
   // A varint's value and the position after it.
   struct Varint {
     std::int64_t value;
@@ -524,6 +646,15 @@ template <class Vector>
 void reserve_for(Vector& v, std::size_t count) {
   if (v.capacity() < count)
     v.reserve(count < 2 * v.capacity() ? 2 * v.capacity() : count);
+}
+
+// Makes `v` hold at least `count` items, the new ones value-initialised (resize grows
+// the capacity geometrically). View decoders size their vectors so per block of items
+// and then decode over v[i]: an item already there is reused, as before.
+template <class Vector>
+[[gnu::always_inline]] inline void size_at_least(Vector& v, std::size_t count) {
+  if (v.size() < count)
+    v.resize(count);
 }
 
 // Decodes a map over the one already in a reused object, keeping its nodes (keys,

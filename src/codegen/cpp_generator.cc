@@ -694,6 +694,16 @@ class Generator {
     return true;
   }
 
+  // Whether an optional of `v` (a union of null and `v`) is decoded by one call of
+  // Decoder::read_optional, which reads the index and the value together: booleans,
+  // ints and longs, and in a view strings, without a logical type.
+  bool fused_optional(const Node& v) const {
+    if (v.logical != LogicalType::kNone)
+      return false;
+    return v.type == Type::kBoolean || v.type == Type::kInt || v.type == Type::kLong ||
+           (view_ && v.type == Type::kString);
+  }
+
   // Decodes one value of `n` into the lvalue `lv` (whose storage is reused).
   void decode(const Node& n, const std::string& lv, const std::string& path, const Named& ctx,
               bool in_container, int ind) {
@@ -750,11 +760,27 @@ class Generator {
         line(ind + 1, fmt::format("std::uint64_t {} = 0;", t));
         line(ind + 1, fmt::format("while (std::size_t {} = in.read_block({}, {}, {})) {{", b,
                                   may_be_empty ? "true" : "false", t, p));
+        std::string item_path = path + "[]";
+        std::string s = scalar_read(*n.items, ctx, quote(item_path));
+        if (view_) {
+          // A view's vector is sized per block and its items written in place (no test
+          // per item of whether it exists, no call to grow it item by item).
+          line(ind + 2, fmt::format("{}size_at_least({}, {} + {});", kGen, a, c, b));
+          line(ind + 2,
+               fmt::format("for (std::size_t {} = 0; {} < {}; ++{}, ++{}) {{", i, i, b, i, c));
+          if (!s.empty())
+            line(ind + 3, fmt::format("{}[{}] = {};", a, c, s));
+          else if (n.items->type != Type::kNull)
+            decode(*n.items, fmt::format("{}[{}]", a, c), item_path, ctx, true, ind + 3);
+          line(ind + 2, "}");
+          line(ind + 1, "}");
+          line(ind + 1, fmt::format("{}.resize({});", a, c));
+          line(ind, "}");
+          return;
+        }
         if (!may_be_empty)
           line(ind + 2, fmt::format("{}reserve_for({}, {} + {});", kGen, a, c, b));
         line(ind + 2, fmt::format("for (std::size_t {} = 0; {} < {}; ++{}, ++{}) {{", i, i, b, i, c));
-        std::string item_path = path + "[]";
-        std::string s = scalar_read(*n.items, ctx, quote(item_path));
         if (n.items->type == Type::kNull) {
           line(ind + 3, fmt::format("if ({} >= {}.size())", c, a));
           line(ind + 4, fmt::format("{}.emplace_back();", a));
@@ -808,6 +834,10 @@ class Generator {
         int vi = optional_branch(n);
         if (vi >= 0) {
           const Node& v = *n.branches[vi];
+          if (fused_optional(v)) {
+            line(ind, fmt::format("in.read_optional({}, {}, {});", lv, vi, p));
+            return;
+          }
           line(ind, fmt::format("if (in.read_branch(2, {}) == {}) {{", p, vi));
           std::string s = scalar_read(v, ctx, p);
           if (!s.empty()) {
@@ -864,10 +894,9 @@ class Generator {
     // Every entry has a key of at least one byte: counts are bounded by the input.
     line(ind + 1, fmt::format("while (std::size_t {} = in.read_block(false, {}, {})) {{", b, t,
                               p));
-    line(ind + 2, fmt::format("{}reserve_for({}, {} + {});", kGen, m, c, b));
+    line(ind + 2, fmt::format("{}size_at_least({}, {} + {});", kGen, m, c, b));
     line(ind + 2, fmt::format("for (std::size_t {} = 0; {} < {}; ++{}, ++{}) {{", i, i, b, i, c));
-    line(ind + 3, fmt::format("auto& {} = {} < {}.size() ? {}[{}] : {}.emplace_back();", e, c, m,
-                              m, c, m));
+    line(ind + 3, fmt::format("auto& {} = {}[{}];", e, m, c));
     line(ind + 3, fmt::format("{}.first = in.read_view({});", e, p));
     decode(*n.values, e + ".second", path + "{}", ctx, true, ind + 3);
     line(ind + 2, "}");
