@@ -547,28 +547,11 @@ class Encoder {
   }
   [[gnu::always_inline]] void set_cursor(std::uint8_t* at) { p_ = at; }
 
-  // A zig-zag varint. Values under 2^56 (8 bytes or fewer) are written without a
-  // branch per byte, as the Decoder reads them: the 7-bit groups are spread into
-  // bytes, the continuation bits set on all but the last, and 8 bytes stored of which
-  // `len` count.
+  // A zig-zag varint, written as the generic encoder writes int and long values
+  // (internal::put_varint_any: no branch on the value below 2^56).
   [[gnu::always_inline]] static std::uint8_t* put_varint(std::uint8_t* p, std::int64_t value) {
     auto n = (static_cast<std::uint64_t>(value) << 1) ^ static_cast<std::uint64_t>(value >> 63);
-    if (n < (std::uint64_t{1} << 56)) [[likely]] {
-      std::uint64_t x = (n & 0x000000000FFFFFFFULL) | ((n & 0x00FFFFFFF0000000ULL) << 4);
-      x = (x & 0x00003FFF00003FFFULL) | ((x & 0x0FFFC0000FFFC000ULL) << 2);
-      x = (x & 0x007F007F007F007FULL) | ((x & 0x3F803F803F803F80ULL) << 1);
-      // ceil(bits / 7) for 1..56 bits, without a division: 1..8.
-      int len = ((64 - __builtin_clzll(n | 1)) * 9 + 64) >> 6;
-      x |= 0x8080808080808080ULL & ((std::uint64_t{1} << (8 * (len - 1))) - 1);
-      std::memcpy(p, &x, 8);  // little-endian hosts (x86_64, aarch64)
-      return p + len;
-    }
-    while (n >= 0x80) {
-      *p++ = static_cast<std::uint8_t>(n | 0x80);
-      n >>= 7;
-    }
-    *p++ = static_cast<std::uint8_t>(n);
-    return p;
+    return internal::put_varint_any(p, n);
   }
   [[gnu::always_inline]] static std::uint8_t* put_bool(std::uint8_t* p, bool value) {
     *p = value ? 1 : 0;
@@ -586,8 +569,7 @@ class Encoder {
   // the n, which room() and write_string() reserve). Fixed-size writes keep put_raw.
   [[gnu::always_inline]] static std::uint8_t* put_text(std::uint8_t* p, const void* data,
                                                        std::size_t n) {
-    internal::copy_short_text(p, data, n);
-    return p + n;
+    return internal::copy_short_text(p, data, n);
   }
   [[gnu::always_inline]] static std::uint8_t* put_float(std::uint8_t* p, float value) {
     return put_raw(p, &value, 4);  // little-endian hosts
