@@ -550,8 +550,7 @@ class Encoder {
   // A zig-zag varint, written as the generic encoder writes int and long values
   // (internal::put_varint_any: no branch on the value below 2^56).
   [[gnu::always_inline]] static std::uint8_t* put_varint(std::uint8_t* p, std::int64_t value) {
-    auto n = (static_cast<std::uint64_t>(value) << 1) ^ static_cast<std::uint64_t>(value >> 63);
-    return internal::put_varint_any(p, n);
+    return internal::put_varint_any(p, internal::zigzag_encode(value));
   }
   [[gnu::always_inline]] static std::uint8_t* put_bool(std::uint8_t* p, bool value) {
     *p = value ? 1 : 0;
