@@ -4,7 +4,7 @@
 //   build/bench/avro_bench                          # everything, then the ratio table
 //   build/bench/avro_bench --benchmark_filter=Wide  # Google Benchmark flags work
 //   SLUICE_BENCH_RECORDS=100000 build/bench/avro_bench
-//   SLUICE_BENCH_REPETITIONS=5 build/bench/avro_bench   # ratios use the fastest (best_of.h)
+//   SLUICE_BENCH_REPETITIONS=9 build/bench/avro_bench   # ratios of the medians (repetitions.h)
 //
 // Each iteration processes the whole workload (1M records by default, see
 // bench_data.h) and checks its output (checksums, or byte-equal re-encodings)
@@ -117,7 +117,7 @@ void register_all() {
 }  // namespace sluice::bench
 
 int main(int argc, char** argv) {
-  benchmark::Initialize(&argc, argv);
+  sluice::bench::initialize_benchmarks(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv))
     return 1;
   sluice::bench::register_all();

@@ -9,7 +9,7 @@ namespace sluice::bench {
 
 void RatioReporter::ReportRuns(const std::vector<Run>& runs) {
   ConsoleReporter::ReportRuns(runs);
-  best_.add(runs);
+  rates_.add(runs);
 }
 
 void RatioReporter::print_ratio_table() const {
@@ -75,58 +75,52 @@ void RatioReporter::print_ratio_table() const {
   }
 
   std::printf(
-      "\n=== Ratio table (%s time per record; fastest of %d repetitions of each benchmark, "
-      "this run) ===\n",
+      "\n=== Ratio table (%s time per record; median of %d interleaved repetitions of each "
+      "benchmark, this run; 'fastest': the same ratio of the fastest repetitions) ===\n",
       Stopwatch::cpu_clock() ? "thread CPU" : "wall", bench_repetitions());
-  std::printf("%-52s %8s %8s  %-6s %14s %10s\n", "comparison", "ratio", "target", "status",
-              "Sluice rec/s", "MB/s");
-  for (const Row& row : rows) {
-    // Seconds per record: benchmarks may process different record counts.
-    const BestRates::Rates* ours = best_.find(row.ours);
-    if (!ours)
-      continue;
-    const double our_seconds = 1 / ours->items_per_second;
-    double other_seconds = 0;
-    bool complete = true;
+  std::printf("%-52s %8s %8s  %-6s %8s %14s %10s\n", "comparison", "ratio", "target", "status",
+              "fastest", "Sluice rec/s", "MB/s");
+  using Pick = const RepetitionRates::Rates* (RepetitionRates::*)(const std::string&) const;
+  // Seconds per record of ours and of the others summed (benchmarks may process
+  // different record counts); false when one of them did not run.
+  auto seconds = [&](const Row& row, Pick pick, double& ours, double& others) {
+    const RepetitionRates::Rates* r = (rates_.*pick)(row.ours);
+    if (!r)
+      return false;
+    ours = 1 / r->items_per_second;
+    others = 0;
     for (const auto& name : row.others) {
-      const BestRates::Rates* r = best_.find(name);
+      r = (rates_.*pick)(name);
       if (!r)
-        complete = false;
-      else
-        other_seconds += 1 / r->items_per_second;
+        return false;
+      others += 1 / r->items_per_second;
     }
-    if (!complete)
+    return true;
+  };
+  for (const Row& row : rows) {
+    double ours = 0, others = 0, fast_ours = 0, fast_others = 0;
+    if (!seconds(row, &RepetitionRates::median, ours, others) ||
+        !seconds(row, &RepetitionRates::fastest, fast_ours, fast_others)) {
       continue;
-    double ratio;
-    std::string target, status;
-    char buf[32];
-    switch (row.kind) {
-      case Kind::kSpeedup:
-        ratio = other_seconds / our_seconds;
-        std::snprintf(buf, sizeof buf, ">= %.1fx", row.target);
-        target = buf;
-        status = ratio >= row.target ? "ok" : "MISS";
-        break;
-      case Kind::kCost:
-        ratio = our_seconds / other_seconds;
-        std::snprintf(buf, sizeof buf, "<= %.2fx", row.target);
-        target = buf;
-        status = ratio <= row.target ? "ok" : "MISS";
-        break;
-      case Kind::kSpeedupInfo:
-        ratio = other_seconds / our_seconds;
-        target = "-";
-        status = "info";
-        break;
-      case Kind::kInfo:
-      default:
-        ratio = our_seconds / other_seconds;
-        target = "-";
-        status = "info";
-        break;
     }
-    std::printf("%-52s %7.2fx %8s  %-6s %14.0f %10.1f\n", row.label.c_str(), ratio, target.c_str(),
-                status.c_str(), ours->items_per_second, ours->bytes_per_second / 1e6);
+    bool speedup = row.kind == Kind::kSpeedup || row.kind == Kind::kSpeedupInfo;
+    double ratio = speedup ? others / ours : ours / others;
+    double fastest = speedup ? fast_others / fast_ours : fast_ours / fast_others;
+    std::string target = "-", status = "info";
+    char buf[32];
+    if (row.kind == Kind::kSpeedup) {
+      std::snprintf(buf, sizeof buf, ">= %.1fx", row.target);
+      target = buf;
+      status = ratio >= row.target ? "ok" : "MISS";
+    } else if (row.kind == Kind::kCost) {
+      std::snprintf(buf, sizeof buf, "<= %.2fx", row.target);
+      target = buf;
+      status = ratio <= row.target ? "ok" : "MISS";
+    }
+    const RepetitionRates::Rates* median = rates_.median(row.ours);
+    std::printf("%-52s %7.2fx %8s  %-6s %7.2fx %14.0f %10.1f\n", row.label.c_str(), ratio,
+                target.c_str(), status.c_str(), fastest, median->items_per_second,
+                median->bytes_per_second / 1e6);
   }
   std::printf(
       "Decode/encode passes: %zu records; container passes: the first "

@@ -4,7 +4,7 @@
 
 #include "avro/resolution.h"
 #include "bench_data.h"
-#include "best_of.h"
+#include "repetitions.h"
 
 #include <benchmark/benchmark.h>
 
@@ -15,8 +15,9 @@
 namespace sluice::bench {
 
 // Console output as usual, plus a table of ratios (Sluice vs avro-c, resolved vs
-// plain decode, container vs codec library) from the fastest repetition of each
-// benchmark it saw (best_of.h), with the targets of issue 2.
+// plain decode, container vs codec library) from the median repetition of each
+// benchmark it saw (repetitions.h), with the targets of issue 2; the ratio of the
+// fastest repetitions is printed beside it.
 class RatioReporter : public benchmark::ConsoleReporter {
  public:
   void ReportRuns(const std::vector<Run>& runs) override;
@@ -24,7 +25,7 @@ class RatioReporter : public benchmark::ConsoleReporter {
   void print_ratio_table() const;
 
  private:
-  BestRates best_;
+  RepetitionRates rates_;
 };
 
 // Decodes the first records of `w` plainly and through `plan`, and dies unless every

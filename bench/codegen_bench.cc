@@ -28,7 +28,7 @@
 #include "avro/binary.h"
 #include "baselines.h"
 #include "bench_data.h"
-#include "best_of.h"
+#include "repetitions.h"
 #include "checksum_util.h"
 #include "movie_watch.hpp"
 #include "stopwatch.h"
@@ -219,11 +219,12 @@ class RatioTable : public benchmark::ConsoleReporter {
  public:
   void ReportRuns(const std::vector<Run>& runs) override {
     ConsoleReporter::ReportRuns(runs);
-    best_.add(runs);
+    rates_.add(runs);
   }
   void print() const {
-    std::printf("\nGenerated classes vs generic Sluice and avro-c (records/s ratio of the fastest "
-                "of %d repetitions; targets: >= 2x generic, >= 8x avro-c on Wide)\n",
+    std::printf("\nGenerated classes vs generic Sluice and avro-c (records/s ratio of the median "
+                "of %d interleaved repetitions, then of the fastest; targets: >= 2x generic, "
+                ">= 8x avro-c on Wide)\n",
                 bench_repetitions());
     for (const char* w : {"Watch", "Wide"}) {
       row(w, "decode vs generic", "GeneratedDecode", "GenericDecode");
@@ -242,17 +243,17 @@ class RatioTable : public benchmark::ConsoleReporter {
  private:
   void row(const std::string& w, const char* what, const std::string& a,
            const std::string& b) const {
-    auto x = find("BM_" + a + "_" + w);
-    auto y = find("BM_" + b + "_" + w);
-    if (x > 0 && y > 0)
-      std::printf("  %-5s %-32s %6.2fx  (%.3g vs %.3g records/s)\n", w.c_str(), what, x / y, x,
-                  y);
+    const auto* x = rates_.median("BM_" + a + "_" + w);
+    const auto* y = rates_.median("BM_" + b + "_" + w);
+    const auto* fx = rates_.fastest("BM_" + a + "_" + w);
+    const auto* fy = rates_.fastest("BM_" + b + "_" + w);
+    if (x && y) {
+      std::printf("  %-5s %-32s %6.2fx  (%.3g vs %.3g records/s)  fastest %.2fx\n", w.c_str(),
+                  what, x->items_per_second / y->items_per_second, x->items_per_second,
+                  y->items_per_second, fx->items_per_second / fy->items_per_second);
+    }
   }
-  double find(const std::string& name) const {
-    const BestRates::Rates* r = best_.find(name);
-    return r != nullptr ? r->items_per_second : 0;
-  }
-  BestRates best_;
+  RepetitionRates rates_;
 };
 
 void register_all() {
@@ -285,7 +286,7 @@ void register_all() {
 }  // namespace sluice::bench
 
 int main(int argc, char** argv) {
-  benchmark::Initialize(&argc, argv);
+  sluice::bench::initialize_benchmarks(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv))
     return 1;
   sluice::bench::register_all();
