@@ -82,27 +82,26 @@ void RatioReporter::print_ratio_table() const {
               "fastest", "Sluice rec/s", "MB/s");
   using Pick = const RepetitionRates::Rates* (RepetitionRates::*)(const std::string&) const;
   // Seconds per record of ours and of the others summed (benchmarks may process
-  // different record counts); false when one of them did not run.
+  // different record counts); ours' rates, or nullptr when one of them did not run.
   auto seconds = [&](const Row& row, Pick pick, double& ours, double& others) {
-    const RepetitionRates::Rates* r = (rates_.*pick)(row.ours);
-    if (!r)
-      return false;
-    ours = 1 / r->items_per_second;
+    const RepetitionRates::Rates* mine = (rates_.*pick)(row.ours);
+    if (!mine)
+      return mine;
+    ours = 1 / mine->items_per_second;
     others = 0;
     for (const auto& name : row.others) {
-      r = (rates_.*pick)(name);
+      const RepetitionRates::Rates* r = (rates_.*pick)(name);
       if (!r)
-        return false;
+        return r;
       others += 1 / r->items_per_second;
     }
-    return true;
+    return mine;
   };
   for (const Row& row : rows) {
     double ours = 0, others = 0, fast_ours = 0, fast_others = 0;
-    if (!seconds(row, &RepetitionRates::median, ours, others) ||
-        !seconds(row, &RepetitionRates::fastest, fast_ours, fast_others)) {
+    const RepetitionRates::Rates* median = seconds(row, &RepetitionRates::median, ours, others);
+    if (!median || !seconds(row, &RepetitionRates::fastest, fast_ours, fast_others))
       continue;
-    }
     bool speedup = row.kind == Kind::kSpeedup || row.kind == Kind::kSpeedupInfo;
     double ratio = speedup ? others / ours : ours / others;
     double fastest = speedup ? fast_others / fast_ours : fast_ours / fast_others;
@@ -117,7 +116,6 @@ void RatioReporter::print_ratio_table() const {
       target = buf;
       status = ratio <= row.target ? "ok" : "MISS";
     }
-    const RepetitionRates::Rates* median = rates_.median(row.ours);
     std::printf("%-52s %7.2fx %8s  %-6s %7.2fx %14.0f %10.1f\n", row.label.c_str(), ratio,
                 target.c_str(), status.c_str(), fastest, median->items_per_second,
                 median->bytes_per_second / 1e6);

@@ -1479,24 +1479,16 @@ Result<Value> BinaryDecoder::decode(BinaryReader& in, Arena& arena,
 BinaryEncoder::BinaryEncoder(const Node& schema)
     : program_(std::make_shared<internal::Program>(internal::compile_program(schema))),
       buffer_(std::make_unique<internal::ByteBuffer>()),
-      flat_room_(flat_record_room(program_->steps.data(), program_->steps[0])) {
-  if (flat_room_ != 0) {
-    flat_fields_ = program_->steps.data() + program_->steps[0].a;
-    flat_count_ = program_->steps[0].b;
-  }
-}
+      flat_room_(flat_record_room(program_->steps.data(), program_->steps[0])) {}
 
 BinaryEncoder::~BinaryEncoder() = default;
 BinaryEncoder::BinaryEncoder(BinaryEncoder&&) noexcept = default;
 BinaryEncoder& BinaryEncoder::operator=(BinaryEncoder&&) noexcept = default;
 BinaryEncoder::BinaryEncoder(const BinaryEncoder& other)
     : program_(other.program_), buffer_(std::make_unique<internal::ByteBuffer>()),
-      flat_fields_(other.flat_fields_), flat_count_(other.flat_count_),
       flat_room_(other.flat_room_) {}
 BinaryEncoder& BinaryEncoder::operator=(const BinaryEncoder& other) {
   program_ = other.program_;
-  flat_fields_ = other.flat_fields_;
-  flat_count_ = other.flat_count_;
   flat_room_ = other.flat_room_;
   if (!buffer_) buffer_ = std::make_unique<internal::ByteBuffer>();
   buffer_->clear();
@@ -1510,13 +1502,15 @@ bool BinaryEncoder::append_or_keep_error(const Value& value) {
   // stack; everything else (and anything it declines) through the checked steps.
   internal::ByteBuffer* buf = buffer_.get();
   if (flat_room_ != 0 && buf != nullptr && value.type() == Type::kRecord &&
-      value.size() == flat_count_) [[likely]] {
+      value.size() == program_->steps[0].b) [[likely]] {
+    const Step* steps = program_->steps.data();
+    const std::size_t count = steps[0].b;  // the root record's fields, steps[0].a on
     const Value* fields = value.children().data();
     std::size_t need = flat_room_;
-    for (std::size_t i = 0; i < flat_count_; ++i) need += fields[i].size();
+    for (std::size_t i = 0; i < count; ++i) need += fields[i].size();
     const std::size_t before = buf->size();
     if (buf->capacity() - before >= need) [[likely]] {
-      Byte* end = put_flat_fields(flat_fields_, fields, flat_count_, buf->data() + before);
+      Byte* end = put_flat_fields(steps + steps[0].a, fields, count, buf->data() + before);
       if (end != nullptr) [[likely]] {
         buf->set_size(static_cast<std::size_t>(end - buf->data()));
         return true;

@@ -67,7 +67,6 @@ Status encode_binary(const Node& schema, const Value& value, std::vector<std::ui
 
 namespace internal {
 struct Program;
-struct Step;
 class ByteBuffer;
 }  // namespace internal
 
@@ -137,11 +136,9 @@ class BinaryEncoder {
   std::shared_ptr<const internal::Program> program_;
   std::unique_ptr<internal::ByteBuffer> buffer_;
   std::optional<Error> error_;
-  // For a root record of leaves and optional leaves ("flat", binary.cc): its field
-  // steps (in program_), their count, and the room they need besides their contents,
-  // checked once per record. flat_room_ is 0 for any other schema.
-  const internal::Step* flat_fields_ = nullptr;
-  std::size_t flat_count_ = 0;
+  // For a root record of leaves and optional leaves ("flat", binary.cc): the room its
+  // fields need besides their contents, checked once per record; 0 for any other
+  // schema.
   std::size_t flat_room_ = 0;
 };
 

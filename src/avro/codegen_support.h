@@ -342,32 +342,15 @@ class Decoder {
   }
 
  private:
-  // Little-endian hosts (x86_64, aarch64).
-  [[gnu::always_inline]] static std::uint64_t load8(const std::uint8_t* p) {
-    std::uint64_t w;
-    std::memcpy(&w, p, 8);
-    return w;
-  }
-  // The varint at `p`, which has 8 bytes readable, when it ends within them: read
-  // without a branch per byte (its length varies from datum to datum, and a
-  // mispredicted branch costs more than the arithmetic).
+  // The zig-zag varint at `p`, which has 8 bytes readable, when it ends within them
+  // (length 0 otherwise): read without a branch per byte.
   struct WordVarint {
     std::int64_t value;
     int length;  // in bytes; 0 when the varint is longer than 8 bytes
   };
   [[gnu::always_inline]] static WordVarint varint_at(const std::uint8_t* p) {
-    std::uint64_t w = load8(p);
-    std::uint64_t stops = ~w & 0x8080808080808080ULL;  // bytes without a continuation bit
-    if (stops == 0) [[unlikely]]
-      return {0, 0};
-    int last = __builtin_ctzll(stops);  // bit 7 of the varint's last byte
-    std::uint64_t x = w & (stops ^ (stops - 1)) & 0x7F7F7F7F7F7F7F7FULL;
-    // Packs the 7-bit groups: pairs into 14 bits, then 28, then 56.
-    x = ((x & 0x7F007F007F007F00ULL) >> 1) | (x & 0x007F007F007F007FULL);
-    x = ((x & 0x3FFF00003FFF0000ULL) >> 2) | (x & 0x00003FFF00003FFFULL);
-    x = ((x & 0x0FFFFFFF00000000ULL) >> 4) | (x & 0x000000000FFFFFFFULL);
-    return {static_cast<std::int64_t>(x >> 1) ^ -static_cast<std::int64_t>(x & 1),
-            (last >> 3) + 1};
+    const internal::WordVarint w = internal::varint_in_word(p);
+    return {internal::zigzag_decode(w.value), w.length};
   }
   // read_optional of an int or a long: the varint from the 8 bytes after the index.
   template <class Int>

@@ -76,17 +76,6 @@ class ByteBuffer {
   std::size_t capacity_ = 0;
 };
 
-// Writes a varint of any value, a byte per 7-bit group (room for 10 bytes at p);
-// returns the end. The general case of the writers below.
-inline std::uint8_t* put_varint_loop(std::uint8_t* p, std::uint64_t n) {
-  while (n >= 0x80) {
-    *p++ = static_cast<std::uint8_t>(n | 0x80);
-    n >>= 7;
-  }
-  *p++ = static_cast<std::uint8_t>(n);
-  return p;
-}
-
 // Writes a varint (room for 10 bytes at p); returns the end.
 //
 // Values below 2^14 (lengths, small ints, indexes) take one or two bytes, chosen
@@ -99,7 +88,7 @@ inline std::uint8_t* put_varint_loop(std::uint8_t* p, std::uint64_t n) {
     p[1] = static_cast<std::uint8_t>(n >> 7);  // for one byte: a spare store inside the room
     return p + 1 + (two ? 1 : 0);
   }
-  return put_varint_loop(p, n);
+  return write_varint(p, n);
 }
 
 // Writes a varint (room for 10 bytes at p); returns the end. For values of any
@@ -126,7 +115,7 @@ inline std::uint8_t* put_varint_loop(std::uint8_t* p, std::uint64_t n) {
     std::memcpy(p, &x, 8);  // little-endian hosts only (x86_64, aarch64)
     return p + length;
   }
-  return put_varint_loop(p, n);
+  return write_varint(p, n);
 }
 
 // True when the CPU runs `rep movsb` on short lengths in a few cycles (the FSRM flag:

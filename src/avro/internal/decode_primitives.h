@@ -20,7 +20,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -166,20 +165,9 @@ struct Read {
                                           const char* what) {
   if (p < end && *p < 0x80) [[likely]] return {p + 1, *p};
   if (end - p >= 10) [[likely]] {
-    // Up to eight bytes without a branch per byte (their count varies from value to
-    // value, so a loop's exit is poorly predicted): the varint ends at the first byte
-    // whose high bit is clear; its 7-bit groups are then packed pairwise.
-    std::uint64_t word;
-    std::memcpy(&word, p, 8);  // little-endian hosts only (x86_64, aarch64)
-    const std::uint64_t stops = ~word & 0x8080808080808080ull;
-    if (stops != 0) [[likely]] {
-      const int bits = std::countr_zero(stops) + 1;  // 8 * the varint's length
-      std::uint64_t x = word & (~std::uint64_t{0} >> (64 - bits)) & 0x7F7F7F7F7F7F7F7Full;
-      x = (x & 0x007F007F007F007Full) | ((x & 0x7F007F007F007F00ull) >> 1);
-      x = (x & 0x00003FFF00003FFFull) | ((x & 0x3FFF00003FFF0000ull) >> 2);
-      x = (x & 0x000000000FFFFFFFull) | ((x & 0x0FFFFFFF00000000ull) >> 4);
-      return {p + bits / 8, x};
-    }
+    // Up to eight bytes without a branch per byte.
+    const internal::WordVarint w = internal::varint_in_word(p);
+    if (w.length != 0) [[likely]] return {p + w.length, w.value};
     // Nine or ten bytes, unrolled without bounds checks: ten bytes are available.
     std::uint64_t result = *p & 0x7F;
     for (int i = 1; i < 10; ++i) {
