@@ -114,13 +114,18 @@ void add_artifact_commands(CLI::App& app, Registry& registry) {
   CLI::App* group = app.add_subcommand(
       "artifact", "Schemas as versioned artifacts: CMake packages holding generated C++ classes.");
   group->require_subcommand(1);
+  group->footer(
+      "Examples:\n"
+      "  sluice artifact build --schema schemas/movies/v1.avsc --name movies --version 1.0.0 --out artifacts\n"
+      "  sluice artifact sync --registry http://127.0.0.1:8081 --out artifact-repo\n"
+      "Run `sluice artifact <command> --help` for each command's options.");
 
   {
     auto o = std::make_shared<BuildOptions>();
     CLI::App* cmd = registry.add(
         *group, "build",
-        "Builds one schema version as a CMake package in <out>/<name>/<version>/, an "
-        "installation prefix holding include/<name>/v<x_y_z>/<name>.hpp (classes in namespace "
+        "Builds one schema version as a CMake package. The package is <out>/<name>/<version>/, "
+        "an installation prefix holding include/<name>/v<x_y_z>/<name>.hpp (classes in namespace "
         "<name>::v<x_y_z>), share/<name>-<version>/schema.avsc and artifact.json (version, "
         "Rabin fingerprint, source), and lib/cmake/<name>/ (find_package(<name> [<version> "
         "[EXACT]] CONFIG) gives the target <name>::<name>; several versions copied into one "

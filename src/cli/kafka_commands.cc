@@ -147,6 +147,12 @@ void add_kafka_commands(CLI::App& app, Registry& registry) {
       "Kafka helpers: an embedded Kafka-protocol cluster (librdkafka's mock cluster) for local "
       "runs and tests.");
   group->require_subcommand(1);
+  group->footer(
+      "Examples:\n"
+      "  sluice kafka mock --ready-file kafka.ready\n"
+      "  sluice kafka produce kafka://127.0.0.1:9092/movielog --input movielog.txt\n"
+      "  sluice kafka topics --bootstrap 127.0.0.1:9092\n"
+      "Run `sluice kafka <command> --help` for each command's options.");
 
   auto mock = std::make_shared<MockOptions>();
   CLI::App* cmd = registry.add(

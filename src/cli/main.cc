@@ -6,10 +6,10 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include <cctype>
 #include <cstdio>
 #include <exception>
 #include <memory>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -62,45 +62,72 @@ std::string describe_parse_error(CLI::App& app, const CLI::ParseError& e) {
   return fmt::format("{}: a command is required (commands: {})", path, names);
 }
 
-// Help layout: a subcommand list shows the first line of each description; a
-// command's own help shows the whole description, wrapped to 90 columns.
+// `text` wrapped at spaces so that no line passes `width` columns (a longer word
+// stands alone), its own line breaks kept. The first line starts at column `indent`
+// (the caller has written what precedes it); the others are indented by `indent`.
+std::string wrap(const std::string& text, std::size_t width, std::size_t indent) {
+  const std::string new_line = "\n" + std::string(indent, ' ');
+  std::string out;
+  std::size_t column = indent;
+  bool line_empty = true;
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    if (text[pos] == '\n') {
+      out += new_line;
+      column = indent;
+      line_empty = true;
+      ++pos;
+      continue;
+    }
+    std::size_t end = text.find_first_of(" \n", pos);
+    if (end == std::string::npos) end = text.size();
+    std::size_t word = end - pos;
+    if (!line_empty && column + 1 + word > width) {
+      out += new_line;
+      column = indent;
+    } else if (!line_empty) {
+      out += ' ';
+      ++column;
+    }
+    out.append(text, pos, word);
+    column += word;
+    line_empty = false;
+    pos = end;
+    if (pos < text.size() && text[pos] == ' ') ++pos;
+  }
+  return out;
+}
+
+// The summary of a command in its group's list: the first sentence of its first line
+// (the rest is in the command's own --help).
+std::string summary_of(const std::string& description) {
+  std::string line = description.substr(0, description.find('\n'));
+  for (std::size_t at = line.find(". "); at != std::string::npos; at = line.find(". ", at + 1)) {
+    // A sentence ends at ". " before a capital letter (not "e.g. x" or "1. 2").
+    if (at + 2 < line.size() && std::isupper(static_cast<unsigned char>(line[at + 2])))
+      return line.substr(0, at + 1);
+  }
+  return line;
+}
+
+// Help layout: a subcommand list shows the first sentence of each description,
+// wrapped under the description column; a command's own help shows the whole
+// description, wrapped to 90 columns.
 class HelpFormatter : public CLI::Formatter {
  public:
+  static constexpr std::size_t kWidth = 90;
+
   std::string make_subcommand(const CLI::App* sub) const override {
-    std::string summary = sub->get_description().substr(0, sub->get_description().find('\n'));
-    std::stringstream out;
-    CLI::detail::format_help(out, sub->get_display_name(true), summary, get_column_width());
-    return out.str();
+    std::string name = "  " + sub->get_display_name(true);
+    std::size_t column = get_column_width();
+    if (name.size() + 1 > column) name += "\n" + std::string(column, ' ');
+    else name.resize(column, ' ');
+    return name + wrap(summary_of(sub->get_description()), kWidth, column) + "\n";
   }
   std::string make_description(const CLI::App* app) const override {
     std::string text = app->get_description();
     if (text.empty()) return "";
-    std::string out;
-    std::size_t column = 0;
-    std::size_t pos = 0;
-    while (pos < text.size()) {
-      if (text[pos] == '\n') {
-        out += '\n';
-        column = 0;
-        ++pos;
-        continue;
-      }
-      std::size_t end = text.find_first_of(" \n", pos);
-      if (end == std::string::npos) end = text.size();
-      std::size_t word = end - pos;
-      if (column > 0 && column + 1 + word > 90) {
-        out += '\n';
-        column = 0;
-      } else if (column > 0) {
-        out += ' ';
-        ++column;
-      }
-      out.append(text, pos, word);
-      column += word;
-      pos = end;
-      if (pos < text.size() && text[pos] == ' ') ++pos;
-    }
-    return out + "\n\n";
+    return wrap(text, kWidth, 0) + "\n\n";
   }
 };
 

@@ -203,13 +203,19 @@ void add_movies_commands(CLI::App& app, Registry& registry) {
   CLI::App* group = app.add_subcommand(
       "movies", "The movie-streaming domain: realistic traffic simulation and its event schemas.");
   group->require_subcommand(1);
+  group->footer(
+      "Examples:\n"
+      "  sluice movies simulate --lines 100000 --seed 7 --out movielog.txt\n"
+      "  sluice movies check movielog.txt --show-rejected\n"
+      "  sluice movies schemas --version 2\n"
+      "Run `sluice movies <command> --help` for each command's options.");
 
   {
     auto opts = std::make_shared<SimulateOptions>();
     CLI::App* cmd = registry.add(
         *group, "simulate",
-        "Writes realistic movie-service log lines (watch, rating, recommendation request), "
-        "deterministic for --seed: users 1..--users watching consecutive minutes of a movie, "
+        "Writes realistic movie-service log lines (watch, rating, recommendation request). "
+        "Deterministic for --seed: users 1..--users watching consecutive minutes of a movie, "
         "ratings 1-5, recommendation requests with 20 results and 25-340 ms response times, "
         "status-0 failures with Java exception texts, and corruption injected at "
         "--corruption-rate (a character inserted into the time or user id, seconds dropped, "

@@ -60,6 +60,32 @@ TEST(CliHelp, TopLevelAndGroups) {
   }
 }
 
+// A group's help lists its commands by the first sentence of their description,
+// wrapped (no line of the list passes 90 columns), and shows examples of that group's
+// own commands, not the top level's.
+TEST(CliHelp, GroupsListCommandsBrieflyWithTheirOwnExamples) {
+  for (const std::string group : {"avro", "registry", "movies", "kafka", "artifact"}) {
+    auto r = sluice(group + " --help");
+    ASSERT_EQ(r.exit_code, 0) << group;
+    for (const std::string& line : lines_of(r.out)) {
+      bool example = line.rfind("  sluice ", 0) == 0;  // example command lines may be long
+      if (!example) {
+        EXPECT_LE(line.size(), 90u) << group << ": " << line;
+      }
+    }
+    std::size_t examples = r.out.find("Examples:");
+    ASSERT_NE(examples, std::string::npos) << group;
+    EXPECT_NE(r.out.find("  sluice " + group + " ", examples), std::string::npos)
+        << group << ": its examples should show its own commands\n" << r.out;
+  }
+  // The first sentence only: the rest of a long description is in the command's help.
+  auto r = sluice("artifact --help");
+  EXPECT_NE(r.out.find("Builds one schema version as a CMake package.\n"), std::string::npos)
+      << r.out;
+  EXPECT_EQ(r.out.find("byte-identical"), std::string::npos) << r.out;
+  EXPECT_NE(sluice("artifact build --help").out.find("byte-identical"), std::string::npos);
+}
+
 TEST(CliHelp, EverySubcommandExplainsItself) {
   const std::map<std::string, std::vector<std::string>> commands = {
       {"avro canonical", {"schema"}},
