@@ -7,6 +7,7 @@
 // No external server is needed; everything runs in this process.
 #include "avro/container.h"
 #include "cli/command.h"
+#include "cli/heap_tuning.h"
 #include "cli/io.h"
 #include "ingest/event_sink.h"
 #include "ingest/line_source.h"
@@ -123,6 +124,7 @@ Result<int> run_demo(const DemoOptions& o) {
   if (o.corruption < 0 || o.corruption > 1) {
     return fail(usage_error("--corruption must be between 0 and 1"));
   }
+  tune_heap_for_streaming();
   auto started = Clock::now();
   SLUICE_TRY(prepare_output(o.out));
 

@@ -3,6 +3,7 @@
 // The work is src/ingest/pipeline.h; this file maps options onto it.
 #include "avro/schema.h"
 #include "cli/command.h"
+#include "cli/heap_tuning.h"
 #include "cli/io.h"
 #include "ingest/event_sink.h"
 #include "ingest/line_source.h"
@@ -73,6 +74,7 @@ Result<std::vector<avro::SchemaPtr>> load_user_schemas(const std::string& argume
 Result<int> run_ingest(const IngestOptions& o) {
   // From here on SIGINT/SIGTERM stop the run gracefully (see ingest/stop.h).
   ingest::install_stop_handlers();
+  tune_heap_for_streaming();
   ingest::InputFormat format = ingest::InputFormat::kAuto;
   if (o.format == "lines") {
     format = ingest::InputFormat::kLines;
