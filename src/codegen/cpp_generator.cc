@@ -1167,6 +1167,10 @@ class Generator {
       }
       if (init == " = {}" || init == " = std::nullopt")
         init = "{}";
+      // Without a default a decimal still carries its schema's scale, so a default-made
+      // record equals itself after a round trip (a decoded decimal has that scale).
+      if (!f.default_json && f.type->logical == LogicalType::kDecimal && f.type->scale != 0)
+        init = fmt::format(" = {}make_decimal({{}}, {})", kGen, f.type->scale);
       if (f.name != n.fields[i])
         out_ += fmt::format("  // Avro field \"{}\".\n", f.name);
       out_ += fmt::format("  {} {}{};\n", type, n.fields[i], init);

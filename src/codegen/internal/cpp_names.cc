@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <iterator>
 #include <vector>
 
 namespace sluice::codegen::internal {
@@ -29,10 +30,18 @@ constexpr std::array<std::string_view, 130> kTaken = {
     "xor", "xor_eq",
 };
 
+// Macro names of the standard library headers (scripts/list-macro-names.sh): an
+// identifier spelled like one would be rewritten by the preprocessor (`NULL`, `EOF`,
+// `errno`, `linux` in GNU mode) wherever the generated header is included.
+constexpr std::string_view kMacros[] = {
+#include "codegen/internal/macro_names.inc"
+};
+
 }  // namespace
 
 bool is_taken_name(std::string_view name) {
-  return std::binary_search(kTaken.begin(), kTaken.end(), name);
+  return std::binary_search(kTaken.begin(), kTaken.end(), name) ||
+         std::binary_search(std::begin(kMacros), std::end(kMacros), name);
 }
 
 std::string cpp_identifier(std::string_view avro_name) {

@@ -5,7 +5,9 @@
 //      is a reserved identifier;
 //   2. a C++ keyword or alternative token (`class`, `int`, `and`), a name the
 //      generated code itself uses (`std`, `sluice`, `string`, `vector`, `to_avro`,
-//      ...) gets a trailing underscore (`class` -> `class_`).
+//      ...), or a macro of the C and C++ standard library headers (`NULL`, `EOF`,
+//      `errno`, `linux`, `INT_MAX`, `assert`; macro_names.inc) gets a trailing
+//      underscore (`class` -> `class_`, `NULL` -> `NULL_`).
 // Callers add further trailing underscores when two names would still collide.
 #pragma once
 
@@ -18,8 +20,8 @@ namespace sluice::codegen::internal {
 // one namespace component). Deterministic; never empty for a valid Avro name.
 std::string cpp_identifier(std::string_view avro_name);
 
-// True when `name` is a C++ keyword, alternative token, or a name the generated code
-// declares or refers to unqualified.
+// True when `name` is a C++ keyword, alternative token, a standard library macro, or a
+// name the generated code declares or refers to unqualified.
 bool is_taken_name(std::string_view name);
 
 }  // namespace sluice::codegen::internal
