@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -40,6 +41,32 @@ Result<std::string> generate(const std::vector<avro::SchemaPtr>& schemas,
   return header;
 }
 
+// Full names of the named types reachable from `node` (what its header defines).
+void reachable_named(const avro::Node& node, std::set<std::string>& out) {
+  switch (node.type) {
+    case avro::Type::kRecord:
+    case avro::Type::kEnum:
+    case avro::Type::kFixed:
+      if (!out.insert(node.fullname).second)
+        return;
+      for (const avro::Field& f : node.fields)
+        reachable_named(*f.type, out);
+      return;
+    case avro::Type::kArray:
+      reachable_named(*node.items, out);
+      return;
+    case avro::Type::kMap:
+      reachable_named(*node.values, out);
+      return;
+    case avro::Type::kUnion:
+      for (const avro::Node* b : node.branches)
+        reachable_named(*b, out);
+      return;
+    default:
+      return;
+  }
+}
+
 Status write_file(const std::string& path, const std::string& text) {
   SLUICE_ASSIGN_OR_RETURN(std::shared_ptr<OutputFile> file, OutputFile::open(path));
   SLUICE_TRY(file->write(text));
@@ -54,8 +81,23 @@ Result<int> run_codegen(const CodegenOptions& opts) {
                                              : codegen::MapKind::kOrdered;
   std::vector<avro::SchemaPtr> schemas;
   std::vector<std::string> labels;
+  // A schema that does not parse on its own may use the named types of the schemas
+  // before it (as avro-tools does); one that does keeps its own definitions.
+  avro::ParseOptions parse_options;
+  std::vector<bool> uses_earlier;
   for (const std::string& arg : opts.schemas) {
-    SLUICE_ASSIGN_OR_RETURN(avro::SchemaPtr schema, load_schema(arg, arg));
+    auto alone = load_schema(arg, arg);
+    bool borrowed = !alone && !parse_options.references.empty();
+    if (borrowed) {
+      auto with_earlier = load_schema(arg, arg, parse_options);
+      if (with_earlier)
+        alone = std::move(with_earlier);
+    }
+    if (!alone)
+      return fail(alone.error());
+    avro::SchemaPtr schema = std::move(*alone);
+    parse_options.references.push_back(schema);
+    uses_earlier.push_back(borrowed);
     schemas.push_back(std::move(schema));
     labels.push_back(label_of(arg));
   }
@@ -68,6 +110,22 @@ Result<int> run_codegen(const CodegenOptions& opts) {
     if (ec)
       return fail(ErrorCode::kIo, "--out {}: cannot create the directory: {}", opts.out,
                   ec.message());
+    // A header per schema would define a type that a schema takes from an earlier one
+    // twice, and a program including both headers would not compile: such schemas go
+    // into one header.
+    std::set<std::string> earlier;
+    for (std::size_t i = 0; i < schemas.size(); ++i) {
+      std::set<std::string> mine;
+      reachable_named(schemas[i]->root(), mine);
+      for (const std::string& name : mine) {
+        if (uses_earlier[i] && earlier.count(name) != 0)
+          return fail(usage_error(fmt::format(
+              "--out {}: {} uses the type {} of an earlier schema, so one header per schema "
+              "would define it twice; write them to one header instead (--out file.hpp)",
+              opts.out, labels[i], name)));
+      }
+      earlier.insert(mine.begin(), mine.end());
+    }
     for (std::size_t i = 0; i < schemas.size(); ++i) {
       std::filesystem::path stem = std::filesystem::path(labels[i]).stem();
       if (labels[i] == "stdin" || labels[i] == "inline schema")
@@ -109,8 +167,9 @@ void add_avro_codegen_command(CLI::App& avro, Registry& registry) {
       "  sluice avro codegen v1.avsc --namespace app::v1 --map unordered > v1.hpp\n"
       "  sluice avro codegen a.avsc b.avsc --out generated/   # a.hpp and b.hpp");
   cmd->add_option("schemas", opts->schemas,
-                  "Schemas: file paths, '-' for stdin, or inline JSON; every named type "
-                  "reachable from them is generated once")
+                  "Schemas: file paths, '-' for stdin, or inline JSON; a schema may use the "
+                  "named types of the ones before it; every named type reachable from them "
+                  "is generated once")
       ->required();
   cmd->add_option("--namespace", opts->cpp_namespace,
                   "C++ namespace for every generated type (a::b or a.b); default: each "

@@ -77,8 +77,13 @@ Result<std::string> schema_text(const std::string& argument, std::string_view wh
 }
 
 Result<avro::SchemaPtr> load_schema(const std::string& argument, std::string_view what) {
+  return load_schema(argument, what, avro::ParseOptions{});
+}
+
+Result<avro::SchemaPtr> load_schema(const std::string& argument, std::string_view what,
+                                    const avro::ParseOptions& options) {
   SLUICE_ASSIGN_OR_RETURN(std::string text, schema_text(argument, what));
-  auto schema = avro::Schema::parse(text);
+  auto schema = avro::Schema::parse(text, options);
   if (!schema) return fail(in_context(schema.error(), fmt::format("{}: invalid schema", what)));
   return schema;
 }

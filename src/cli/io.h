@@ -31,6 +31,9 @@ Result<std::string> read_input(const std::string& path);
 // `what` names the argument in errors: `--schema: fields[1].type: unknown type "x"`.
 Result<std::string> schema_text(const std::string& argument, std::string_view what);
 Result<avro::SchemaPtr> load_schema(const std::string& argument, std::string_view what);
+// Same, with parse options (e.g. named types defined by schemas loaded earlier).
+Result<avro::SchemaPtr> load_schema(const std::string& argument, std::string_view what,
+                                    const avro::ParseOptions& options);
 
 // A file written under a temporary name in the destination's folder and renamed
 // over the destination by commit(), so a failure never leaves a partial file. For

@@ -164,5 +164,39 @@ TEST(CodegenCommand, StdoutFileDirectoryAndUsage) {
   EXPECT_NE(missing.err.find("nope.avsc"), std::string::npos);
 }
 
+TEST(CodegenCommand, ALaterSchemaMayUseTheNamedTypesOfEarlierOnes) {
+  TempDir dir;
+  testing::write_file(dir / "point.avsc",
+                      R"({"type":"record","name":"Point","namespace":"geo",)"
+                      R"("fields":[{"name":"x","type":"int"}]})");
+  testing::write_file(dir / "path.avsc",
+                      R"({"type":"record","name":"Path","namespace":"geo",)"
+                      R"("fields":[{"name":"points","type":{"type":"array","items":"Point"}}]})");
+  std::string sluice = sluice_binary();
+  std::string both = (dir / "point.avsc").string() + " " + (dir / "path.avsc").string();
+  // One header: Point once, then Path using it.
+  auto one = run_command(sluice + " avro codegen " + both);
+  ASSERT_EQ(one.exit_code, 0) << one.err;
+  EXPECT_EQ(one.out.find("struct Point {"), one.out.rfind("struct Point {"));
+  EXPECT_LT(one.out.find("struct Point {"), one.out.find("struct Path {"));
+  // In the other order, Point is not known yet when Path is read.
+  auto reversed = run_command(sluice + " avro codegen " + (dir / "path.avsc").string() + " " +
+                              (dir / "point.avsc").string());
+  EXPECT_EQ(reversed.exit_code, 1);
+  EXPECT_NE(reversed.err.find("unknown type \"Point\""), std::string::npos) << reversed.err;
+  // A header per schema would define Point twice: refused with the way out.
+  auto to_dir = run_command(sluice + " avro codegen " + both + " --out " + (dir / "gen/").string());
+  EXPECT_EQ(to_dir.exit_code, 2);
+  EXPECT_NE(to_dir.err.find("uses the type geo.Point of an earlier schema"), std::string::npos)
+      << to_dir.err;
+  EXPECT_FALSE(std::filesystem::exists(dir / "gen/path.hpp"));
+  // Schemas that each define the same type themselves still get a header each.
+  testing::write_file(dir / "point2.avsc", testing::read_file(dir / "point.avsc"));
+  auto same = run_command(sluice + " avro codegen " + (dir / "point.avsc").string() + " " +
+                          (dir / "point2.avsc").string() + " --out " + (dir / "gen2/").string());
+  ASSERT_EQ(same.exit_code, 0) << same.err;
+  EXPECT_TRUE(std::filesystem::exists(dir / "gen2/point2.hpp"));
+}
+
 }  // namespace
 }  // namespace sluice::codegen
