@@ -158,6 +158,14 @@ class Decoder {
     return read_long_slow(path);
   }
   [[gnu::always_inline]] std::int32_t read_int(const char* path) {
+    // Most ints take at most 4 bytes (28 bits of zig-zag value, always in range).
+    if (end_ - p_ >= 4) [[likely]] {
+      WordVarint v = varint4_at(p_);
+      if (v.length != 0) [[likely]] {
+        p_ += v.length;
+        return static_cast<std::int32_t>(v.value);
+      }
+    }
     std::int64_t v = read_long(path);
     if (v < INT32_MIN || v > INT32_MAX) [[unlikely]]
       fail(path, "int out of the 32-bit range");
@@ -254,22 +262,30 @@ class Decoder {
   //   if (read_branch(2, path) == value_branch) out.emplace(read_T(path)); else out.reset();
   // which is what runs (out of line) when the fast path does not apply: an index or
   // length not in its one-byte form, a varint longer than the bytes loaded, a bad
-  // value, the end of the input near. The fast path reads the index and the start of
-  // the value with one bounds check. (It branches on whether the value is null: a
-  // branch-free form, tried, keeps the next field's position waiting on the index
-  // byte's load even when the branch would have been predicted, and ran no faster.)
+  // value. The fast path takes one bounds check for the longest value it reads (a
+  // string under 64 bytes, an 8-byte varint) and then tests the index and the start
+  // of the value in one word, null included; near the end of the input the same
+  // tests run with exact bounds (read_optional_near_end). (It branches on whether the
+  // value is null: a branch-free form, tried, keeps the next field's position waiting
+  // on the index byte's load even when the branch would have been predicted, and ran
+  // no faster.)
   [[gnu::always_inline]] void read_optional(std::optional<std::string_view>& out,
                                             std::size_t value_branch, const char* path) {
-    if (end_ - p_ >= 2) [[likely]] {
-      std::size_t len = p_[1];  // the length byte 2n of a string under 64 bytes
-      if (p_[0] == 2 * value_branch && (len & 0x81) == 0 && (len >> 1) + 2 <= remaining())
-          [[likely]] {
-        out.emplace(reinterpret_cast<const char*>(p_ + 2), len >> 1);
-        p_ += (len >> 1) + 2;
+    // The index byte, a length byte 2n with n < 64 and n bytes: 65 at most.
+    if (end_ - p_ >= 65) [[likely]] {
+      const std::size_t w = load_u16(p_);
+      // The index byte equal to the value's, and the length byte's continuation and
+      // sign bits clear.
+      if ((w & 0x81FF) == 2 * value_branch) [[likely]] {
+        const std::size_t n = w >> 9;
+        out.emplace(reinterpret_cast<const char*>(p_ + 2), n);
+        p_ += n + 2;
         return;
       }
+      read_null_at(w & 0xFF, out, value_branch, path);
+      return;
     }
-    read_null_or_slow(out, value_branch, path);
+    read_optional_near_end(out, value_branch, path);
   }
   [[gnu::always_inline]] void read_optional(std::optional<std::int32_t>& out,
                                             std::size_t value_branch, const char* path) {
@@ -282,12 +298,15 @@ class Decoder {
   [[gnu::always_inline]] void read_optional(std::optional<bool>& out, std::size_t value_branch,
                                             const char* path) {
     if (end_ - p_ >= 2) [[likely]] {
-      std::uint8_t b = p_[1];
-      if (p_[0] == 2 * value_branch && b <= 1) [[likely]] {
-        out.emplace(b == 1);
+      const std::size_t w = load_u16(p_);
+      // The index byte equal to the value's, and the value byte 0 or 1.
+      if ((w & 0xFEFF) == 2 * value_branch) [[likely]] {
+        out.emplace(w > 0xFF);
         p_ += 2;
         return;
       }
+      read_null_at(w & 0xFF, out, value_branch, path);
+      return;
     }
     read_null_or_slow(out, value_branch, path);
   }
@@ -352,31 +371,94 @@ class Decoder {
     const internal::WordVarint w = internal::varint_in_word(p);
     return {internal::zigzag_decode(w.value), w.length};
   }
-  // read_optional of an int or a long: the varint from the 8 bytes after the index.
+  // The zig-zag varint at `p`, which has 4 bytes readable, when it ends within them
+  // (length 0 otherwise): the common int, with half the arithmetic of varint_at and
+  // its value always in the int range (at most 28 bits). The mask of the varint's
+  // bits is the bits up to its first stop bit (s ^ (s - 1)).
+  [[gnu::always_inline]] static WordVarint varint4_at(const std::uint8_t* p) {
+    std::uint32_t word;
+    std::memcpy(&word, p, 4);  // little-endian hosts only (x86_64, aarch64)
+    const std::uint32_t stops = ~word & 0x80808080u;
+    if (stops == 0)
+      return {0, 0};
+    std::uint32_t x = word & (stops ^ (stops - 1)) & 0x7F7F7F7Fu;
+    x = (x & 0x007F007Fu) | ((x & 0x7F007F00u) >> 1);
+    x = (x & 0x00003FFFu) | ((x & 0x3FFF0000u) >> 2);
+    return {internal::zigzag_decode(x), (__builtin_ctz(stops) >> 3) + 1};
+  }
+  // read_optional of an int or a long: the varint from the 8 bytes after the index
+  // (an int's from the 4 after it when it ends there).
   template <class Int>
   [[gnu::always_inline]] void read_optional_varint(std::optional<Int>& out,
                                                    std::size_t value_branch, const char* path) {
     if (end_ - p_ >= 9) [[likely]] {
-      WordVarint v = varint_at(p_ + 1);
-      bool fits = true;
-      if constexpr (sizeof(Int) < sizeof(std::int64_t))
-        fits = v.value >= INT32_MIN && v.value <= INT32_MAX;
-      if (p_[0] == 2 * value_branch && v.length != 0 && fits) [[likely]] {
-        out.emplace(static_cast<Int>(v.value));
-        p_ += v.length + 1;
+      const std::uint8_t index = *p_;
+      if (index == 2 * value_branch) [[likely]] {
+        if constexpr (sizeof(Int) < sizeof(std::int64_t)) {
+          WordVarint v4 = varint4_at(p_ + 1);
+          if (v4.length != 0) [[likely]] {
+            out.emplace(static_cast<Int>(v4.value));
+            p_ += v4.length + 1;
+            return;
+          }
+        }
+        WordVarint v = varint_at(p_ + 1);
+        bool fits = true;
+        if constexpr (sizeof(Int) < sizeof(std::int64_t))
+          fits = v.value >= INT32_MIN && v.value <= INT32_MAX;
+        if (v.length != 0 && fits) [[likely]] {
+          out.emplace(static_cast<Int>(v.value));
+          p_ += v.length + 1;
+          return;
+        }
+        p_ = read_optional_slow(*this, out, value_branch, path);
+        return;
+      }
+      read_null_at(index, out, value_branch, path);
+      return;
+    }
+    read_null_or_slow(out, value_branch, path);
+  }
+  // read_optional of a string with fewer than 65 bytes left: the fast path's tests
+  // with exact bounds.
+  [[gnu::always_inline]] void read_optional_near_end(std::optional<std::string_view>& out,
+                                                     std::size_t value_branch,
+                                                     const char* path) {
+    if (end_ - p_ >= 2) [[likely]] {
+      std::size_t len = p_[1];  // the length byte 2n of a string under 64 bytes
+      if (p_[0] == 2 * value_branch && (len & 0x81) == 0 && (len >> 1) + 2 <= remaining())
+          [[likely]] {
+        out.emplace(reinterpret_cast<const char*>(p_ + 2), len >> 1);
+        p_ += (len >> 1) + 2;
         return;
       }
     }
     read_null_or_slow(out, value_branch, path);
+  }
+  [[gnu::always_inline]] static std::uint16_t load_u16(const std::uint8_t* p) {
+    std::uint16_t w;
+    std::memcpy(&w, p, 2);  // little-endian hosts: p[0] in the low byte
+    return w;
+  }
+  // The rest of a read_optional whose index byte (`index`, read with enough bytes left
+  // for the value) is not the value's: a null, or else the general reads.
+  template <class T>
+  [[gnu::always_inline]] void read_null_at(std::size_t index, std::optional<T>& out,
+                                           std::size_t value_branch, const char* path) {
+    if (index == 2 - 2 * value_branch) [[likely]] {
+      clear(out);
+      ++p_;
+      return;
+    }
+    p_ = read_optional_slow(*this, out, value_branch, path);
   }
   // The rest of a read_optional when its fast path for a value did not apply: the
   // null's one-byte index, or else the general reads.
   template <class T>
   [[gnu::always_inline]] void read_null_or_slow(std::optional<T>& out, std::size_t value_branch,
                                                 const char* path) {
-    if (p_ < end_ && *p_ == 2 - 2 * value_branch) [[likely]] {
-      clear(out);
-      ++p_;
+    if (p_ < end_) [[likely]] {
+      read_null_at(*p_, out, value_branch, path);
       return;
     }
     p_ = read_optional_slow(*this, out, value_branch, path);
@@ -478,7 +560,10 @@ class Encoder {
     reserve(10);
     p_ = put_varint(p_, value);
   }
-  [[gnu::always_inline]] void write_int(std::int32_t value) { write_long(value); }
+  [[gnu::always_inline]] void write_int(std::int32_t value) {
+    reserve(10);
+    p_ = put_int(p_, value);
+  }
   [[gnu::always_inline]] void write_bool(bool value) {
     reserve(1);
     p_ = put_bool(p_, value);
@@ -535,6 +620,24 @@ class Encoder {
   [[gnu::always_inline]] static std::uint8_t* put_varint(std::uint8_t* p, std::int64_t value) {
     return internal::put_varint_any(p, internal::zigzag_encode(value));
   }
+  // An int's zig-zag varint (room for 10 bytes, as put_varint): below 2^28 (all but
+  // the largest magnitudes) packed and written as one 4-byte word with 32-bit
+  // arithmetic, half of what the 64-bit form takes.
+  [[gnu::always_inline]] static std::uint8_t* put_int(std::uint8_t* p, std::int32_t value) {
+    const std::uint32_t n =
+        (static_cast<std::uint32_t>(value) << 1) ^ static_cast<std::uint32_t>(value >> 31);
+    if (n < (std::uint32_t{1} << 28)) [[likely]] {
+      std::uint32_t x = ((n & 0x0FFFC000u) << 2) | (n & 0x00003FFFu);
+      x = ((x & 0x3F803F80u) << 1) | (x & 0x007F007Fu);
+      // ceil(significant bits / 7), as in internal::put_varint_any: 1..4.
+      const unsigned log2 = 31u ^ static_cast<unsigned>(__builtin_clz(n | 1));
+      const unsigned length = (log2 * 9 + 73) >> 6;
+      x |= 0x00808080u >> (32 - 8 * length);  // every byte but the last continues
+      std::memcpy(p, &x, 4);  // little-endian hosts only (x86_64, aarch64)
+      return p + length;
+    }
+    return put_varint(p, value);
+  }
   [[gnu::always_inline]] static std::uint8_t* put_bool(std::uint8_t* p, bool value) {
     *p = value ? 1 : 0;
     return p + 1;
@@ -560,6 +663,12 @@ class Encoder {
     return put_raw(p, &value, 8);
   }
   [[gnu::always_inline]] static std::uint8_t* put_string(std::uint8_t* p, std::string_view s) {
+    // The common string, 1 to 32 bytes: its one-byte length 2n and a fixed-size copy
+    // behind one test.
+    if (internal::short_text_copyable(s.data(), s.size())) [[likely]] {
+      *p = static_cast<std::uint8_t>(s.size() << 1);
+      return internal::copy_short_text_fast(p + 1, s.data(), s.size());
+    }
     auto len = static_cast<std::uint64_t>(s.size()) << 1;  // zig-zag of a size
     if (len < 0x80) [[likely]]
       *p++ = static_cast<std::uint8_t>(len);  // lengths under 64: one byte, predictably
