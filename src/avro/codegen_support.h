@@ -562,7 +562,7 @@ class Encoder {
   }
   [[gnu::always_inline]] void write_int(std::int32_t value) {
     reserve(10);
-    p_ = put_int(p_, value);
+    p_ = put_varint(p_, value);
   }
   [[gnu::always_inline]] void write_bool(bool value) {
     reserve(1);
@@ -620,24 +620,6 @@ class Encoder {
   [[gnu::always_inline]] static std::uint8_t* put_varint(std::uint8_t* p, std::int64_t value) {
     return internal::put_varint_any(p, internal::zigzag_encode(value));
   }
-  // An int's zig-zag varint (room for 10 bytes, as put_varint): below 2^28 (all but
-  // the largest magnitudes) packed and written as one 4-byte word with 32-bit
-  // arithmetic, half of what the 64-bit form takes.
-  [[gnu::always_inline]] static std::uint8_t* put_int(std::uint8_t* p, std::int32_t value) {
-    const std::uint32_t n =
-        (static_cast<std::uint32_t>(value) << 1) ^ static_cast<std::uint32_t>(value >> 31);
-    if (n < (std::uint32_t{1} << 28)) [[likely]] {
-      std::uint32_t x = ((n & 0x0FFFC000u) << 2) | (n & 0x00003FFFu);
-      x = ((x & 0x3F803F80u) << 1) | (x & 0x007F007Fu);
-      // ceil(significant bits / 7), as in internal::put_varint_any: 1..4.
-      const unsigned log2 = 31u ^ static_cast<unsigned>(__builtin_clz(n | 1));
-      const unsigned length = (log2 * 9 + 73) >> 6;
-      x |= 0x00808080u >> (32 - 8 * length);  // every byte but the last continues
-      std::memcpy(p, &x, 4);  // little-endian hosts only (x86_64, aarch64)
-      return p + length;
-    }
-    return put_varint(p, value);
-  }
   [[gnu::always_inline]] static std::uint8_t* put_bool(std::uint8_t* p, bool value) {
     *p = value ? 1 : 0;
     return p + 1;
@@ -663,12 +645,6 @@ class Encoder {
     return put_raw(p, &value, 8);
   }
   [[gnu::always_inline]] static std::uint8_t* put_string(std::uint8_t* p, std::string_view s) {
-    // The common string, 1 to 32 bytes: its one-byte length 2n and a fixed-size copy
-    // behind one test.
-    if (internal::short_text_copyable(s.data(), s.size())) [[likely]] {
-      *p = static_cast<std::uint8_t>(s.size() << 1);
-      return internal::copy_short_text_fast(p + 1, s.data(), s.size());
-    }
     auto len = static_cast<std::uint64_t>(s.size()) << 1;  // zig-zag of a size
     if (len < 0x80) [[likely]]
       *p++ = static_cast<std::uint8_t>(len);  // lengths under 64: one byte, predictably

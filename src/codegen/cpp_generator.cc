@@ -694,10 +694,10 @@ class Generator {
     return true;
   }
 
-  // The attribute that forces a record's encode_avro, and its view's decode_avro and
-  // encode_avro, inline into their callers: for a small flat record (one that inlines(),
-  // with at most kHotFields fields) the call, the saved registers and the cursor's
-  // store and reload around each datum cost a tenth of its work or more.
+  // The attribute that forces a record view's decode_avro inline into its callers: for
+  // a small flat record (one that inlines(), with at most kHotFields fields) the call,
+  // the saved registers and the cursor's store and reload around each datum cost a
+  // tenth of its work or more. (Forcing the encoders inline measured slower.)
   static constexpr std::size_t kHotFields = 8;
   std::string hot_attribute(const Node& record) const {
     return inlines(record) && record.fields.size() <= kHotFields ? "[[gnu::always_inline]] "
@@ -1209,7 +1209,7 @@ class Generator {
         "  std::vector<std::uint8_t> to_avro() const;\n"
         "  // Appends the binary encoding to `bytes`.\n"
         "  void append_avro(std::vector<std::uint8_t>& bytes) const;\n"
-        "  {2}void encode_avro(::sluice::avro::gen::Encoder& out) const;\n\n"
+        "  void encode_avro(::sluice::avro::gen::Encoder& out) const;\n\n"
         "  // Decodes data written with this schema; throws CodegenError naming the field\n"
         "  // path on truncated data, a bad union or enum index, or trailing bytes.\n"
         "  static {0} from_avro(const std::uint8_t* data, std::size_t size);\n"
@@ -1223,7 +1223,7 @@ class Generator {
         "  std::string to_json() const;\n\n"
         "  friend bool operator==(const {0}&, const {0}&) = default;\n"
         "}};\n\n",
-        n.name, std::string(n.name.size() + 14, ' '), hot_attribute(node));
+        n.name, std::string(n.name.size() + 14, ' '));
   }
 
   // The nested read-only view of a record (kViewName) and its decoder's declaration.
@@ -1243,8 +1243,7 @@ class Generator {
       out_ += fmt::format("    {} {}{{}};\n", cpp_type(*node.fields[i].type, n, false),
                           n.fields[i]);
     const std::string hot = hot_attribute(node);
-    out_ += fmt::format("\n    {}void encode_avro(::sluice::avro::gen::Encoder& out) const;\n",
-                        hot);
+    out_ += "\n    void encode_avro(::sluice::avro::gen::Encoder& out) const;\n";
     out_ += "  };\n";
     out_ += fmt::format(
         "  // Decodes into `view` (pointing into `in`'s buffer); same errors as the owning\n"
@@ -1298,8 +1297,7 @@ class Generator {
           v = rv + ".count()";
         else if (n.logical != LogicalType::kNone)
           v = rv + ".time_since_epoch().count()";
-        bool plain_int = n.type == Type::kInt && n.logical == LogicalType::kNone;
-        return one(10, fmt::format("at = {}put_{}(at, {});", e, plain_int ? "int" : "varint", v));
+        return one(10, fmt::format("at = {}put_varint(at, {});", e, v));
       }
       case Type::kFloat:
         return one(4, fmt::format("at = {}put_float(at, {});", e, rv));
@@ -1450,9 +1448,7 @@ class Generator {
         "  return schema;\n}}\n\n",
         T, kGen);
     // encode
-    const std::string hot = hot_attribute(node);
-    out_ += fmt::format("{}inline void {}::encode_avro(::sluice::avro::gen::Encoder& out) const {{\n",
-                        hot, T);
+    out_ += fmt::format("inline void {}::encode_avro(::sluice::avro::gen::Encoder& out) const {{\n", T);
     if (n.recursive)
       line(1, fmt::format("{}DepthGuard guard(out, {});", kGen, quote(full)));
     emit_encode_body(node);
@@ -1475,11 +1471,11 @@ class Generator {
       view_ = true;
       out_ += fmt::format(
           "{2}inline void {0}::decode_avro(::sluice::avro::gen::Decoder& decoder, {0}::{1}& view) {{\n",
-          T, kViewName, hot);
+          T, kViewName, hot_attribute(node));
       emit_decode_body(node, "view");
       out_ += fmt::format(
-          "{2}inline void {0}::{1}::encode_avro(::sluice::avro::gen::Encoder& out) const {{\n", T,
-          kViewName, hot);
+          "inline void {0}::{1}::encode_avro(::sluice::avro::gen::Encoder& out) const {{\n", T,
+          kViewName);
       emit_encode_body(node);
       view_ = false;
     }

@@ -198,40 +198,22 @@ inline constexpr std::size_t kShortTextSlack = 32;
   copy_bytes(dst, source, n);
   return dst + n;
 }
-// Whether copy_short_text's fast case applies: 1 to 32 bytes whose 32-byte load stays
-// in the source's page (n >= 1: only then is the source's own page known to be
-// readable; an empty string's pointer may be the end of a buffer, on the first byte of
-// the next page). Always false where the copy may not read past its source.
-[[gnu::always_inline]] inline bool short_text_copyable(const void* source, std::size_t n) {
-#if defined(__x86_64__) && SLUICE_OVERREAD_COPY
-  const auto page_offset = reinterpret_cast<std::uintptr_t>(source) & 4095;
-  return n - 1 < 32 && page_offset <= 4096 - 32;
-#else
-  static_cast<void>(source);
-  static_cast<void>(n);
-  return false;
-#endif
-}
-// copy_short_text's fast case (short_text_copyable(source, n) holds): two 16-byte moves.
-[[gnu::always_inline]] inline std::uint8_t* copy_short_text_fast(std::uint8_t* dst,
-                                                                 const void* source,
-                                                                 std::size_t n) {
-#if defined(__x86_64__) && SLUICE_OVERREAD_COPY
-  const auto* src = static_cast<const std::uint8_t*>(source);
-  const __m128i low = _mm_loadu_si128(reinterpret_cast<const __m128i*>(src));
-  const __m128i high = _mm_loadu_si128(reinterpret_cast<const __m128i*>(src + 16));
-  _mm_storeu_si128(reinterpret_cast<__m128i*>(dst), low);
-  _mm_storeu_si128(reinterpret_cast<__m128i*>(dst + 16), high);
-  return dst + n;
-#else
-  return copy_bytes_out_of_line(dst, source, n);
-#endif
-}
 [[gnu::always_inline]] inline std::uint8_t* copy_short_text(std::uint8_t* dst,
                                                             const void* source,
                                                             std::size_t n) {
-  if (short_text_copyable(source, n)) [[likely]]
-    return copy_short_text_fast(dst, source, n);
+#if defined(__x86_64__) && SLUICE_OVERREAD_COPY
+  const auto page_offset = reinterpret_cast<std::uintptr_t>(source) & 4095;
+  // n >= 1: only then is the source's own page known to be readable (an empty
+  // string's pointer may be the end of a buffer, on the first byte of the next page).
+  if (n - 1 < 32 && page_offset <= 4096 - 32) [[likely]] {
+    const auto* src = static_cast<const std::uint8_t*>(source);
+    const __m128i low = _mm_loadu_si128(reinterpret_cast<const __m128i*>(src));
+    const __m128i high = _mm_loadu_si128(reinterpret_cast<const __m128i*>(src + 16));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(dst), low);
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(dst + 16), high);
+    return dst + n;
+  }
+#endif
   if (n == 0) return dst;
   return copy_bytes_out_of_line(dst, source, n);
 }

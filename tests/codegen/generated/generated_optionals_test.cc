@@ -231,11 +231,10 @@ TEST(GeneratedOptionals, EveryCorruptedByteFailsOrDecodesAsTheGeneralReads) {
 
 namespace {
 
-// Encoder::put_int (the int writer generated encoders use) writes the bytes of
-// put_varint for every varint length (1 to 5 bytes), both signs, the 2^28 edge of its
-// fast path and the 32-bit limits; and Decoder::read_int reads them back (its fast path
-// covers up to 4 bytes) with the offset after each.
-TEST(GeneratedInts, PutIntAndReadIntAgreeWithTheGeneralVarints) {
+// Decoder::read_int reads back put_varint's bytes for every varint length (1 to 5
+// bytes), both signs and the 32-bit limits (its fast path covers up to 4 bytes), with
+// the offset after each.
+TEST(GeneratedInts, ReadIntReadsEveryVarintLength) {
   using sluice::avro::gen::Encoder;
   std::vector<std::int32_t> values = {std::numeric_limits<std::int32_t>::min(),
                                       std::numeric_limits<std::int32_t>::max()};
@@ -248,11 +247,8 @@ TEST(GeneratedInts, PutIntAndReadIntAgreeWithTheGeneralVarints) {
   }
   Bytes all;
   for (std::int32_t v : values) {
-    std::uint8_t want[16] = {}, got[16] = {};
+    std::uint8_t want[16] = {};
     std::size_t want_n = static_cast<std::size_t>(Encoder::put_varint(want, v) - want);
-    std::size_t got_n = static_cast<std::size_t>(Encoder::put_int(got, v) - got);
-    ASSERT_EQ(got_n, want_n) << v;
-    EXPECT_EQ(Bytes(got, got + got_n), Bytes(want, want + want_n)) << v;
     all.insert(all.end(), want, want + want_n);
   }
   all.insert(all.end(), 8, 0);  // a run followed by slack: every read takes its fast path
