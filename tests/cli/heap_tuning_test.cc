@@ -45,31 +45,31 @@ long faults_touching_a_fresh_buffer() {
   return after - before;
 }
 
+// The kernel's transparent huge page setting, e.g. "always [madvise] never" (empty when
+// the kernel has none).
+std::string huge_page_setting() {
+  std::ifstream f("/sys/kernel/mm/transparent_hugepage/enabled");
+  std::stringstream text;
+  text << f.rdbuf();
+  return text.str();
+}
+
 // Why the test is skipped here, or empty when it can run.
 std::string skip_reason() {
 #if defined(SLUICE_TEST_ASAN)
   return "AddressSanitizer's allocator replaces glibc malloc; the tuning is a no-op there";
 #else
-  std::ifstream f("/sys/kernel/mm/transparent_hugepage/enabled");
-  std::stringstream text;
-  text << f.rdbuf();
-  if (!f || text.str().find("[never]") != std::string::npos)
+  std::string setting = huge_page_setting();
+  if (setting.empty() || setting.find("[never]") != std::string::npos)
     return "transparent huge pages are off on this kernel";
   return {};
 #endif
 }
 
-bool huge_pages_always() {
-  std::ifstream f("/sys/kernel/mm/transparent_hugepage/enabled");
-  std::stringstream text;
-  text << f.rdbuf();
-  return text.str().find("[always]") != std::string::npos;
-}
-
 TEST(HeapTuning, WithoutItEveryPageOfALargeBufferFaults) {
   if (std::string why = skip_reason(); !why.empty())
     GTEST_SKIP() << why;
-  if (huge_pages_always())
+  if (huge_page_setting().find("[always]") != std::string::npos)
     GTEST_SKIP() << "transparent huge pages are 'always' here: any large mapping gets them";
   EXPECT_GE(faults_touching_a_fresh_buffer(), static_cast<long>(kSmallPages * 9 / 10));
 }
