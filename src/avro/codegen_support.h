@@ -560,10 +560,7 @@ class Encoder {
     reserve(10);
     p_ = put_varint(p_, value);
   }
-  [[gnu::always_inline]] void write_int(std::int32_t value) {
-    reserve(10);
-    p_ = put_varint(p_, value);
-  }
+  [[gnu::always_inline]] void write_int(std::int32_t value) { write_long(value); }
   [[gnu::always_inline]] void write_bool(bool value) {
     reserve(1);
     p_ = put_bool(p_, value);
