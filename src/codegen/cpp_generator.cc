@@ -694,6 +694,22 @@ class Generator {
     return true;
   }
 
+  // The initializer of a field without a default when value-initialization (`{}`) is
+  // not the value a decoder would produce for zero: a decimal carries its schema's
+  // scale, directly or as the first branch a variant holds, so a default-made record
+  // equals itself after a round trip. Empty when `{}` will do. `type` is cpp_type(t).
+  std::string zero_init(const Node& t, const std::string& type) const {
+    if (t.logical == LogicalType::kDecimal && t.scale != 0)
+      return fmt::format("{}make_decimal({{}}, {})", kGen, t.scale);
+    if (t.type == Type::kUnion && optional_branch(t) < 0 && !t.branches.empty()) {
+      const Node& first = *t.branches[0];
+      if (first.logical == LogicalType::kDecimal && first.scale != 0)
+        return fmt::format("{}(std::in_place_index<0>, {}make_decimal({{}}, {}))", type, kGen,
+                           first.scale);
+    }
+    return "";
+  }
+
   // The attribute that forces a record view's decode_avro inline into its callers: for
   // a small flat record (one that inlines(), with at most kHotFields fields) the call,
   // the saved registers and the cursor's store and reload around each datum cost a
@@ -1177,10 +1193,10 @@ class Generator {
       }
       if (init == " = {}" || init == " = std::nullopt")
         init = "{}";
-      // Without a default a decimal still carries its schema's scale, so a default-made
-      // record equals itself after a round trip (a decoded decimal has that scale).
-      if (!f.default_json && f.type->logical == LogicalType::kDecimal && f.type->scale != 0)
-        init = fmt::format(" = {}make_decimal({{}}, {})", kGen, f.type->scale);
+      if (!f.default_json) {
+        if (std::string zero = zero_init(*f.type, type); !zero.empty())
+          init = " = " + zero;
+      }
       if (f.name != n.fields[i])
         out_ += fmt::format("  // Avro field \"{}\".\n", f.name);
       out_ += fmt::format("  {} {}{};\n", type, n.fields[i], init);

@@ -43,10 +43,12 @@ TEST(GeneratedMacroNames, RenamedWithATrailingUnderscoreAndRoundTrip) {
   EXPECT_EQ(to_string(m::stdin_::NULL_), "NULL");
 }
 
-TEST(GeneratedMacroNames, ADecimalWithoutDefaultHasItsSchemaScale) {
+TEST(GeneratedMacroNames, DecimalsWithoutDefaultHaveTheirSchemaScale) {
   m::EOF_ r;
   EXPECT_EQ(r.price.scale(), 2);
   EXPECT_TRUE(r.price.is_zero());
+  ASSERT_EQ(r.amount.index(), 0u);  // a variant without default holds its first branch
+  EXPECT_EQ(std::get<0>(r.amount).scale(), 3);
   std::vector<std::uint8_t> bytes = r.to_avro();
   EXPECT_EQ(m::EOF_::from_avro(bytes.data(), bytes.size()), r);
 }
