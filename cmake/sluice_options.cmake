@@ -23,6 +23,7 @@ function(sluice_module name)
     target_include_directories(sluice_${name} INTERFACE $<BUILD_INTERFACE:${PROJECT_SOURCE_DIR}/src>
                                $<INSTALL_INTERFACE:include/sluice>)
     target_link_libraries(sluice_${name} INTERFACE ${ARG_DEPS})
+    target_compile_features(sluice_${name} INTERFACE cxx_std_20)
     add_library(sluice::${name} ALIAS sluice_${name})
     return()
   endif()
@@ -31,5 +32,8 @@ function(sluice_module name)
   target_include_directories(sluice_${name} PUBLIC $<BUILD_INTERFACE:${PROJECT_SOURCE_DIR}/src>
                              $<INSTALL_INTERFACE:include/sluice>)
   target_link_libraries(sluice_${name} PUBLIC ${ARG_DEPS} PRIVATE sluice_compile_options ${ARG_PRIVATE_DEPS})
+  # Its headers are C++20: whoever links it (an installed package's consumer too) compiles
+  # as C++20 or later, whatever its own CMAKE_CXX_STANDARD.
+  target_compile_features(sluice_${name} PUBLIC cxx_std_20)
   add_library(sluice::${name} ALIAS sluice_${name})
 endfunction()
