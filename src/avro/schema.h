@@ -163,6 +163,11 @@ class Schema {
   // Full JSON text with every attribute (doc, aliases, defaults, custom properties),
   // compact, named types written once and referenced by fullname afterwards.
   std::string to_json() const;
+  // As to_json(), but the named types this schema took from ParseOptions::references
+  // (and those took from theirs) are written by fullname only, never defined: the text
+  // that parses back with the same references (what a schema registry serves for a
+  // schema with references). Equal to to_json() for a schema without references.
+  std::string to_json_with_references_by_name() const;
 
   Schema(const Schema&) = delete;
   Schema& operator=(const Schema&) = delete;

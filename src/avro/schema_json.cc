@@ -9,6 +9,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace sluice::avro {
 namespace {
@@ -39,6 +40,9 @@ void append_properties(std::string& out, const std::vector<Property>& props) {
 class JsonWriter {
  public:
   explicit JsonWriter(std::string& out) : out_(out) {}
+
+  // `fullname` is written by name only, as if already defined.
+  void take_as_defined(const std::string& fullname) { seen_.insert(fullname); }
 
   void write(const Node& node, const std::string& space) {
     if (is_named(node.type)) {
@@ -173,6 +177,21 @@ class JsonWriter {
 std::string Schema::to_json() const {
   std::string out;
   JsonWriter(out).write(root(), "");
+  return out;
+}
+
+std::string Schema::to_json_with_references_by_name() const {
+  std::string out;
+  JsonWriter writer(out);
+  std::vector<const Schema*> imports;
+  for (const SchemaPtr& s : imports_) imports.push_back(s.get());
+  while (!imports.empty()) {
+    const Schema* s = imports.back();
+    imports.pop_back();
+    for (const Node* n : s->named_) writer.take_as_defined(n->fullname);
+    for (const SchemaPtr& deeper : s->imports_) imports.push_back(deeper.get());
+  }
+  writer.write(root(), "");
   return out;
 }
 

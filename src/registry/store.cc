@@ -408,7 +408,7 @@ ApiResult<SchemaRegistry::Prepared> SchemaRegistry::prepare(std::string_view sub
                      fmt::format("Invalid schema: {}", schema.error().to_string()));
   }
   p.parsed = *schema;
-  p.canonical = p.parsed->to_json();
+  p.canonical = p.parsed->to_json_with_references_by_name();
   p.hash = md5_key(p.type, p.canonical, p.references_json);
   return p;
 }

@@ -360,6 +360,49 @@ TEST(RegistryStore, SqliteKeepsEverythingAcrossRestarts) {
   std::filesystem::remove_all(dir);
 }
 
+// A schema with references is stored and served as Confluent serves it: its own types
+// defined, the referenced ones by name only (so clients parse it with the references,
+// and the registry can parse it again after a restart, references of references too).
+TEST(RegistryStore, ReferencedTypesAreServedByNameAndReparsedAfterARestart) {
+  auto dir = std::filesystem::temp_directory_path() /
+             ("sluice-store-refs-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  std::string uri = "sqlite:" + (dir / "r.db").string();
+  const char* address_text =
+      R"({"type":"record","name":"Address","namespace":"acme","fields":[{"name":"country","type":"acme.Country"}]})";
+  {
+    auto reg = SchemaRegistry::open(uri);
+    ASSERT_TRUE(reg) << reg.error().to_string();
+    ASSERT_TRUE((*reg)->register_schema(
+        "country", req(R"({"type":"enum","name":"Country","namespace":"acme","symbols":["CA"]})")));
+    RegisterRequest address = req(address_text);
+    address.references.push_back(Reference{"acme.Country", "country", 1});
+    auto a = (*reg)->register_schema("address", address);
+    ASSERT_TRUE(a) << a.error().message;
+    auto served = (*reg)->schema_by_id(a->id, "");
+    ASSERT_TRUE(served);
+    EXPECT_EQ((*served)->schema, address_text);  // Country by name, not defined inline
+  }
+  auto reg = SchemaRegistry::open(uri);
+  ASSERT_TRUE(reg);
+  // Registering a schema that references Address parses Address's stored text with its
+  // own reference (nothing cached after the restart).
+  RegisterRequest user = req(
+      R"({"type":"record","name":"User","namespace":"acme","fields":[{"name":"home","type":"acme.Address"}]})");
+  user.references.push_back(Reference{"acme.Address", "address", 1});
+  auto u = (*reg)->register_schema("user", user);
+  ASSERT_TRUE(u) << u.error().message;
+  // And a compatible second version of Address is checked against the stored first one.
+  RegisterRequest address2 = req(
+      R"({"type":"record","name":"Address","namespace":"acme","fields":[{"name":"country","type":"acme.Country"},{"name":"zip","type":["null","string"],"default":null}]})");
+  address2.references.push_back(Reference{"acme.Country", "country", 1});
+  auto a2 = (*reg)->register_schema("address", address2);
+  ASSERT_TRUE(a2) << a2.error().message;
+  EXPECT_EQ(a2->version, 2);
+  std::filesystem::remove_all(dir);
+}
+
 // Start-up time is measured in bench/registry_bench.sh, not asserted here.
 TEST(RegistryStore, ReloadsTenThousandStoredSchemas) {
   auto dir = std::filesystem::temp_directory_path() /
