@@ -4,9 +4,12 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
+#include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -64,28 +67,68 @@ struct SyncOptions {
   std::string prefix;
 };
 
-// Every version of every subject (deleted ones excluded), as the registry serves it.
-Result<std::vector<codegen::SubjectSnapshot>> take_snapshot(reg::Client& client,
-                                                            const std::string& prefix) {
-  std::vector<codegen::SubjectSnapshot> snapshot;
+codegen::RegisteredVersion to_registered(reg::SubjectVersion sv) {
+  codegen::RegisteredVersion rv;
+  rv.version = sv.version;
+  rv.schema_id = sv.id.value;
+  rv.schema_type = sv.schema.schema_type.empty() ? "AVRO" : sv.schema.schema_type;
+  rv.schema = std::move(sv.schema.schema);
+  for (auto& ref : sv.schema.references)
+    rv.references.push_back({std::move(ref.name), std::move(ref.subject), ref.version});
+  return rv;
+}
+
+// What sync_artifacts needs from the registry.
+struct Snapshot {
+  // Every version of every subject under the prefix (deleted ones excluded).
+  std::vector<codegen::SubjectSnapshot> subjects;
+  // The versions those reference (recursively) in subjects beyond the prefix.
+  std::vector<codegen::SubjectSnapshot> referenced;
+};
+
+Result<Snapshot> take_snapshot(reg::Client& client, const std::string& prefix) {
+  Snapshot snapshot;
   SLUICE_ASSIGN_OR_RETURN(std::vector<std::string> subjects,
                           client.get_subjects(reg::IncludeDeleted::kNo, prefix));
+  std::set<std::pair<std::string, int>> have;  // (subject, version) fetched
+  std::vector<codegen::SchemaRef> wanted;       // references to look at
+  auto note_references = [&](const codegen::RegisteredVersion& rv) {
+    wanted.insert(wanted.end(), rv.references.begin(), rv.references.end());
+  };
   for (const std::string& subject : subjects) {
     codegen::SubjectSnapshot snap;
     snap.subject = subject;
     SLUICE_ASSIGN_OR_RETURN(std::vector<int> versions, client.get_versions(subject));
     for (int v : versions) {
       SLUICE_ASSIGN_OR_RETURN(reg::SubjectVersion sv, client.get_version(subject, v));
-      codegen::RegisteredVersion rv;
-      rv.version = sv.version;
-      rv.schema_id = sv.id.value;
-      rv.schema_type = sv.schema.schema_type.empty() ? "AVRO" : sv.schema.schema_type;
-      rv.schema = std::move(sv.schema.schema);
-      rv.has_references = !sv.schema.references.empty();
-      snap.versions.push_back(std::move(rv));
+      snap.versions.push_back(to_registered(std::move(sv)));
+      note_references(snap.versions.back());
+      have.emplace(subject, snap.versions.back().version);
     }
-    snapshot.push_back(std::move(snap));
+    snapshot.subjects.push_back(std::move(snap));
   }
+  // A referenced version outside the prefix: fetched as the registry serves it (a bad
+  // reference is left for sync_artifacts to report with its subject and version).
+  std::map<std::string, codegen::SubjectSnapshot> beyond;
+  while (!wanted.empty()) {
+    codegen::SchemaRef ref = std::move(wanted.back());
+    wanted.pop_back();
+    if (ref.version != -1 && have.count({ref.subject, ref.version})) continue;
+    if (ref.version == -1 && std::find(subjects.begin(), subjects.end(), ref.subject) != subjects.end())
+      continue;
+    auto sv = client.get_version(ref.subject, ref.version == -1 ? reg::kLatestVersion : ref.version);
+    if (!sv) {
+      if (sv.error().code() == ErrorCode::kNotFound) continue;
+      return fail(sv.error());
+    }
+    codegen::RegisteredVersion rv = to_registered(std::move(*sv));
+    if (!have.emplace(ref.subject, rv.version).second) continue;
+    note_references(rv);
+    codegen::SubjectSnapshot& snap = beyond[ref.subject];
+    snap.subject = ref.subject;
+    snap.versions.push_back(std::move(rv));
+  }
+  for (auto& [subject, snap] : beyond) snapshot.referenced.push_back(std::move(snap));
   return snapshot;
 }
 
@@ -94,8 +137,9 @@ Result<int> run_sync(const SyncOptions& o) {
   if (!client) return fail(usage_error("--registry: " + client.error().message()));
   auto snapshot = take_snapshot(**client, o.prefix);
   if (!snapshot) return fail(in_context(snapshot.error(), o.registry.url));
-  SLUICE_ASSIGN_OR_RETURN(codegen::SyncReport report,
-                          codegen::sync_artifacts(*snapshot, o.out, o.registry.url));
+  SLUICE_ASSIGN_OR_RETURN(
+      codegen::SyncReport report,
+      codegen::sync_artifacts(snapshot->subjects, o.out, o.registry.url, snapshot->referenced));
   std::string text;
   for (const auto& skipped : report.skipped) text += fmt::format("skipped {}\n", skipped);
   for (const auto& b : report.built) {
@@ -158,11 +202,14 @@ void add_artifact_commands(CLI::App& app, Registry& registry) {
         "the patch number, an incompatible one (level NONE) bumps the major. "
         "<out>/<dataset>/versions.json records registry version, schema id and fingerprint "
         "-> artifact version, so a re-run with no registry change builds nothing and prints "
-        "\"up to date\".",
+        "\"up to date\". A schema with references (named types of other subjects) is resolved "
+        "through the versions it references, also beyond --prefix; its artifact holds the "
+        "whole schema.",
         "sluice artifact sync --registry http://127.0.0.1:8081 --out artifact-repo");
     add_connection_options(cmd, o->registry, "--registry");
     cmd->add_option("--out", o->out, "Artifact repository folder (created if missing)")->required();
-    cmd->add_option("--prefix", o->prefix, "Only subjects starting with this prefix");
+    cmd->add_option("--prefix", o->prefix,
+                    "Only subjects starting with this prefix (their references are still read)");
     registry.set_runner(cmd, [o] { return run_sync(*o); });
   }
 }

@@ -116,6 +116,81 @@ Status save_manifest(const fs::path& path, const Manifest& m) {
   return {};
 }
 
+// The registered versions that schema references may name: those of the snapshot and
+// of the referenced-only subjects.
+class VersionIndex {
+ public:
+  VersionIndex(std::span<const SubjectSnapshot> snapshot,
+               std::span<const SubjectSnapshot> referenced) {
+    for (auto subjects : {snapshot, referenced}) {
+      for (const SubjectSnapshot& s : subjects) {
+        auto& versions = by_subject_[s.subject];
+        for (const RegisteredVersion& v : s.versions) versions.push_back(&v);
+      }
+    }
+  }
+  // Version `version` of `subject` (-1: its highest), or nullptr.
+  const RegisteredVersion* find(const std::string& subject, int version) const {
+    auto it = by_subject_.find(subject);
+    if (it == by_subject_.end()) return nullptr;
+    const RegisteredVersion* found = nullptr;
+    for (const RegisteredVersion* v : it->second) {
+      if (version == -1 ? !found || v->version > found->version : v->version == version)
+        found = v;
+    }
+    return found;
+  }
+
+ private:
+  std::map<std::string, std::vector<const RegisteredVersion*>> by_subject_;
+};
+
+constexpr int kMaxReferenceDepth = 32;
+
+// `rv`'s schema, parsed with the named types of the versions it references (and theirs).
+Result<avro::SchemaPtr> parse_with_references(const RegisteredVersion& rv,
+                                              const VersionIndex& index, int depth) {
+  if (depth > kMaxReferenceDepth) {
+    return fail(ErrorCode::kLimitExceeded,
+                "schema references nest deeper than {} (do they form a cycle?)",
+                kMaxReferenceDepth);
+  }
+  avro::ParseOptions options;
+  for (const SchemaRef& ref : rv.references) {
+    const RegisteredVersion* target = index.find(ref.subject, ref.version);
+    if (target == nullptr) {
+      return fail(ErrorCode::kNotFound, "reference {}: subject \"{}\" has no version {}",
+                  ref.name, ref.subject,
+                  ref.version == -1 ? std::string("at all") : std::to_string(ref.version));
+    }
+    if (target->schema_type != "AVRO") {
+      return fail(ErrorCode::kUnsupported, "reference {}: subject \"{}\" version {} is a {} schema",
+                  ref.name, ref.subject, target->version, target->schema_type);
+    }
+    auto parsed = parse_with_references(*target, index, depth + 1);
+    if (!parsed) {
+      return fail(parsed.error().code(), "reference {} (subject \"{}\" version {}): {}", ref.name,
+                  ref.subject, target->version, parsed.error().to_string());
+    }
+    options.references.push_back(std::move(*parsed));
+  }
+  return avro::Schema::parse(rv.schema, options);
+}
+
+// Where an artifact's schema came from, its references included.
+std::string source_of(std::string_view registry_url, const SubjectSnapshot& snap,
+                      const RegisteredVersion& rv) {
+  std::string source = fmt::format("{}/subjects/{}/versions/{} (schema id {}", registry_url,
+                                   snap.subject, rv.version, rv.schema_id);
+  for (std::size_t i = 0; i < rv.references.size(); ++i) {
+    const SchemaRef& ref = rv.references[i];
+    source += fmt::format("{}{} from {} version {}", i == 0 ? "; references " : ", ", ref.name,
+                          ref.subject, ref.version == -1 ? std::string("latest")
+                                                         : std::to_string(ref.version));
+  }
+  return source + ")";
+}
+
 Error with_place(const Error& e, std::string_view subject, int version) {
   return Error(e.code(), fmt::format("subject \"{}\" version {}: {}", subject, version,
                                      e.to_string()));
@@ -123,7 +198,8 @@ Error with_place(const Error& e, std::string_view subject, int version) {
 
 // Builds one subject's missing artifacts (see the header for the rule).
 Status sync_subject(const SubjectSnapshot& snap, const std::string& dataset, const fs::path& repo,
-                    std::string_view registry_url, SyncReport& report) {
+                    std::string_view registry_url, const VersionIndex& index,
+                    SyncReport& report) {
   const fs::path manifest_path = repo / dataset / "versions.json";
   SLUICE_ASSIGN_OR_RETURN(Manifest manifest, load_manifest(manifest_path));
   if (!manifest.entries.empty() && manifest.subject != snap.subject) {
@@ -141,21 +217,17 @@ Status sync_subject(const SubjectSnapshot& snap, const std::string& dataset, con
   // The schema of the newest manifest entry, for comparing the next registry version.
   avro::SchemaPtr previous_schema;
   for (const RegisteredVersion* rv : versions) {
-    if (rv->has_references) {
-      return fail(ErrorCode::kUnsupported,
-                  "subject \"{}\" version {}: schemas with references are not supported",
-                  snap.subject, rv->version);
-    }
-    auto parsed = avro::Schema::parse(rv->schema);
+    auto parsed = parse_with_references(*rv, index, 0);
     if (!parsed) return fail(with_place(parsed.error(), snap.subject, rv->version));
     avro::SchemaPtr schema = *parsed;
     const std::string fp = fingerprint_hex(avro::rabin_fingerprint(schema->root()));
 
     ArtifactSpec spec;
     spec.name = dataset;
-    spec.schema_text = rv->schema;
-    spec.source = fmt::format("{}/subjects/{}/versions/{} (schema id {})", registry_url,
-                              snap.subject, rv->version, rv->schema_id);
+    // With references, the whole schema: to_json() defines each referenced type where
+    // it is first used, so the artifact needs no other schema.
+    spec.schema_text = rv->references.empty() ? rv->schema : schema->to_json();
+    spec.source = source_of(registry_url, snap, *rv);
 
     if (const ManifestEntry* known = manifest.find(rv->version)) {
       if (known->fingerprint != fp) {
@@ -249,7 +321,9 @@ std::string_view change_kind_name(ChangeKind kind) {
 }
 
 Result<SyncReport> sync_artifacts(std::span<const SubjectSnapshot> snapshot, const fs::path& repo,
-                                  std::string_view registry_url) {
+                                  std::string_view registry_url,
+                                  std::span<const SubjectSnapshot> referenced) {
+  const VersionIndex index(snapshot, referenced);
   std::vector<const SubjectSnapshot*> subjects;
   for (const auto& s : snapshot) subjects.push_back(&s);
   std::sort(subjects.begin(), subjects.end(),
@@ -272,7 +346,7 @@ Result<SyncReport> sync_artifacts(std::span<const SubjectSnapshot> snapshot, con
                                            not_avro->version, not_avro->schema_type));
       continue;
     }
-    SLUICE_TRY(sync_subject(*s, dataset, repo, registry_url, report));
+    SLUICE_TRY(sync_subject(*s, dataset, repo, registry_url, index, report));
   }
   return report;
 }

@@ -31,13 +31,21 @@
 
 namespace sluice::codegen {
 
+// A schema reference as the registry serves it: the named type `name` is defined by
+// version `version` of `subject` (-1: its latest version).
+struct SchemaRef {
+  std::string name;
+  std::string subject;
+  int version = 0;
+};
+
 // One version of a subject as the registry serves it.
 struct RegisteredVersion {
   int version = 0;             // the registry's version number (1, 2, ...)
   std::int64_t schema_id = 0;  // the registry's global schema id
   std::string schema_type = "AVRO";
-  std::string schema;       // schema text
-  bool has_references = false;  // schemas with references are not supported yet
+  std::string schema;               // schema text
+  std::vector<SchemaRef> references;  // named types the text uses without defining them
 };
 
 struct SubjectSnapshot {
@@ -63,6 +71,14 @@ struct SyncReport {
   std::vector<std::string> skipped;  // "subject: why" for subjects that are not Avro
 };
 
+// Schema references: a version whose text uses named types of other subjects (Confluent
+// schema references) is resolved through the versions it references, looked up in
+// `snapshot` and then in `referenced` (versions of subjects outside the snapshot, e.g.
+// beyond a subject prefix, which get no artifacts of their own); references of
+// references are followed, up to 32 deep. Its artifact holds the resolved, self-contained
+// schema (the referenced types defined inline where first used): the header and
+// schema.avsc need nothing else, and the fingerprint is that of the whole schema.
+//
 // Brings `repo` up to date with `snapshot` (see the rule above). `registry_url` is
 // recorded in each artifact's source. Subjects are processed in name order and
 // versions in number order; the manifest is rewritten after every artifact, so an
@@ -70,9 +86,11 @@ struct SyncReport {
 // subjects map to one dataset name or a manifest belongs to another subject, kCorrupt
 // for an unreadable manifest or one whose fingerprint for a registry version differs
 // from the registry's (the registry was reset: move the dataset folder away),
-// kUnsupported for schema references, and as build_artifact().
+// kNotFound for a reference to a version in neither list, kLimitExceeded for references
+// nested deeper than 32 (or in a cycle), and as build_artifact().
 Result<SyncReport> sync_artifacts(std::span<const SubjectSnapshot> snapshot,
                                   const std::filesystem::path& repo,
-                                  std::string_view registry_url);
+                                  std::string_view registry_url,
+                                  std::span<const SubjectSnapshot> referenced = {});
 
 }  // namespace sluice::codegen

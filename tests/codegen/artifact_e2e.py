@@ -306,9 +306,83 @@ def case_sync(opts, tmp):
     print("sync ok")
 
 
+COUNTRY = {"type": "enum", "name": "Country", "namespace": "geo", "symbols": ["CA", "US"]}
+ADDRESS = {"type": "record", "name": "Address", "namespace": "geo",
+           "fields": [{"name": "city", "type": "string"}, {"name": "country", "type": "geo.Country"}]}
+USER = {"type": "record", "name": "User", "namespace": "app",
+        "fields": [{"name": "home", "type": "geo.Address"},
+                   {"name": "work", "type": ["null", "geo.Address"], "default": None}]}
+
+
+def case_references(opts, tmp):
+    """Confluent schema references: movies.user-value uses geo.Address of subject
+    shared.address, which uses geo.Country of shared.country; only movies.* is synced."""
+    import avro.schema  # python3-avro, the peer that checks the artifact's schema file
+    repo = os.path.join(tmp, "repo")
+    reg = Registry(opts.sluice, tmp)
+    try:
+        reg.register("shared.country", COUNTRY)
+        reg.call("POST", "/subjects/shared.address/versions",
+                 {"schema": json.dumps(ADDRESS),
+                  "references": [{"name": "geo.Country", "subject": "shared.country", "version": 1}]})
+        reg.call("POST", "/subjects/movies.user-value/versions",
+                 {"schema": json.dumps(USER),
+                  "references": [{"name": "geo.Address", "subject": "shared.address", "version": 1}]})
+        sync = [opts.sluice, "artifact", "sync", "--registry", reg.url, "--out", repo,
+                "--prefix", "movies."]
+        out = run(sync).stdout
+        built = built_lines(out)
+        check(len(built) == 1 and built[0].startswith(
+            "built movies_user_value 1.0.0 from movies.user-value version 1"), out)
+        check(sorted(os.listdir(repo)) == ["movies_user_value"], repr(os.listdir(repo)))
+        share = os.path.join(repo, "movies_user_value", "1.0.0", "share", "movies_user_value-1.0.0")
+        text = open(os.path.join(share, "schema.avsc")).read()
+        parsed = avro.schema.parse(text)  # alone: the referenced types are inline
+        home = parsed.fields_dict["home"].type
+        check(home.fullname == "geo.Address" and
+              home.fields_dict["country"].type.symbols == ["CA", "US"], text)
+        meta = json.load(open(os.path.join(share, "artifact.json")))
+        check("references geo.Address from shared.address version 1" in meta["source"], repr(meta))
+        check(built_lines(run(sync).stdout) == [], "not idempotent with references")
+
+        # A consumer compiles against the artifact and round-trips a record through it. It
+        # sets no C++ standard: the imported targets ask for C++20 themselves.
+        app = os.path.join(tmp, "app")
+        os.makedirs(app)
+        with open(os.path.join(app, "CMakeLists.txt"), "w") as f:
+            f.write("cmake_minimum_required(VERSION 3.25)\nproject(refapp CXX)\n"
+                    "find_package(movies_user_value 1.0.0 EXACT CONFIG REQUIRED)\n"
+                    "add_executable(refapp main.cc)\n"
+                    "target_link_libraries(refapp PRIVATE movies_user_value::movies_user_value)\n")
+        with open(os.path.join(app, "main.cc"), "w") as f:
+            f.write("""#include <movies_user_value/v1_0_0/movies_user_value.hpp>
+#include <cstdio>
+int main() {
+  namespace v = movies_user_value::v1_0_0;
+  v::User u;
+  u.home.city = "Montreal";
+  u.home.country = v::Country::CA;
+  auto bytes = u.to_avro();
+  auto back = v::User::from_avro(bytes.data(), bytes.size());
+  std::printf("%s\\n", back.to_json().c_str());
+  return back == u ? 0 : 1;
+}
+""")
+        prefix = os.path.join(tmp, "sluice-prefix")
+        install_sluice(opts, prefix)
+        build = os.path.join(tmp, "app-build")
+        run(cmake_configure_args(app, build, [os.path.join(repo, "movies_user_value", "1.0.0"), prefix]))
+        run(["cmake", "--build", build])
+        out = run([os.path.join(build, "refapp")]).stdout
+        check(json.loads(out) == {"home": {"city": "Montreal", "country": "CA"}, "work": None}, out)
+    finally:
+        reg.stop()
+    print("references ok")
+
+
 def main():
     p = argparse.ArgumentParser()
-    p.add_argument("case", choices=["e2e", "determinism", "generate", "sync"])
+    p.add_argument("case", choices=["e2e", "determinism", "generate", "sync", "references"])
     p.add_argument("--sluice", required=True)
     p.add_argument("--build-dir", required=True)
     p.add_argument("--source-dir", required=True)

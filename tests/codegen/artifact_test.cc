@@ -308,5 +308,79 @@ TEST(SyncArtifacts, NonAvroSubjectsAreSkippedAndBadManifestsReported) {
   EXPECT_EQ(r.error().code(), ErrorCode::kCorrupt);
 }
 
+
+// A subject whose schema uses a named type of another subject (a Confluent schema
+// reference), itself using a third: the artifact holds the whole schema.
+TEST(SyncArtifacts, ReferencesAreResolvedIntoTheWholeSchema) {
+  TempDir repo;
+  SubjectSnapshot country = subject(
+      "country", {R"({"type":"enum","name":"Country","namespace":"geo","symbols":["CA","US"]})"});
+  SubjectSnapshot address = subject(
+      "address",
+      {R"({"type":"record","name":"Address","namespace":"geo","fields":[{"name":"city","type":"string"},{"name":"country","type":"geo.Country"}]})"});
+  address.versions[0].references = {{"geo.Country", "country", 1}};
+  SubjectSnapshot user = subject(
+      "user-value",
+      {R"({"type":"record","name":"User","namespace":"app","fields":[{"name":"home","type":"geo.Address"},{"name":"work","type":["null","geo.Address"],"default":null}]})"});
+  user.versions[0].references = {{"geo.Address", "address", -1}};
+
+  // "country" lies beyond the snapshot (as beyond a --prefix): looked up in `referenced`.
+  std::vector<SubjectSnapshot> snap = {address, user};
+  std::vector<SubjectSnapshot> beyond = {country};
+  auto r = sync_artifacts(snap, repo.path(), "http://r", beyond);
+  ASSERT_TRUE(r) << r.error().to_string();
+  EXPECT_EQ(built(*r), (std::vector<std::string>{"address 1.0.0 first", "user_value 1.0.0 first"}));
+
+  // The artifact's schema parses alone and is the referencing schema with the
+  // referenced types inline; the fingerprint is the whole schema's.
+  std::string text = read_file(repo / "user_value/1.0.0/share/user_value-1.0.0/schema.avsc");
+  auto alone = avro::Schema::parse(text);
+  ASSERT_TRUE(alone) << alone.error().to_string() << "\n" << text;
+  EXPECT_NE(alone.value()->find_named("geo.Country"), nullptr);
+  auto whole = avro::Schema::parse(
+      R"({"type":"record","name":"User","namespace":"app","fields":[{"name":"home","type":{"type":"record","name":"Address","namespace":"geo","fields":[{"name":"city","type":"string"},{"name":"country","type":{"type":"enum","name":"Country","symbols":["CA","US"]}}]}},{"name":"work","type":["null","geo.Address"],"default":null}]})");
+  ASSERT_TRUE(whole);
+  EXPECT_EQ(avro::rabin_fingerprint(alone.value()->root()),
+            avro::rabin_fingerprint(whole.value()->root()));
+  auto meta = nlohmann::json::parse(
+      read_file(repo / "user_value/1.0.0/share/user_value-1.0.0/artifact.json"));
+  EXPECT_EQ(meta["source"],
+            "http://r/subjects/user-value/versions/1 (schema id 101; references geo.Address from "
+            "address version latest)");
+  std::string header = read_file(repo / "user_value/1.0.0/include/user_value/v1_0_0/user_value_generated.hpp");
+  EXPECT_NE(header.find("struct Address"), std::string::npos);
+  EXPECT_NE(header.find("enum class Country"), std::string::npos);
+
+  r = sync_artifacts(snap, repo.path(), "http://r", beyond);
+  ASSERT_TRUE(r) << r.error().to_string();
+  EXPECT_TRUE(r->built.empty());
+}
+
+TEST(SyncArtifacts, BadReferencesNameTheSubjectAndVersion) {
+  TempDir repo;
+  SubjectSnapshot user = subject(
+      "user", {R"({"type":"record","name":"U","fields":[{"name":"a","type":"geo.Address"}]})"});
+  user.versions[0].references = {{"geo.Address", "address", 3}};
+  std::vector<SubjectSnapshot> snap = {user};
+  auto r = sync_artifacts(snap, repo.path(), "u");
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code(), ErrorCode::kNotFound);
+  EXPECT_NE(r.error().to_string().find("subject \"user\" version 1: reference geo.Address: "
+                                       "subject \"address\" has no version 3"),
+            std::string::npos)
+      << r.error().to_string();
+
+  // A cycle (a -> b -> a) ends at the depth limit instead of recursing forever.
+  SubjectSnapshot a = subject("a", {R"({"type":"record","name":"A","fields":[]})"});
+  SubjectSnapshot b = subject("b", {R"({"type":"record","name":"B","fields":[]})"});
+  a.versions[0].references = {{"B", "b", 1}};
+  b.versions[0].references = {{"A", "a", 1}};
+  snap = {a, b};
+  r = sync_artifacts(snap, repo.path(), "u");
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code(), ErrorCode::kLimitExceeded) << r.error().to_string();
+  EXPECT_FALSE(fs::exists(repo / "a" / "1.0.0"));
+}
+
 }  // namespace
 }  // namespace sluice::codegen
