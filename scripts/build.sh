@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Configures and builds one build tree. Usage: scripts/build.sh [release|sanitize]
-#   release   build/          RelWithDebInfo, g++, tests and benchmarks
+#   release   build/          RelWithDebInfo, g++, tests and benchmarks; then installed
+#                             into build/sluice-prefix and registered for find_package
 #   sanitize  build-sanitize/ clang, ASan+UBSan, tests and libFuzzer targets
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,6 +11,17 @@ case "$kind" in
   release)
     cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSLUICE_BUILD_BENCH=ON >/dev/null
     cmake --build build -j "$jobs"
+    # The library and the command as an installed CMake package in build/sluice-prefix,
+    # registered in CMake's user package registry (~/.cmake/packages/Sluice): on this
+    # machine find_package(Sluice), and so a schema artifact's find_dependency(Sluice),
+    # work without CMAKE_PREFIX_PATH pointing at Sluice.
+    for component in sluice_dev sluice_runtime; do
+      cmake --install build --prefix build/sluice-prefix --component "$component" >/dev/null
+    done
+    config=$(dirname "$(find "$PWD/build/sluice-prefix" -name SluiceConfig.cmake | head -n 1)")
+    registry="${HOME:-/root}/.cmake/packages/Sluice"
+    mkdir -p "$registry"
+    printf '%s\n' "$config" >"$registry/$(printf '%s' "$config" | md5sum | cut -c1-32)"
     ;;
   sanitize)
     CC=clang CXX=clang++ cmake -S . -B build-sanitize -G Ninja -DCMAKE_BUILD_TYPE=Debug \
