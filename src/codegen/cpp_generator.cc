@@ -557,7 +557,10 @@ class Generator {
         return out + "}";
       }
       case Type::kRecord: {
-        const Named& r = named_.at(n.fullname);
+        // The expression stands where ctx's code is: its type names are written from
+        // ctx's namespace (the record's own fields and boxes stay the record's).
+        Named r = named_.at(n.fullname);
+        r.ns = ctx.ns;
         std::string type = qualified(n, ctx);
         std::string out = fmt::format("[] {{ {} v; ", type);
         for (std::size_t i = 0; i < n.fields.size(); ++i) {
@@ -758,7 +761,10 @@ class Generator {
         if (inlines(n)) {
           // A small flat record: its fields are decoded here, with no call and no
           // write-back of the cursor.
-          const Named& r = named_.at(n.fullname);
+          // Type names in this code are written from the enclosing function's namespace
+          // (ctx's), which may differ from the nested record's.
+          Named r = named_.at(n.fullname);
+          r.ns = ctx.ns;
           std::string v = tmp("r");
           line(ind, fmt::format("{{  // {}", n.fullname));
           line(ind + 1, fmt::format("auto& {} = {};", v, lv));
