@@ -9,7 +9,7 @@
 #
 # sluice_dev: the static libraries sluice_base and sluice_avro, every header of src/base
 # and src/avro (internal/ included: public headers include some) under
-# include/sluice/, and lib/cmake/Sluice/. The exported static targets name their private
+# include/sluice/, lib/cmake/Sluice/ and lib/pkgconfig/sluice.pc. The exported static targets name their private
 # link dependencies (zlib, bzip2, xz, zstd, snappy, libdeflate, OpenSSL crypto, simdjson,
 # nlohmann);
 # SluiceConfig.cmake finds each one again, so a consumer links with no extra lines.
@@ -43,6 +43,11 @@ write_basic_package_version_file(${PROJECT_BINARY_DIR}/SluiceConfigVersion.cmake
 install(FILES ${PROJECT_BINARY_DIR}/SluiceConfig.cmake ${PROJECT_BINARY_DIR}/SluiceConfigVersion.cmake
               ${PROJECT_SOURCE_DIR}/cmake/SluiceGenerate.cmake
         DESTINATION ${SLUICE_INSTALL_CMAKEDIR} COMPONENT sluice_dev)
+
+# For builds without CMake: pkg-config --cflags --libs sluice.
+configure_file(${PROJECT_SOURCE_DIR}/cmake/sluice.pc.in ${PROJECT_BINARY_DIR}/sluice.pc @ONLY)
+install(FILES ${PROJECT_BINARY_DIR}/sluice.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig
+        COMPONENT sluice_dev)
 
 install(TARGETS sluice RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR} COMPONENT sluice_runtime)
 

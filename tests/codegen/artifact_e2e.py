@@ -380,9 +380,43 @@ int main() {
     print("references ok")
 
 
+def case_pkgconfig(opts, tmp):
+    """A program using generated classes, built with plain g++ and pkg-config against the
+    installed library (no CMake)."""
+    prefix = os.path.join(tmp, "sluice-prefix")
+    install_sluice(opts, prefix)
+    schema = os.path.join(tmp, "user.avsc")
+    with open(schema, "w") as f:
+        json.dump({"type": "record", "name": "User", "namespace": "pc",
+                   "fields": [{"name": "id", "type": "long"},
+                              {"name": "email", "type": ["null", "string"], "default": None}]}, f)
+    header = os.path.join(tmp, "user.hpp")
+    run([opts.sluice, "avro", "codegen", schema, "--out", header])
+    main_cc = os.path.join(tmp, "main.cc")
+    with open(main_cc, "w") as f:
+        f.write("""#include "user.hpp"
+#include <cstdio>
+int main() {
+  pc::User u;
+  u.id = 42;
+  u.email = "a@b.c";
+  auto bytes = u.to_avro();
+  std::printf("%s\\n", pc::User::from_avro(bytes.data(), bytes.size()).to_json().c_str());
+}
+""")
+    env = dict(os.environ, PKG_CONFIG_PATH=os.path.join(prefix, "lib", "pkgconfig"))
+    flags = run(["pkg-config", "--cflags", "--libs", "sluice"], env=env).stdout.split()
+    exe = os.path.join(tmp, "app")
+    run(["g++", main_cc, "-o", exe] + flags)
+    out = run([exe]).stdout
+    check(json.loads(out) == {"id": 42, "email": {"string": "a@b.c"}}, out)
+    print("pkgconfig ok")
+
+
 def main():
     p = argparse.ArgumentParser()
-    p.add_argument("case", choices=["e2e", "determinism", "generate", "sync", "references"])
+    p.add_argument("case", choices=["e2e", "determinism", "generate", "sync", "references",
+                                    "pkgconfig"])
     p.add_argument("--sluice", required=True)
     p.add_argument("--build-dir", required=True)
     p.add_argument("--source-dir", required=True)
