@@ -10,6 +10,7 @@
 
 #include "avro/arena.h"
 #include "avro/binary.h"
+#include "avro/codegen_files.h"
 #include "avro/container.h"
 #include "avro/json_codec.h"
 #include "avro/random.h"
@@ -38,16 +39,14 @@ SchemaPtr parse(std::string_view json) {
   return *schema;
 }
 
-// Writes `records` into a container file through append_encoded(record.to_avro()).
+// Writes `records` into a container file through gen::write_container (deflate, so
+// the peer also reads a compressed file).
 template <class T>
 void write_container(const std::filesystem::path& path, const std::vector<T>& records) {
-  auto writer = sluice::avro::ContainerWriter::create(path, parse(T::avro_schema()));
-  ASSERT_TRUE(writer.has_value()) << writer.error().to_string();
-  for (const T& r : records) {
-    Bytes bytes = r.to_avro();
-    ASSERT_TRUE(writer->append_encoded(bytes).has_value());
-  }
-  ASSERT_TRUE(writer->close().has_value());
+  sluice::avro::ContainerWriterOptions options;
+  options.codec = sluice::avro::Codec::kDeflate;
+  auto written = sluice::avro::gen::write_container(path, std::span<const T>(records), options);
+  ASSERT_TRUE(written.has_value()) << written.error().to_string();
 }
 
 // Reads a container file with python3-avro; returns its records as JSON (bytes and
