@@ -45,6 +45,11 @@ install(FILES ${PROJECT_BINARY_DIR}/SluiceConfig.cmake ${PROJECT_BINARY_DIR}/Slu
         DESTINATION ${SLUICE_INSTALL_CMAKEDIR} COMPONENT sluice_dev)
 
 # For builds without CMake: pkg-config --cflags --libs sluice.
+# A sanitizer build's libraries need the sanitizer runtime wherever they are linked.
+set(SLUICE_PC_EXTRA_LIBS "")
+if(SLUICE_SANITIZE)
+  set(SLUICE_PC_EXTRA_LIBS " -fsanitize=address,undefined")
+endif()
 configure_file(${PROJECT_SOURCE_DIR}/cmake/sluice.pc.in ${PROJECT_BINARY_DIR}/sluice.pc @ONLY)
 install(FILES ${PROJECT_BINARY_DIR}/sluice.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig
         COMPONENT sluice_dev)

@@ -407,7 +407,10 @@ int main() {
     env = dict(os.environ, PKG_CONFIG_PATH=os.path.join(prefix, "lib", "pkgconfig"))
     flags = run(["pkg-config", "--cflags", "--libs", "sluice"], env=env).stdout.split()
     exe = os.path.join(tmp, "app")
-    run(["g++", main_cc, "-o", exe] + flags)
+    # The compiler the libraries were built with (the sanitizer build's is clang).
+    cache = open(os.path.join(opts.build_dir, "CMakeCache.txt")).read()
+    cxx = re.search(r"^CMAKE_CXX_COMPILER:\w+=(.+)$", cache, re.M).group(1)
+    run([cxx, main_cc, "-o", exe] + flags)
     out = run([exe]).stdout
     check(json.loads(out) == {"id": 42, "email": {"string": "a@b.c"}}, out)
     print("pkgconfig ok")
