@@ -173,7 +173,9 @@ void add_artifact_commands(CLI::App& app, Registry& registry) {
         "<name>::v<x_y_z>), share/<name>-<version>/schema.avsc and artifact.json (version, "
         "Rabin fingerprint, source), and lib/cmake/<name>/ (find_package(<name> [<version> "
         "[EXACT]] CONFIG) gives the target <name>::<name>; several versions copied into one "
-        "prefix live side by side). The same inputs always give byte-identical files.",
+        "prefix live side by side), plus a CMakeLists.txt that installs it elsewhere (cmake -S "
+        "<out>/<name>/<version> -B b && cmake --install b --prefix P). The same inputs always "
+        "give byte-identical files.",
         "sluice artifact build --schema schemas/movies/v1.avsc --name movies --version 1.0.0 "
         "--out artifacts\n"
         "cmake -S app -B app/build -DCMAKE_PREFIX_PATH=\"$PWD/artifacts/movies/1.0.0;<sluice "

@@ -160,6 +160,23 @@ constexpr std::string_view kChooserConfig = R"(# @NAME@: loads the version that 
 include("${CMAKE_CURRENT_LIST_DIR}/${@NAME@_VERSION}/@NAME@Config.cmake")
 )";
 
+// The artifact as a CMake project that installs it, so that besides being a prefix it
+// installs like any package: cmake -S <artifact> -B b && cmake --install b --prefix P.
+// The same bytes in every version (copies into one prefix merge, as the chooser files
+// do), and installing a merged prefix installs every version in it.
+constexpr std::string_view kInstallProject = R"(# @NAME@: a schema artifact written by `sluice artifact build`. Do not edit.
+#
+# This folder is an installation prefix already (CMAKE_PREFIX_PATH=<this folder>). To
+# install it into another prefix, beside other versions of @NAME@:
+#   cmake -S <this folder> -B <build folder>
+#   cmake --install <build folder> --prefix <prefix>
+cmake_minimum_required(VERSION 3.20)
+project(@NAME@_artifact LANGUAGES NONE)
+install(DIRECTORY include/ DESTINATION include)
+install(DIRECTORY share/ DESTINATION share)
+install(DIRECTORY lib/ DESTINATION lib)
+)";
+
 constexpr std::string_view kWrapperHeader = R"(// @NAME@ @VERSION@: a schema artifact written by `sluice artifact build`. Do not edit.
 //
 // The classes generated from share/@NAME@-@VERSION@/schema.avsc, in namespace
@@ -314,6 +331,7 @@ Result<ArtifactInfo> build_artifact(const ArtifactSpec& spec, const fs::path& ou
 
   // Sorted by path so the list (and the order files are written in) never varies.
   std::vector<std::pair<std::string, std::string>> files = {
+      {"CMakeLists.txt", expand(std::string(kInstallProject), values)},
       {include_dir + name + ".hpp", expand(std::string(kWrapperHeader), values)},
       {include_dir + name + "_generated.hpp", std::move(generated)},
       {share_dir + "schema.avsc", spec.schema_text},

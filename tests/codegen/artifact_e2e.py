@@ -88,13 +88,18 @@ def case_e2e(opts, tmp):
     v2 = os.path.join(out, "movies", "1.1.0")
     meta = json.load(open(os.path.join(v1, "share", "movies-1.0.0", "artifact.json")))
     check(meta["version"] == "1.0.0" and meta["name"] == "movies", "artifact.json: %r" % meta)
-    # The chooser files are the same bytes in both versions: copying merges them.
-    for f in ("moviesConfig.cmake", "moviesConfigVersion.cmake"):
-        check(filecmp.cmp(os.path.join(v1, "lib/cmake/movies", f),
-                          os.path.join(v2, "lib/cmake/movies", f), shallow=False),
+    # The chooser files and the install project are the same bytes in both versions:
+    # copying merges them.
+    for f in ("lib/cmake/movies/moviesConfig.cmake", "lib/cmake/movies/moviesConfigVersion.cmake",
+              "CMakeLists.txt"):
+        check(filecmp.cmp(os.path.join(v1, f), os.path.join(v2, f), shallow=False),
               f + " differs between versions")
+    # v1 is copied into the prefix; v2 is installed through its CMake project.
     shutil.copytree(v1, prefix, dirs_exist_ok=True)
-    shutil.copytree(v2, prefix, dirs_exist_ok=True)
+    run(["cmake", "-S", v2, "-B", os.path.join(tmp, "install-v2")])
+    run(["cmake", "--install", os.path.join(tmp, "install-v2"), "--prefix", prefix])
+    check(os.path.exists(os.path.join(prefix, "include", "movies", "v1_1_0", "movies.hpp")),
+          "cmake --install of the artifact did not install v1.1.0's header")
 
     cases = [  # (find_package version, EXACT, version the program must see, build it?)
         ("1.0.0", True, "1.0.0", True),
@@ -133,7 +138,7 @@ def case_determinism(opts, tmp):
     build_artifact(opts, schema, "1.2.3", b)
     ta, tb = tree_files(a), tree_files(b)
     check(ta == tb, "different file lists: %r vs %r" % (ta, tb))
-    check(len(ta) == 8, "expected 8 files, got %r" % ta)
+    check(len(ta) == 9, "expected 9 files, got %r" % ta)
     for f in ta:
         check(open(os.path.join(a, f), "rb").read() == open(os.path.join(b, f), "rb").read(),
               f + " differs between two builds")

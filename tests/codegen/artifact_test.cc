@@ -98,6 +98,7 @@ TEST(BuildArtifact, WritesThePackageTree) {
   const fs::path root = dir / "watch" / "1.2.3";
   EXPECT_EQ(info->root, root);
   const std::vector<std::string> expected = {
+      "CMakeLists.txt",
       "include/watch/v1_2_3/watch.hpp",
       "include/watch/v1_2_3/watch_generated.hpp",
       "lib/cmake/watch/1.2.3/watchConfig.cmake",
@@ -145,7 +146,7 @@ TEST(BuildArtifact, SameInputSameBytes) {
   ASSERT_TRUE(build_artifact(watch_spec(), b.path()));
   auto files = files_under(a.path());
   ASSERT_EQ(files, files_under(b.path()));
-  ASSERT_EQ(files.size(), 8u);
+  ASSERT_EQ(files.size(), 9u);
   for (const auto& f : files) {
     EXPECT_EQ(read_file(a / f), read_file(b / f)) << f;
   }
