@@ -242,6 +242,8 @@ class Generator {
     // kViewName is a member type of every record: no field may take that name.
     std::set<std::string> type_names = {kViewName};
     std::map<std::string, std::string> taken;  // "ns::name" -> fullname
+    // Every C++ namespace the types open, with the namespaces around it ("a", "a::b").
+    std::set<std::string> namespaces;
     for (const Node* node : appearance_) {
       Named& n = named_[node->fullname];
       if (override_ns) {
@@ -250,7 +252,20 @@ class Generator {
         for (const std::string& part : split_namespace(node->space))
           n.ns += (n.ns.empty() ? "" : "::") + internal::cpp_identifier(part);
       }
+      std::string prefix;
+      for (const std::string& part : split_namespace(n.ns))
+        namespaces.insert(prefix += (prefix.empty() ? "" : "::") + part);
+    }
+    for (const Node* node : appearance_) {
+      Named& n = named_[node->fullname];
       n.name = internal::cpp_identifier(node->name);
+      // A type may not have the name of a namespace beside it (the record a.b and
+      // the namespace a.b of another type), nor of a parameter or local variable of
+      // the generated functions, which would hide it there: it gets a trailing
+      // underscore.
+      while (namespaces.count(n.ns.empty() ? n.name : n.ns + "::" + n.name) != 0 ||
+             is_local_name(n.name))
+        n.name += '_';
       std::string key = n.ns + "::" + n.name;
       auto [it, inserted] = taken.emplace(key, node->fullname);
       if (!inserted)
@@ -277,6 +292,18 @@ class Generator {
       }
     }
     return ok_status();
+  }
+
+  // Whether generated functions declare `name` as a parameter or local variable: the
+  // fixed names, and tmp()'s (a prefix letter and a number).
+  static bool is_local_name(const std::string& name) {
+    static const std::set<std::string> kLocals = {
+        "at",     "bytes",  "data", "decoder", "guard", "in",   "out",
+        "resolved", "schema", "size", "text",  "value", "view", "writer_schema_json"};
+    if (kLocals.count(name) != 0)
+      return true;
+    return name.size() >= 2 && std::string_view("aceikmnrtuw").find(name[0]) != std::string::npos &&
+           name.find_first_not_of("0123456789", 1) == std::string::npos;
   }
 
   // Records `node` refers to, with whether the reference sits inside a vector/map.
