@@ -791,6 +791,8 @@ class Generator {
           line(ind, fmt::format("in.read_raw({}.data(), {}, {});", lv, n.fixed_size, p));
         return;
       case Type::kRecord:
+        if (writes_nothing(n))
+          return;  // nothing to read (and no unused reference to declare)
         if (inlines(n)) {
           // A small flat record: its fields are decoded here, with no call and no
           // write-back of the cursor.
@@ -832,7 +834,7 @@ class Generator {
                fmt::format("for (std::size_t {} = 0; {} < {}; ++{}, ++{}) {{", i, i, b, i, c));
           if (!s.empty())
             line(ind + 3, fmt::format("{}[{}] = {};", a, c, s));
-          else if (n.items->type != Type::kNull)
+          else if (!decodes_nothing(*n.items))
             decode(*n.items, fmt::format("{}[{}]", a, c), item_path, ctx, true, ind + 3);
           line(ind + 2, "}");
           line(ind + 1, "}");
@@ -843,7 +845,7 @@ class Generator {
         if (!may_be_empty)
           line(ind + 2, fmt::format("{}reserve_for({}, {} + {});", kGen, a, c, b));
         line(ind + 2, fmt::format("for (std::size_t {} = 0; {} < {}; ++{}, ++{}) {{", i, i, b, i, c));
-        if (n.items->type == Type::kNull) {
+        if (decodes_nothing(*n.items)) {
           line(ind + 3, fmt::format("if ({} >= {}.size())", c, a));
           line(ind + 4, fmt::format("{}.emplace_back();", a));
         } else if (!s.empty()) {
@@ -880,7 +882,7 @@ class Generator {
         line(ind + 1, fmt::format("while (std::size_t {} = in.read_block(false, {}, {})) {{", b,
                                   t, p));
         line(ind + 2, fmt::format("for (std::size_t {} = 0; {} < {}; ++{}) {{", i, i, b, i));
-        if (n.values->type == Type::kNull) {
+        if (decodes_nothing(*n.values)) {
           line(ind + 3, fmt::format("{}.entry(in.read_view({}));", w, p));
         } else {
           line(ind + 3, fmt::format("auto& {} = {}.entry(in.read_view({}));", e, w, p));
@@ -905,6 +907,8 @@ class Generator {
           if (!s.empty()) {
             // emplace: no test of whether the optional held a value (assignment has one).
             line(ind + 1, fmt::format("{}.emplace({});", lv, s));
+          } else if (decodes_nothing(v)) {
+            line(ind + 1, fmt::format("{}.emplace();", lv));
           } else {
             std::string u = tmp("u");
             line(ind + 1, fmt::format("auto& {} = {} ? *{} : {}.emplace();", u, lv, lv, lv));
@@ -920,7 +924,7 @@ class Generator {
           const Node& br = *n.branches[i];
           line(ind + 1, fmt::format("case {}: {{", i));
           std::string s = scalar_read(br, ctx, p);
-          if (br.type == Type::kNull) {
+          if (decodes_nothing(br)) {
             line(ind + 2, fmt::format("{}.emplace<{}>();", lv, i));
           } else if (!s.empty()) {
             line(ind + 2, fmt::format("{}.emplace<{}>({});", lv, i, s));
@@ -1445,6 +1449,22 @@ class Generator {
     line(ind, "}");
   }
 
+  // Whether a record's encoding is always empty (no fields, or only nulls and such
+  // records): its encode and decode functions use neither their coder nor the value.
+  static bool writes_nothing(const Node& record, int depth = 0) {
+    if (depth > 32)
+      return false;  // a record that holds only itself
+    for (const avro::Field& f : record.fields)
+      if (!decodes_nothing(*f.type, depth + 1))
+        return false;
+    return true;
+  }
+  // Whether decode() writes no statement for a value of `n` (a null, or such a record):
+  // its callers then declare no reference to the value.
+  static bool decodes_nothing(const Node& n, int depth = 0) {
+    return n.type == Type::kNull || (n.type == Type::kRecord && writes_nothing(n, depth));
+  }
+
   void emit_encode_body(const Node& node) {
     const Named& n = named_.at(node.fullname);
     std::vector<Put> run;
@@ -1463,7 +1483,7 @@ class Generator {
       encode(*node.fields[i].type, rv, path, n, false, 1);
     }
     flush();
-    if (node.fields.empty())
+    if (writes_nothing(node))
       line(1, "static_cast<void>(out);");
     out_ += "}\n\n";
   }
@@ -1478,7 +1498,7 @@ class Generator {
   // On a throw the parameter is left where the record started.
   void emit_decode_body(const Node& node, const std::string& target) {
     const Named& n = named_.at(node.fullname);
-    if (node.fields.empty()) {
+    if (writes_nothing(node)) {
       line(1, fmt::format("static_cast<void>(decoder);\n  static_cast<void>({});", target));
       out_ += "}\n\n";
       return;
