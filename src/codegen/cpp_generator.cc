@@ -192,6 +192,7 @@ class Generator {
       SLUICE_TRY(collect(schema->root()));
     SLUICE_TRY(assign_names());
     order_records();
+    find_finite_zeros();
     emit();
     return std::move(out_);
   }
@@ -734,16 +735,70 @@ class Generator {
   // not the value a decoder would produce for zero: a decimal carries its schema's
   // scale, directly or as the first branch a variant holds, so a default-made record
   // equals itself after a round trip. Empty when `{}` will do. `type` is cpp_type(t).
+  //
+  // A variant whose first branch has no finite zero value (a record that holds itself
+  // through it, see finite_zero_) holds its first branch that has one: encoding the
+  // endless value would fail at the depth limit, and == on two of them recurse until
+  // the stack runs out.
   std::string zero_init(const Node& t, const std::string& type) const {
     if (t.logical == LogicalType::kDecimal && t.scale != 0)
       return fmt::format("{}make_decimal({{}}, {})", kGen, t.scale);
     if (t.type == Type::kUnion && optional_branch(t) < 0 && !t.branches.empty()) {
-      const Node& first = *t.branches[0];
-      if (first.logical == LogicalType::kDecimal && first.scale != 0)
-        return fmt::format("{}(std::in_place_index<0>, {}make_decimal({{}}, {}))", type, kGen,
-                           first.scale);
+      std::size_t held = zero_branch(t);
+      const Node& branch = *t.branches[held];
+      if (branch.logical == LogicalType::kDecimal && branch.scale != 0)
+        return fmt::format("{}(std::in_place_index<{}>, {}make_decimal({{}}, {}))", type, held,
+                           kGen, branch.scale);
+      if (held != 0)
+        return fmt::format("{}(std::in_place_index<{}>)", type, held);
     }
     return "";
+  }
+
+  // Whether the zero value of a `t` (what zero_init gives a field without default) is
+  // finite. Only a record that holds itself through Box<> can have an endless one.
+  bool zero_is_finite(const Node& t) const {
+    switch (t.type) {
+      case Type::kRecord:
+        return finite_zero_.count(t.fullname) != 0;
+      case Type::kUnion:
+        return optional_branch(t) >= 0 || t.branches.empty() ||
+               zero_is_finite(*t.branches[zero_branch(t)]);
+      default:
+        return true;
+    }
+  }
+  // The branch a variant without default holds: the first with a finite zero value
+  // when find_finite_zeros() first found one (fixed then: a record found finite later,
+  // through this very choice, must not become the choice).
+  std::size_t zero_branch(const Node& u) const {
+    if (auto it = zero_branch_.find(&u); it != zero_branch_.end())
+      return it->second;
+    for (std::size_t i = 0; i < u.branches.size(); ++i) {
+      if (zero_is_finite(*u.branches[i])) {
+        zero_branch_[&u] = i;
+        return i;
+      }
+    }
+    return 0;
+  }
+  // Fills finite_zero_: the records whose fields all have a default or a finite zero
+  // value, to a fixed point.
+  void find_finite_zeros() {
+    for (bool changed = true; changed;) {
+      changed = false;
+      for (const Node* r : records_) {
+        if (finite_zero_.count(r->fullname) != 0)
+          continue;
+        bool finite = true;
+        for (const avro::Field& f : r->fields)
+          finite = (f.default_json || zero_is_finite(*f.type)) && finite;  // each union's choice
+        if (finite) {
+          finite_zero_.insert(r->fullname);
+          changed = true;
+        }
+      }
+    }
   }
 
   // The attribute that forces a record view's decode_avro inline into its callers: for
@@ -1579,6 +1634,8 @@ class Generator {
   std::map<std::string, Named> named_;  // by Avro fullname
   std::vector<const Node*> appearance_;  // named types in order of first appearance
   std::vector<const Node*> records_;     // records in emission order
+  std::set<std::string> finite_zero_;    // records whose zero value is finite
+  mutable std::map<const Node*, std::size_t> zero_branch_;  // see zero_branch()
   std::optional<std::string> open_ns_;
   std::string out_;
   int counter_ = 0;
