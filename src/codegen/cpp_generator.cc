@@ -262,10 +262,11 @@ class Generator {
       n.name = internal::cpp_identifier(node->name);
       // A type may not have the name of a namespace beside it (the record a.b and
       // the namespace a.b of another type), nor of a parameter or local variable of
-      // the generated functions, which would hide it there: it gets a trailing
-      // underscore.
+      // the generated functions, which would hide it there, nor the name of the view
+      // type nested in records (kViewName), which would hide it in them: it gets a
+      // trailing underscore.
       while (namespaces.count(n.ns.empty() ? n.name : n.ns + "::" + n.name) != 0 ||
-             is_local_name(n.name))
+             is_local_name(n.name) || n.name == kViewName)
         n.name += '_';
       std::string key = n.ns + "::" + n.name;
       auto [it, inserted] = taken.emplace(key, node->fullname);
@@ -377,7 +378,7 @@ class Generator {
     // their has_view is known when a record's is decided.
     for (const Node* r : records_) {
       Named& n = named_[r->fullname];
-      n.has_view = !n.recursive && n.name != kViewName;
+      n.has_view = !n.recursive;
       for (auto [s, c] : record_refs(*r))
         n.has_view = n.has_view && named_[s->fullname].has_view;
     }

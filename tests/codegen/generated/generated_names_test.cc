@@ -22,6 +22,8 @@ TEST(GeneratedNames, TypesNamedLikeNamespacesOrLocalsGetAnUnderscore) {
   r.c[0].x.push_back(n::a0_{{}});
   r.d["k"].x = n::out_{};
   r.e = n::text_::B;
+  r.f.v = n::AvroView_::Y;  // types named like the nested view type
+  r.f.w.x = "w";
   n::text_ parsed{};
   EXPECT_TRUE(from_string("B", parsed));
   EXPECT_EQ(parsed, n::text_::B);
@@ -30,6 +32,13 @@ TEST(GeneratedNames, TypesNamedLikeNamespacesOrLocalsGetAnUnderscore) {
   EXPECT_EQ(back, r);
   EXPECT_EQ(back.to_json(), r.to_json());
   EXPECT_NE(r.to_json().find(R"("e": "B")"), std::string::npos) << r.to_json();
+  // Records holding them still have views.
+  n::Flat::AvroView view;
+  std::vector<std::uint8_t> flat = r.f.to_avro();
+  ::sluice::avro::gen::Decoder in(flat.data(), flat.size());
+  n::Flat::decode_avro(in, view);
+  EXPECT_EQ(view.v, n::AvroView_::Y);
+  EXPECT_EQ(view.w.x, "w");
 }
 
 }  // namespace
