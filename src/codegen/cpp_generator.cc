@@ -841,6 +841,8 @@ class Generator {
         line(ind, fmt::format("in.read_bytes({}, {});", lv, p));
         return;
       case Type::kFixed:
+        if (decodes_nothing(n))
+          return;  // fixed(0): no bytes (and its data() may be null, no memcpy)
         if (n.logical == LogicalType::kUuid)
           line(ind, fmt::format("in.read_raw({}.bytes.data(), 16, {});", lv, p));
         else
@@ -1106,7 +1108,7 @@ class Generator {
                                 n.fixed_size, n.precision, n.scale, p));
         else if (n.logical == LogicalType::kUuid)
           line(ind, fmt::format("out.write_raw({}.bytes.data(), 16);", rv));
-        else
+        else if (n.fixed_size != 0)
           line(ind, fmt::format("out.write_raw({}.data(), {});", rv, n.fixed_size));
         return;
       case Type::kEnum:
@@ -1124,7 +1126,7 @@ class Generator {
         line(ind, fmt::format("if (!{}.empty()) {{", rv));
         line(ind + 1, fmt::format("out.write_long(static_cast<std::int64_t>({}.size()));", rv));
         line(ind + 1, fmt::format("for (const auto& {} : {}) {{", e, rv));
-        if (n.items->type == Type::kNull)
+        if (decodes_nothing(*n.items))
           line(ind + 2, fmt::format("static_cast<void>({});", e));
         if (std::optional<Put> put = simple_put(*n.items, e, path + "[]"); put && !put->lines.empty())
           emit_run({*std::move(put)}, ind + 2);  // the cursor in a register per item
@@ -1140,7 +1142,7 @@ class Generator {
         line(ind, fmt::format("if (!{}.empty()) {{", rv));
         line(ind + 1, fmt::format("out.write_long(static_cast<std::int64_t>({}.size()));", rv));
         line(ind + 1, fmt::format("for (const auto& [{}, {}] : {}) {{", k, e, rv));
-        if (n.values->type == Type::kNull)
+        if (decodes_nothing(*n.values))
           line(ind + 2, fmt::format("static_cast<void>({});", e));
         if (std::optional<Put> put = simple_put(*n.values, e, path + "{}")) {
           emit_run({string_put(k, "string"), *std::move(put)}, ind + 2);  // one room check
@@ -1428,6 +1430,8 @@ class Generator {
           return one(16, fmt::format("at = {}put_raw(at, {}.bytes.data(), 16);", e, rv));
         if (n.logical != LogicalType::kNone)
           return std::nullopt;
+        if (n.fixed_size == 0)
+          return Put{};
         return one(n.fixed_size,
                    fmt::format("at = {}put_raw(at, {}.data(), {});", e, rv, n.fixed_size));
       case Type::kEnum:
@@ -1515,10 +1519,12 @@ class Generator {
         return false;
     return true;
   }
-  // Whether decode() writes no statement for a value of `n` (a null, or such a record):
-  // its callers then declare no reference to the value.
+  // Whether decode() writes no statement for a value of `n` (a null, a fixed of size 0,
+  // or such a record): its callers then declare no reference to the value.
   static bool decodes_nothing(const Node& n, int depth = 0) {
-    return n.type == Type::kNull || (n.type == Type::kRecord && writes_nothing(n, depth));
+    return n.type == Type::kNull ||
+           (n.type == Type::kFixed && n.fixed_size == 0 && n.logical == LogicalType::kNone) ||
+           (n.type == Type::kRecord && writes_nothing(n, depth));
   }
 
   void emit_encode_body(const Node& node) {
