@@ -250,8 +250,12 @@ class Generator {
       if (override_ns) {
         n.ns = *override_ns;
       } else {
-        for (const std::string& part : split_namespace(node->space))
-          n.ns += (n.ns.empty() ? "" : "::") + internal::cpp_identifier(part);
+        for (const std::string& part : split_namespace(node->space)) {
+          std::string id = internal::cpp_identifier(part);
+          while (n.ns.empty() && internal::is_global_name(id))
+            id += '_';  // a namespace `time` would clash with ::time
+          n.ns += (n.ns.empty() ? "" : "::") + id;
+        }
       }
       std::string prefix;
       for (const std::string& part : split_namespace(n.ns))
@@ -263,10 +267,12 @@ class Generator {
       // A type may not have the name of a namespace beside it (the record a.b and
       // the namespace a.b of another type), nor of a parameter or local variable of
       // the generated functions, which would hide it there, nor the name of the view
-      // type nested in records (kViewName), which would hide it in them: it gets a
-      // trailing underscore.
+      // type nested in records (kViewName), which would hide it in them, nor, in the
+      // global namespace, a name the standard library declares there (tm, FILE, time):
+      // it gets a trailing underscore.
       while (namespaces.count(n.ns.empty() ? n.name : n.ns + "::" + n.name) != 0 ||
-             is_local_name(n.name) || n.name == kViewName)
+             is_local_name(n.name) || n.name == kViewName ||
+             (n.ns.empty() && internal::is_global_name(n.name)))
         n.name += '_';
       std::string key = n.ns + "::" + n.name;
       auto [it, inserted] = taken.emplace(key, node->fullname);

@@ -1,11 +1,14 @@
 // Type names that collide with the namespaces and the local names of the generated
-// code (names.avsc) get a trailing underscore. Compiling the header is most of the test.
+// code (names.avsc), or in the global namespace with what the C library declares there
+// (globals.avsc), get a trailing underscore. Compiling the headers is most of the test.
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <ctime>
 #include <string>
 #include <vector>
 
+#include "globals.hpp"
 #include "names.hpp"
 
 namespace {
@@ -39,6 +42,22 @@ TEST(GeneratedNames, TypesNamedLikeNamespacesOrLocalsGetAnUnderscore) {
   n::Flat::decode_avro(in, view);
   EXPECT_EQ(view.v, n::AvroView_::Y);
   EXPECT_EQ(view.w.x, "w");
+}
+
+TEST(GeneratedNames, GlobalTypesNamedLikeCLibraryNamesGetAnUnderscore) {
+  ::tm_ r;  // the record tm; ::tm stays the C library's
+  r.file.fd = 3;
+  r.time = ::time__::LATER;  // time_ is taken by the namespace time_ (Avro "time")
+  r.t[7] = 1;
+  r.copy = ::memcpy_{};
+  r.copy->n = 9;
+  r.zone_.tm__.sec = 59;  // namespaced types keep their names (zone_: a namespace is zone)
+  static_assert(sizeof(::time_::zone::tm) == sizeof(std::int32_t));
+  std::vector<std::uint8_t> bytes = r.to_avro();
+  EXPECT_EQ(::tm_::from_avro(bytes.data(), bytes.size()), r);
+  EXPECT_NE(r.to_json().find(R"("time": "LATER")"), std::string::npos) << r.to_json();
+  std::tm c_library{};  // still usable
+  EXPECT_EQ(c_library.tm_sec, 0);
 }
 
 }  // namespace
