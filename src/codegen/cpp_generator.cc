@@ -155,20 +155,29 @@ std::string float_literal(const Json& j, bool is_float) {
   return text;
 }
 
-// Doc text as `//` comment lines (a trailing backslash would splice the next line).
+// Doc text as `//` comment lines. Lines end at \n, \r\n and a lone \r (which g++ also
+// takes for a line end: the rest of the line would be code). A trailing backslash, or
+// the trigraph ??/ that stands for one, would splice the next line (and g++ -Wall
+// warns of the trigraph), so they are dropped.
 void append_doc(std::string& out, std::string_view doc, std::string_view indent) {
   if (doc.empty())
     return;
   std::size_t start = 0;
   while (start <= doc.size()) {
-    std::size_t nl = doc.find('\n', start);
+    std::size_t nl = doc.find_first_of("\r\n", start);
     std::string line(doc.substr(start, nl == std::string_view::npos ? doc.npos : nl - start));
-    while (!line.empty() && (line.back() == '\\' || line.back() == '\r' || line.back() == ' '))
-      line.pop_back();
+    for (;;) {
+      if (!line.empty() && (line.back() == '\\' || line.back() == ' '))
+        line.pop_back();
+      else if (line.ends_with("?\?/"))  // ??/, escaped: it is a trigraph here too
+        line.resize(line.size() - 3);
+      else
+        break;
+    }
     out += fmt::format("{}//{}{}\n", indent, line.empty() ? "" : " ", line);
     if (nl == std::string_view::npos)
       break;
-    start = nl + 1;
+    start = nl + (doc.substr(nl, 2) == "\r\n" ? 2 : 1);
   }
 }
 
@@ -183,6 +192,7 @@ class Generator {
       SLUICE_TRY(collect(schema->root()));
     SLUICE_TRY(assign_names());
     order_records();
+    find_finite_zeros();
     emit();
     return std::move(out_);
   }
@@ -233,15 +243,37 @@ class Generator {
     // kViewName is a member type of every record: no field may take that name.
     std::set<std::string> type_names = {kViewName};
     std::map<std::string, std::string> taken;  // "ns::name" -> fullname
+    // Every C++ namespace the types open, with the namespaces around it ("a", "a::b").
+    std::set<std::string> namespaces;
     for (const Node* node : appearance_) {
       Named& n = named_[node->fullname];
       if (override_ns) {
         n.ns = *override_ns;
       } else {
-        for (const std::string& part : split_namespace(node->space))
-          n.ns += (n.ns.empty() ? "" : "::") + internal::cpp_identifier(part);
+        for (const std::string& part : split_namespace(node->space)) {
+          std::string id = internal::cpp_identifier(part);
+          while (n.ns.empty() && internal::is_global_name(id))
+            id += '_';  // a namespace `time` would clash with ::time
+          n.ns += (n.ns.empty() ? "" : "::") + id;
+        }
       }
+      std::string prefix;
+      for (const std::string& part : split_namespace(n.ns))
+        namespaces.insert(prefix += (prefix.empty() ? "" : "::") + part);
+    }
+    for (const Node* node : appearance_) {
+      Named& n = named_[node->fullname];
       n.name = internal::cpp_identifier(node->name);
+      // A type may not have the name of a namespace beside it (the record a.b and
+      // the namespace a.b of another type), nor of a parameter or local variable of
+      // the generated functions, which would hide it there, nor the name of the view
+      // type nested in records (kViewName), which would hide it in them, nor, in the
+      // global namespace, a name the standard library declares there (tm, FILE, time):
+      // it gets a trailing underscore.
+      while (namespaces.count(n.ns.empty() ? n.name : n.ns + "::" + n.name) != 0 ||
+             is_local_name(n.name) || n.name == kViewName ||
+             (n.ns.empty() && internal::is_global_name(n.name)))
+        n.name += '_';
       std::string key = n.ns + "::" + n.name;
       auto [it, inserted] = taken.emplace(key, node->fullname);
       if (!inserted)
@@ -268,6 +300,18 @@ class Generator {
       }
     }
     return ok_status();
+  }
+
+  // Whether generated functions declare `name` as a parameter or local variable: the
+  // fixed names, and tmp()'s (a prefix letter and a number).
+  static bool is_local_name(const std::string& name) {
+    static const std::set<std::string> kLocals = {
+        "at",     "bytes",  "data", "decoder", "guard", "in",   "out",
+        "resolved", "schema", "size", "text",  "value", "view", "writer_schema_json"};
+    if (kLocals.count(name) != 0)
+      return true;
+    return name.size() >= 2 && std::string_view("aceikmnrtuw").find(name[0]) != std::string::npos &&
+           name.find_first_not_of("0123456789", 1) == std::string::npos;
   }
 
   // Records `node` refers to, with whether the reference sits inside a vector/map.
@@ -340,7 +384,7 @@ class Generator {
     // their has_view is known when a record's is decided.
     for (const Node* r : records_) {
       Named& n = named_[r->fullname];
-      n.has_view = !n.recursive && n.name != kViewName;
+      n.has_view = !n.recursive;
       for (auto [s, c] : record_refs(*r))
         n.has_view = n.has_view && named_[s->fullname].has_view;
     }
@@ -701,16 +745,70 @@ class Generator {
   // not the value a decoder would produce for zero: a decimal carries its schema's
   // scale, directly or as the first branch a variant holds, so a default-made record
   // equals itself after a round trip. Empty when `{}` will do. `type` is cpp_type(t).
+  //
+  // A variant whose first branch has no finite zero value (a record that holds itself
+  // through it, see finite_zero_) holds its first branch that has one: encoding the
+  // endless value would fail at the depth limit, and == on two of them recurse until
+  // the stack runs out.
   std::string zero_init(const Node& t, const std::string& type) const {
     if (t.logical == LogicalType::kDecimal && t.scale != 0)
       return fmt::format("{}make_decimal({{}}, {})", kGen, t.scale);
     if (t.type == Type::kUnion && optional_branch(t) < 0 && !t.branches.empty()) {
-      const Node& first = *t.branches[0];
-      if (first.logical == LogicalType::kDecimal && first.scale != 0)
-        return fmt::format("{}(std::in_place_index<0>, {}make_decimal({{}}, {}))", type, kGen,
-                           first.scale);
+      std::size_t held = zero_branch(t);
+      const Node& branch = *t.branches[held];
+      if (branch.logical == LogicalType::kDecimal && branch.scale != 0)
+        return fmt::format("{}(std::in_place_index<{}>, {}make_decimal({{}}, {}))", type, held,
+                           kGen, branch.scale);
+      if (held != 0)
+        return fmt::format("{}(std::in_place_index<{}>)", type, held);
     }
     return "";
+  }
+
+  // Whether the zero value of a `t` (what zero_init gives a field without default) is
+  // finite. Only a record that holds itself through Box<> can have an endless one.
+  bool zero_is_finite(const Node& t) const {
+    switch (t.type) {
+      case Type::kRecord:
+        return finite_zero_.count(t.fullname) != 0;
+      case Type::kUnion:
+        return optional_branch(t) >= 0 || t.branches.empty() ||
+               zero_is_finite(*t.branches[zero_branch(t)]);
+      default:
+        return true;
+    }
+  }
+  // The branch a variant without default holds: the first with a finite zero value
+  // when find_finite_zeros() first found one (fixed then: a record found finite later,
+  // through this very choice, must not become the choice).
+  std::size_t zero_branch(const Node& u) const {
+    if (auto it = zero_branch_.find(&u); it != zero_branch_.end())
+      return it->second;
+    for (std::size_t i = 0; i < u.branches.size(); ++i) {
+      if (zero_is_finite(*u.branches[i])) {
+        zero_branch_[&u] = i;
+        return i;
+      }
+    }
+    return 0;
+  }
+  // Fills finite_zero_: the records whose fields all have a default or a finite zero
+  // value, to a fixed point.
+  void find_finite_zeros() {
+    for (bool changed = true; changed;) {
+      changed = false;
+      for (const Node* r : records_) {
+        if (finite_zero_.count(r->fullname) != 0)
+          continue;
+        bool finite = true;
+        for (const avro::Field& f : r->fields)
+          finite = (f.default_json || zero_is_finite(*f.type)) && finite;  // each union's choice
+        if (finite) {
+          finite_zero_.insert(r->fullname);
+          changed = true;
+        }
+      }
+    }
   }
 
   // The attribute that forces a record view's decode_avro inline into its callers: for
@@ -752,12 +850,16 @@ class Generator {
         line(ind, fmt::format("in.read_bytes({}, {});", lv, p));
         return;
       case Type::kFixed:
+        if (decodes_nothing(n))
+          return;  // fixed(0): no bytes (and its data() may be null, no memcpy)
         if (n.logical == LogicalType::kUuid)
           line(ind, fmt::format("in.read_raw({}.bytes.data(), 16, {});", lv, p));
         else
           line(ind, fmt::format("in.read_raw({}.data(), {}, {});", lv, n.fixed_size, p));
         return;
       case Type::kRecord:
+        if (writes_nothing(n))
+          return;  // nothing to read (and no unused reference to declare)
         if (inlines(n)) {
           // A small flat record: its fields are decoded here, with no call and no
           // write-back of the cursor.
@@ -802,7 +904,7 @@ class Generator {
                fmt::format("for (std::size_t {} = 0; {} < {}; ++{}, ++{}) {{", i, i, b, i, c));
           if (!s.empty())
             line(ind + 3, fmt::format("{}[{}] = {};", a, c, s));
-          else if (n.items->type != Type::kNull)
+          else if (!decodes_nothing(*n.items))
             decode(*n.items, fmt::format("{}[{}]", a, c), item_path, ctx, true, ind + 3);
           line(ind + 2, "}");
           line(ind + 1, "}");
@@ -813,7 +915,7 @@ class Generator {
         if (!may_be_empty)
           line(ind + 2, fmt::format("{}reserve_for({}, {} + {});", kGen, a, c, b));
         line(ind + 2, fmt::format("for (std::size_t {} = 0; {} < {}; ++{}, ++{}) {{", i, i, b, i, c));
-        if (n.items->type == Type::kNull) {
+        if (decodes_nothing(*n.items)) {
           line(ind + 3, fmt::format("if ({} >= {}.size())", c, a));
           line(ind + 4, fmt::format("{}.emplace_back();", a));
         } else if (!s.empty()) {
@@ -850,7 +952,7 @@ class Generator {
         line(ind + 1, fmt::format("while (std::size_t {} = in.read_block(false, {}, {})) {{", b,
                                   t, p));
         line(ind + 2, fmt::format("for (std::size_t {} = 0; {} < {}; ++{}) {{", i, i, b, i));
-        if (n.values->type == Type::kNull) {
+        if (decodes_nothing(*n.values)) {
           line(ind + 3, fmt::format("{}.entry(in.read_view({}));", w, p));
         } else {
           line(ind + 3, fmt::format("auto& {} = {}.entry(in.read_view({}));", e, w, p));
@@ -875,6 +977,8 @@ class Generator {
           if (!s.empty()) {
             // emplace: no test of whether the optional held a value (assignment has one).
             line(ind + 1, fmt::format("{}.emplace({});", lv, s));
+          } else if (decodes_nothing(v)) {
+            line(ind + 1, fmt::format("{}.emplace();", lv));
           } else {
             std::string u = tmp("u");
             line(ind + 1, fmt::format("auto& {} = {} ? *{} : {}.emplace();", u, lv, lv, lv));
@@ -890,7 +994,7 @@ class Generator {
           const Node& br = *n.branches[i];
           line(ind + 1, fmt::format("case {}: {{", i));
           std::string s = scalar_read(br, ctx, p);
-          if (br.type == Type::kNull) {
+          if (decodes_nothing(br)) {
             line(ind + 2, fmt::format("{}.emplace<{}>();", lv, i));
           } else if (!s.empty()) {
             line(ind + 2, fmt::format("{}.emplace<{}>({});", lv, i, s));
@@ -1016,7 +1120,7 @@ class Generator {
                                 n.fixed_size, n.precision, n.scale, p));
         else if (n.logical == LogicalType::kUuid)
           line(ind, fmt::format("out.write_raw({}.bytes.data(), 16);", rv));
-        else
+        else if (n.fixed_size != 0)
           line(ind, fmt::format("out.write_raw({}.data(), {});", rv, n.fixed_size));
         return;
       case Type::kEnum:
@@ -1034,7 +1138,7 @@ class Generator {
         line(ind, fmt::format("if (!{}.empty()) {{", rv));
         line(ind + 1, fmt::format("out.write_long(static_cast<std::int64_t>({}.size()));", rv));
         line(ind + 1, fmt::format("for (const auto& {} : {}) {{", e, rv));
-        if (n.items->type == Type::kNull)
+        if (decodes_nothing(*n.items))
           line(ind + 2, fmt::format("static_cast<void>({});", e));
         if (std::optional<Put> put = simple_put(*n.items, e, path + "[]"); put && !put->lines.empty())
           emit_run({*std::move(put)}, ind + 2);  // the cursor in a register per item
@@ -1050,7 +1154,7 @@ class Generator {
         line(ind, fmt::format("if (!{}.empty()) {{", rv));
         line(ind + 1, fmt::format("out.write_long(static_cast<std::int64_t>({}.size()));", rv));
         line(ind + 1, fmt::format("for (const auto& [{}, {}] : {}) {{", k, e, rv));
-        if (n.values->type == Type::kNull)
+        if (decodes_nothing(*n.values))
           line(ind + 2, fmt::format("static_cast<void>({});", e));
         if (std::optional<Put> put = simple_put(*n.values, e, path + "{}")) {
           emit_run({string_put(k, "string"), *std::move(put)}, ind + 2);  // one room check
@@ -1109,6 +1213,9 @@ class Generator {
 
   void emit() {
     std::string label = options_.source_label.empty() ? "Avro schemas" : options_.source_label;
+    for (char& c : label)  // it goes into a comment: no line ends (see append_doc)
+      if (c == '\r' || c == '\n')
+        c = ' ';
     out_ += fmt::format("// Generated by `sluice avro codegen` from {}. Do not edit.\n", label);
     out_ +=
         "// C++ classes for Avro records: binary and JSON encodings, schema resolution.\n"
@@ -1335,6 +1442,8 @@ class Generator {
           return one(16, fmt::format("at = {}put_raw(at, {}.bytes.data(), 16);", e, rv));
         if (n.logical != LogicalType::kNone)
           return std::nullopt;
+        if (n.fixed_size == 0)
+          return Put{};
         return one(n.fixed_size,
                    fmt::format("at = {}put_raw(at, {}.data(), {});", e, rv, n.fixed_size));
       case Type::kEnum:
@@ -1412,6 +1521,24 @@ class Generator {
     line(ind, "}");
   }
 
+  // Whether a record's encoding is always empty (no fields, or only nulls and such
+  // records): its encode and decode functions use neither their coder nor the value.
+  static bool writes_nothing(const Node& record, int depth = 0) {
+    if (depth > 32)
+      return false;  // a record that holds only itself
+    for (const avro::Field& f : record.fields)
+      if (!decodes_nothing(*f.type, depth + 1))
+        return false;
+    return true;
+  }
+  // Whether decode() writes no statement for a value of `n` (a null, a fixed of size 0,
+  // or such a record): its callers then declare no reference to the value.
+  static bool decodes_nothing(const Node& n, int depth = 0) {
+    return n.type == Type::kNull ||
+           (n.type == Type::kFixed && n.fixed_size == 0 && n.logical == LogicalType::kNone) ||
+           (n.type == Type::kRecord && writes_nothing(n, depth));
+  }
+
   void emit_encode_body(const Node& node) {
     const Named& n = named_.at(node.fullname);
     std::vector<Put> run;
@@ -1430,7 +1557,7 @@ class Generator {
       encode(*node.fields[i].type, rv, path, n, false, 1);
     }
     flush();
-    if (node.fields.empty())
+    if (writes_nothing(node))
       line(1, "static_cast<void>(out);");
     out_ += "}\n\n";
   }
@@ -1445,7 +1572,7 @@ class Generator {
   // On a throw the parameter is left where the record started.
   void emit_decode_body(const Node& node, const std::string& target) {
     const Named& n = named_.at(node.fullname);
-    if (node.fields.empty()) {
+    if (writes_nothing(node)) {
       line(1, fmt::format("static_cast<void>(decoder);\n  static_cast<void>({});", target));
       out_ += "}\n\n";
       return;
@@ -1526,6 +1653,8 @@ class Generator {
   std::map<std::string, Named> named_;  // by Avro fullname
   std::vector<const Node*> appearance_;  // named types in order of first appearance
   std::vector<const Node*> records_;     // records in emission order
+  std::set<std::string> finite_zero_;    // records whose zero value is finite
+  mutable std::map<const Node*, std::size_t> zero_branch_;  // see zero_branch()
   std::optional<std::string> open_ns_;
   std::string out_;
   int counter_ = 0;

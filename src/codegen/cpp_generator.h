@@ -13,8 +13,8 @@
 // A record whose type graph has no recursion also gets a nested `AvroView` (strings
 // and bytes as views, maps as vectors of (key, value) pairs in wire order) with
 // `static void decode_avro(Decoder&, AvroView&)` and `AvroView::encode_avro(Encoder&)`,
-// for decoding and encoding without copying strings (a field named AvroView becomes
-// AvroView_).
+// for decoding and encoding without copying strings (a field or type named AvroView
+// becomes AvroView_).
 // Generated code includes only the Sluice Avro library's headers and the standard
 // library. Output is deterministic: the same schemas give byte-identical text.
 #pragma once

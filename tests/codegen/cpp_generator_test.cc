@@ -105,6 +105,19 @@ TEST(CppGenerator, ViewsOfNonRecursiveRecords) {
   EXPECT_EQ(generate(kList).find("AvroView"), std::string::npos);
 }
 
+TEST(CppGenerator, FixedOfSizeZeroReadsAndWritesNothing) {
+  // std::array<T, 0>::data() may be null, and memcpy from or to null is undefined even
+  // for no bytes: no read_raw/write_raw/put_raw of it (UBSan found them).
+  const char* schema = R"({"type":"record","name":"R","fields":[
+    {"name":"a","type":{"type":"fixed","name":"F0","size":0}},
+    {"name":"b","type":{"type":"array","items":"F0"}},
+    {"name":"c","type":["null","F0"]},
+    {"name":"d","type":{"type":"map","values":"F0"}}]})";
+  std::string h = generate(schema);
+  EXPECT_NE(h.find("using F0 = std::array<std::uint8_t, 0>;"), std::string::npos) << h;
+  EXPECT_EQ(h.find("_raw("), std::string::npos) << h;
+}
+
 TEST(CppGenerator, Errors) {
   auto none = generate_cpp_header({}, {});
   ASSERT_FALSE(none.has_value());

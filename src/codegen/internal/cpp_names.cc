@@ -37,7 +37,17 @@ constexpr std::string_view kMacros[] = {
 #include "codegen/internal/macro_names.inc"
 };
 
+// Names the standard library headers declare in the global namespace
+// (scripts/list-global-names.sh).
+constexpr std::string_view kGlobals[] = {
+#include "codegen/internal/global_names.inc"
+};
+
 }  // namespace
+
+bool is_global_name(std::string_view name) {
+  return std::binary_search(std::begin(kGlobals), std::end(kGlobals), name);
+}
 
 bool is_taken_name(std::string_view name) {
   return std::binary_search(kTaken.begin(), kTaken.end(), name) ||

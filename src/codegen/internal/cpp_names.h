@@ -24,4 +24,11 @@ std::string cpp_identifier(std::string_view avro_name);
 // name the generated code declares or refers to unqualified.
 bool is_taken_name(std::string_view name);
 
+// True when the standard library headers declare `name` in the global namespace (a
+// type, function or variable: FILE, tm, time, memcpy; global_names.inc). A generated
+// type or namespace of that name in the global namespace would redefine it or be hidden
+// by it, so such names get a trailing underscore there (and only there: a field or a
+// namespaced type may be called `time`).
+bool is_global_name(std::string_view name);
+
 }  // namespace sluice::codegen::internal
