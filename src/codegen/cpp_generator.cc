@@ -263,23 +263,28 @@ class Generator {
     }
     for (const Node* node : appearance_) {
       Named& n = named_[node->fullname];
-      n.name = internal::cpp_identifier(node->name);
+      std::string name = internal::cpp_identifier(node->name);
+      if (override_ns && taken.count(n.ns + "::" + name) != 0) {
+        // Two types of one simple name gathered into one namespace (--namespace, and
+        // artifacts): the later one is prefixed with its Avro namespace's last part
+        // (a.Id, b.Id -> Id, b_Id).
+        std::vector<std::string> parts = split_namespace(node->space);
+        if (!parts.empty())
+          name = internal::cpp_identifier(parts.back() + "_" + node->name);
+      }
       // A type may not have the name of a namespace beside it (the record a.b and
       // the namespace a.b of another type), nor of a parameter or local variable of
       // the generated functions, which would hide it there, nor the name of the view
       // type nested in records (kViewName), which would hide it in them, nor, in the
-      // global namespace, a name the standard library declares there (tm, FILE, time):
-      // it gets a trailing underscore.
-      while (namespaces.count(n.ns.empty() ? n.name : n.ns + "::" + n.name) != 0 ||
-             is_local_name(n.name) || n.name == kViewName ||
-             (n.ns.empty() && internal::is_global_name(n.name)))
-        n.name += '_';
-      std::string key = n.ns + "::" + n.name;
-      auto [it, inserted] = taken.emplace(key, node->fullname);
-      if (!inserted)
-        return fail(ErrorCode::kInvalidArgument,
-                    "{} and {} would both become the C++ type {}{}", it->second, node->fullname,
-                    n.ns.empty() ? "" : n.ns + "::", n.name);
+      // global namespace, a name the standard library declares there (tm, FILE, time),
+      // nor that of another type in its namespace: it gets a trailing underscore.
+      while (namespaces.count(n.ns.empty() ? name : n.ns + "::" + name) != 0 ||
+             is_local_name(name) || name == kViewName ||
+             (n.ns.empty() && internal::is_global_name(name)) ||
+             taken.count(n.ns + "::" + name) != 0)
+        name += '_';
+      n.name = name;
+      taken.emplace(n.ns + "::" + n.name, node->fullname);
       type_names.insert(n.name);
       for (const std::string& part : split_namespace(n.ns))
         type_names.insert(part);
