@@ -22,6 +22,10 @@ void throw_error(const char* path, std::string_view reason) {
   throw CodegenError(fmt::format("{}: {}", path, reason));
 }
 
+void rethrow_within(const char* path, const CodegenError& inner) {
+  throw CodegenError(fmt::format("{} -> {}", path, inner.what()));
+}
+
 void throw_error_at(const char* path, std::string_view reason, std::uint64_t offset) {
   throw CodegenError(fmt::format("{}: {} (at byte {})", path, reason, offset));
 }

@@ -56,6 +56,10 @@ inline constexpr std::uint64_t kMaxEmptyItems = std::uint64_t{64} << 20;
 
 [[noreturn]] void throw_error(const char* path, std::string_view reason);
 [[noreturn]] void throw_error_at(const char* path, std::string_view reason, std::uint64_t offset);
+// Rethrows `inner`, thrown by the decoder of a nested record (whose message names that
+// record's fields), with `path`, the field holding the record, in front:
+// "a.Outer.home -> a.Address.city: truncated data ... (at byte 12)".
+[[noreturn]] void rethrow_within(const char* path, const CodegenError& inner);
 
 // A heap-allocated T with value semantics (copying copies the T; == compares the Ts).
 // Breaks recursive types: a record that contains itself through a union holds a
@@ -189,12 +193,23 @@ class Decoder {
     read_raw(&v, 8, path);
     return v;
   }
+// g++ 12 can misattribute the destination of this copy when it is inlined into the
+// decoding of a record held in an optional (a fixed field "written into" the string
+// before it: a -Wstringop-overflow false positive), which would fail a user's -Werror
+// build of a generated header.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wstringop-overflow"
+#endif
   [[gnu::always_inline]] void read_raw(void* out, std::size_t n, const char* path) {
     if (remaining() < n) [[unlikely]]
       fail_truncated(path);
     std::memcpy(out, p_, n);
     p_ += n;
   }
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
   // A length-prefixed string or bytes value, returned as a view into the input.
   [[gnu::always_inline]] std::string_view read_view(const char* path) {
     // A length under 64 is the single byte 2n: one mask test for the continuation

@@ -876,16 +876,28 @@ class Generator {
           line(ind, fmt::format("{{  // {}", n.fullname));
           line(ind + 1, fmt::format("auto& {} = {};", v, lv));
           for (std::size_t i = 0; i < n.fields.size(); ++i)
-            decode(*n.fields[i].type, v + "." + r.fields[i], n.fullname + "." + n.fields[i].name,
-                   r, false, ind + 1);
+            decode(*n.fields[i].type, v + "." + r.fields[i], path + "." + n.fields[i].name, r,
+                   false, ind + 1);
           line(ind, "}");
           return;
         }
         // Through the parameter, so that no pointer to the local copy is passed on
         // (see emit_decode_body).
         line(ind, "decoder = in;");
-        line(ind, fmt::format("{}::decode_avro(decoder, {}{});", qualified(n, ctx),
-                              is_boxed(n, ctx, in_container) ? "*" : "", lv));
+        if (named_.at(n.fullname).recursive) {
+          line(ind, fmt::format("{}::decode_avro(decoder, {}{});", qualified(n, ctx),
+                                is_boxed(n, ctx, in_container) ? "*" : "", lv));
+        } else {
+          // The nested record's errors name its own fields: the path of the field that
+          // holds it goes in front. (Not through a recursive type, whose nesting would
+          // repeat the prefix up to kMaxDepth times.)
+          line(ind, "try {");
+          line(ind + 1, fmt::format("{}::decode_avro(decoder, {}{});", qualified(n, ctx),
+                                    is_boxed(n, ctx, in_container) ? "*" : "", lv));
+          line(ind, fmt::format("}} catch (const {}CodegenError& e) {{", kAvro));
+          line(ind + 1, fmt::format("{}rethrow_within({}, e);", kGen, p));
+          line(ind, "}");
+        }
         line(ind, "in = decoder;");
         return;
       case Type::kArray: {

@@ -56,4 +56,38 @@ TEST(GeneratedNamespaces, NestedTypesOfAnotherNamespace) {
   EXPECT_EQ(generic, bytes);
 }
 
+// Errors inside nested records name the path from the outer record: inline-decoded
+// records in the field paths themselves, records with their own decoder through the
+// holding field's path in front of theirs.
+TEST(GeneratedNamespaces, ErrorsNameThePathFromTheOuterRecord) {
+  app::Trip trip;
+  trip.home.city = "Paris";
+  trip.log.entries = {"first entry"};
+  std::vector<std::uint8_t> bytes = trip.to_avro();
+  auto message = [&](std::size_t cut) -> std::string {
+    try {
+      app::Trip::from_avro(bytes.data(), cut);
+    } catch (const sluice::avro::CodegenError& e) {
+      return e.what();
+    }
+    return "no error";
+  };
+  // Byte 0 is home.city's length, inline in Trip's decoder.
+  EXPECT_EQ(message(0).rfind("codegen.test.app.Trip.home.city: truncated data", 0), 0u)
+      << message(0);
+  // The last bytes are the log entry's text, decoded by Log's own decoder.
+  std::string in_log = message(bytes.size() - 2);
+  EXPECT_EQ(in_log.rfind("codegen.test.app.Trip.log -> codegen.test.geo.Log.entries[]: ", 0), 0u)
+      << in_log;
+  // The view decoder says the same.
+  app::Trip::AvroView view;
+  sluice::avro::gen::Decoder in(bytes.data(), bytes.size() - 2);
+  try {
+    app::Trip::decode_avro(in, view);
+    FAIL() << "decoded a cut datum";
+  } catch (const sluice::avro::CodegenError& e) {
+    EXPECT_EQ(std::string(e.what()), in_log);
+  }
+}
+
 }  // namespace
