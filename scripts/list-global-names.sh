@@ -10,15 +10,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=src/codegen/internal/global_names.inc
-headers=(array chrono map unordered_map variant limits cassert cctype cerrno cfenv cfloat
-         cinttypes climits clocale cmath csetjmp csignal cstdarg cstddef cstdint cstdio
-         cstdlib cstring ctime cwchar cwctype iostream)
+source scripts/generated-header-includes.sh
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-{
-  echo '#include "avro/codegen_support.h"'
-  for h in "${headers[@]}"; do echo "#include <$h>"; done
-} > "$tmp/includes.h"
+generated_header_includes > "$tmp/includes.h"
 # Candidates: the identifiers of the preprocessed headers that are not macros.
 g++ -std=gnu++20 -dM -E -Isrc -x c++ "$tmp/includes.h" |
   sed -E 's/^#define ([A-Za-z_][A-Za-z0-9_]*).*/\1/' | LC_ALL=C sort -u > "$tmp/macros"

@@ -8,13 +8,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=src/codegen/internal/macro_names.inc
-headers=(array chrono map unordered_map variant limits cassert cctype cerrno cfenv cfloat
-         cinttypes climits clocale cmath csetjmp csignal cstdarg cstddef cstdint cstdio
-         cstdlib cstring ctime cwchar cwctype iostream)
-{
-  echo '#include "avro/codegen_support.h"'
-  for h in "${headers[@]}"; do echo "#include <$h>"; done
-} | g++ -std=gnu++20 -dM -E -Isrc -Ibuild/src -x c++ - |
+source scripts/generated-header-includes.sh
+generated_header_includes | g++ -std=gnu++20 -dM -E -Isrc -Ibuild/src -x c++ - |
   sed -E 's/^#define ([A-Za-z_][A-Za-z0-9_]*).*/\1/' | grep -E '^[A-Za-z][A-Za-z0-9_]*$' |
   LC_ALL=C sort -u | sed -E 's/.*/"&",/' > "$out.tmp"
 {
