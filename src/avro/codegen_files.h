@@ -57,12 +57,18 @@ Status write_container(const std::filesystem::path& path, std::span<const T> rec
 // decode is kCorrupt naming its block's byte offset, its index and the field.
 template <class T>
 Result<std::vector<T>> read_container(const std::filesystem::path& path) {
-  SLUICE_ASSIGN_OR_RETURN(ContainerReader probe, ContainerReader::open(path));
+  ContainerReaderOptions options;
+  options.reader_schema = T::avro_schema_ptr();
+  auto opened = ContainerReader::open(path, options);
+  if (!opened)
+    return fail(opened.error().code(), "{}: {}", path.string(), opened.error().to_string());
+  ContainerReader& reader = *opened;
   std::vector<T> out;
-  if (rabin_fingerprint(probe.writer_schema()->root()) == T::kAvroFingerprint) {
+  if (rabin_fingerprint(reader.writer_schema()->root()) == T::kAvroFingerprint) {
+    // T's own schema: its raw blocks hold T's encoding.
     ContainerReader::RawBlock block;
     for (;;) {
-      SLUICE_ASSIGN_OR_RETURN(bool more, probe.next_raw_block(block));
+      SLUICE_ASSIGN_OR_RETURN(bool more, reader.next_raw_block(block));
       if (!more)
         return out;
       try {
@@ -78,12 +84,6 @@ Result<std::vector<T>> read_container(const std::filesystem::path& path) {
     }
   }
   // Another writer schema: the reader resolves each datum into T's schema.
-  ContainerReaderOptions options;
-  options.reader_schema = T::avro_schema_ptr();
-  auto opened = ContainerReader::open(path, options);
-  if (!opened)
-    return fail(opened.error().code(), "{}: {}", path.string(), opened.error().to_string());
-  ContainerReader reader = std::move(*opened);
   const Node& root = options.reader_schema->root();
   Arena arena;
   Value value;
