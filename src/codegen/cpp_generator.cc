@@ -404,6 +404,15 @@ class Generator {
     return n.ns.empty() ? "::" + n.name : "::" + n.ns + "::" + n.name;
   }
 
+  // Record `record`'s Named for code that stands in ctx's functions (its fields decoded
+  // inline there, its default as an expression there): its own fields and boxes, with
+  // type names written from ctx's namespace, which may differ from the record's.
+  Named seen_from(const Node& record, const Named& ctx) const {
+    Named r = named_.at(record.fullname);
+    r.ns = ctx.ns;
+    return r;
+  }
+
   bool is_boxed(const Node& record, const Named& ctx, bool in_container) const {
     return !in_container && ctx.boxed.count(record.fullname) != 0;
   }
@@ -606,10 +615,8 @@ class Generator {
         return out + "}";
       }
       case Type::kRecord: {
-        // The expression stands where ctx's code is: its type names are written from
-        // ctx's namespace (the record's own fields and boxes stay the record's).
-        Named r = named_.at(n.fullname);
-        r.ns = ctx.ns;
+        // The expression stands where ctx's code is.
+        const Named r = seen_from(n, ctx);
         std::string type = qualified(n, ctx);
         std::string out = fmt::format("[] {{ {} v; ", type);
         for (std::size_t i = 0; i < n.fields.size(); ++i) {
@@ -868,10 +875,7 @@ class Generator {
         if (inlines(n)) {
           // A small flat record: its fields are decoded here, with no call and no
           // write-back of the cursor.
-          // Type names in this code are written from the enclosing function's namespace
-          // (ctx's), which may differ from the nested record's.
-          Named r = named_.at(n.fullname);
-          r.ns = ctx.ns;
+          const Named r = seen_from(n, ctx);
           std::string v = tmp("r");
           line(ind, fmt::format("{{  // {}", n.fullname));
           line(ind + 1, fmt::format("auto& {} = {};", v, lv));
