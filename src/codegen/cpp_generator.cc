@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "avro/fingerprint.h"
+#include "avro/logical.h"
 #include "codegen/internal/cpp_names.h"
 
 namespace sluice::codegen {
@@ -191,6 +192,7 @@ class Generator {
     for (const avro::SchemaPtr& schema : schemas)
       SLUICE_TRY(collect(schema->root()));
     SLUICE_TRY(assign_names());
+    SLUICE_TRY(check_defaults());
     order_records();
     find_finite_zeros();
     emit();
@@ -515,6 +517,29 @@ class Generator {
 
   // ---------------------------------------------------------------- defaults
 
+  // Every field default has a C++ expression: the parser checked each against its
+  // type; this catches what only the C++ value can reject (a UUID string that is no
+  // UUID, big-decimal bytes that are no big-decimal), naming the field.
+  Status check_defaults() const {
+    for (const Node* node : appearance_) {
+      if (node->type != Type::kRecord)
+        continue;
+      const Named& n = named_.at(node->fullname);
+      for (const avro::Field& f : node->fields) {
+        if (!f.default_json)
+          continue;
+        Json j = Json::parse(*f.default_json, nullptr, false);
+        if (j.is_discarded())
+          return fail(ErrorCode::kInvalidArgument, "{}.{}: default is not JSON", node->fullname,
+                      f.name);
+        if (Result<std::string> e = default_expr(*f.type, j, n, false); !e)
+          return fail(e.error().code(), "{}.{}: default {}: {}", node->fullname, f.name,
+                      *f.default_json, e.error().message());
+      }
+    }
+    return ok_status();
+  }
+
   Result<std::string> default_expr(const Node& n, const Json& j, const Named& ctx,
                                    bool in_container) const {
     switch (n.type) {
@@ -554,8 +579,12 @@ class Generator {
         return float_literal(j, false);
       case Type::kString: {
         std::string s = j.get<std::string>();
-        if (n.logical == LogicalType::kUuid)
+        if (n.logical == LogicalType::kUuid) {
+          // Checked here: a default that is no UUID would make every constructor throw.
+          if (Result<avro::Uuid> u = avro::Uuid::parse(s); !u)
+            return fail(u.error());
           return fmt::format("{}parse_uuid({})", kGen, cpp_string_literal(s));
+        }
         if (s.find('\0') != std::string::npos)
           return fmt::format("std::string({}, {})", cpp_string_literal(s), s.size());
         return fmt::format("std::string({})", cpp_string_literal(s));
@@ -564,8 +593,12 @@ class Generator {
         std::vector<std::uint8_t> b = latin1_bytes(j.get<std::string>());
         if (n.logical == LogicalType::kDecimal)
           return fmt::format("{}make_decimal({{{}}}, {})", kGen, byte_list(b), n.scale);
-        if (n.logical == LogicalType::kBigDecimal)
+        if (n.logical == LogicalType::kBigDecimal) {
+          // Checked here, as a UUID is: every constructor would throw.
+          if (Result<avro::Decimal> d = avro::decode_big_decimal(b); !d)
+            return fail(d.error());
           return fmt::format("{}make_big_decimal({{{}}})", kGen, byte_list(b));
+        }
         return fmt::format("std::vector<std::uint8_t>{{{}}}", byte_list(b));
       }
       case Type::kFixed: {

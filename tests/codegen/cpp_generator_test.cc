@@ -141,6 +141,33 @@ TEST(CppGenerator, Errors) {
       parse(R"({"type":"record","name":"R","fields":[{"name":"a","type":"int"}]})"),
       parse(R"({"type":"record","name":"R","fields":[{"name":"a","type":"long"}]})")};
   EXPECT_FALSE(generate_cpp_header(clash, {}).has_value());
+
+  // Defaults that are valid Avro strings or bytes but no value of the C++ type: every
+  // constructor would throw, so generation fails and names the field.
+  std::vector<avro::SchemaPtr> bad_uuid{parse(
+      R"({"type":"record","name":"U","namespace":"n","fields":[
+           {"name":"id","type":{"type":"string","logicalType":"uuid"},"default":"not-a-uuid"}]})")};
+  auto uuid = generate_cpp_header(bad_uuid, {});
+  ASSERT_FALSE(uuid.has_value());
+  EXPECT_NE(uuid.error().message().find("n.U.id: default \"not-a-uuid\""), std::string::npos)
+      << uuid.error().message();
+  EXPECT_NE(uuid.error().message().find("not a UUID"), std::string::npos);
+  // big-decimal bytes: a scale varint and an unscaled value; "\u0080" is a varint that
+  // never ends.
+  std::vector<avro::SchemaPtr> bad_big{parse(
+      R"({"type":"record","name":"B","fields":[
+           {"name":"amount","type":{"type":"bytes","logicalType":"big-decimal"},
+            "default":"\u0080"}]})")};
+  auto big = generate_cpp_header(bad_big, {});
+  ASSERT_FALSE(big.has_value());
+  EXPECT_NE(big.error().message().find("B.amount: default"), std::string::npos)
+      << big.error().message();
+  // A valid UUID default still generates.
+  std::vector<avro::SchemaPtr> good_uuid{parse(
+      R"({"type":"record","name":"G","fields":[
+           {"name":"id","type":{"type":"string","logicalType":"uuid"},
+            "default":"123e4567-e89b-12d3-a456-426614174000"}]})")};
+  EXPECT_TRUE(generate_cpp_header(good_uuid, {}).has_value());
 }
 
 TEST(CodegenCommand, StdoutFileDirectoryAndUsage) {
