@@ -363,7 +363,7 @@ using simdjson::dom::element_type;
 
 enum class UnionMode : std::uint8_t {
   kTagged,       // {"type": value} or null (the JSON encoding)
-  kFirstBranch,  // the value of the first branch, unwrapped (field defaults)
+  kFirstBranch,  // a branch's value unwrapped: union_default_branch's (field defaults)
 };
 
 // A short rendering of a JSON value for messages.
@@ -609,8 +609,10 @@ bool JsonDecoder::decode_record(const Node& node, element e, Value& out) {
 bool JsonDecoder::decode_union(const Node& node, element e, Value& out) {
   if (node.branches.empty()) return fail("a union with no branches has no values");
   if (mode == UnionMode::kFirstBranch) {
-    if (!decode(*node.branches[0], e, out)) return false;
-    out.in_branch(0);
+    int index = union_default_branch(node, simdjson::minify(e));
+    if (index < 0) return fail(fmt::format("default {} matches no branch of the union", describe(e)));
+    if (!decode(*node.branches[static_cast<std::size_t>(index)], e, out)) return false;
+    out.in_branch(index);
     return true;
   }
   if (e.is_null()) {

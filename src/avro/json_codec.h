@@ -34,8 +34,9 @@ Status encode_json(const Node& schema, const Value& value, std::string& out,
 Result<Value> decode_json(const Node& schema, std::string_view json, Arena& arena);
 
 // Decodes a field default (Field::default_json) of `schema`. Differs from
-// decode_json only for unions: a default is the value of the union's FIRST branch,
-// unwrapped (`"default": null` for ["null","string"]).
+// decode_json only for unions: a default is a branch's value unwrapped (`"default": null`
+// for ["null","string"]), the branch union_default_branch picks: the first the value
+// fits (the returned Value's branch() says which).
 Result<Value> decode_default(const Node& schema, std::string_view json, Arena& arena);
 
 }  // namespace sluice::avro

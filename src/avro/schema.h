@@ -89,7 +89,8 @@ struct Field {
   std::string doc;
   SortOrder order = SortOrder::kAscending;
   // The field's default as compact JSON text, exactly as validated against `type`
-  // (a union default matches the union's first branch). Absent when no default.
+  // (a union's default takes the first branch it is valid for: union_default_branch).
+  // Absent when no default.
   std::optional<std::string> default_json;
   std::vector<Property> properties;
   std::size_t index = 0;  // position in the record
@@ -188,5 +189,12 @@ class Schema {
 
 // Parsing Canonical Form of `node` (canonical.cc), exactly per the specification.
 std::string canonical_form(const Node& node);
+
+// The branch of `union_node` that a default value (JSON text, as in Field::default_json,
+// with union values unwrapped) takes: the first branch the value is a valid default of,
+// as the specification has it since Avro 1.12 (before, only the first branch was
+// allowed; those defaults take the same branch). -1 when the value fits no branch.
+// Every reader of defaults (decode_default, generated classes) picks branches this way.
+int union_default_branch(const Node& union_node, std::string_view value_json);
 
 }  // namespace sluice::avro

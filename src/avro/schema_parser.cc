@@ -134,6 +134,18 @@ std::string describe_type(const Node& node) {
 }
 
 // Checks `value` against `type` (the spec's table of field default values).
+Status validate_default(const Node& type, const Json& value);
+
+// The branch a union's default takes: the first one the value is a valid default of
+// (Avro 1.12; until 1.11 it had to be the first branch, so every default valid then
+// takes the same branch now). -1 when none.
+int first_default_branch(const Node& union_node, const Json& value) {
+  for (std::size_t i = 0; i < union_node.branches.size(); ++i)
+    if (validate_default(*union_node.branches[i], value))
+      return static_cast<int>(i);
+  return -1;
+}
+
 Status validate_default(const Node& type, const Json& value) {
   auto mismatch = [&]() {
     return fail(
@@ -249,10 +261,12 @@ Status validate_default(const Node& type, const Json& value) {
       if (type.branches.empty()) {
         return fail(schema_error("default {} given for an empty union", brief(value)));
       }
-      if (auto s = validate_default(*type.branches[0], value); !s) {
-        return fail(schema_error(
-            "default {} does not match type {} (a union default must match the first branch)",
-            brief(value), describe_type(*type.branches[0])));
+      if (first_default_branch(type, value) < 0) {
+        std::string types;
+        for (const Node* b : type.branches)
+          types += (types.empty() ? "" : ", ") + describe_type(*b);
+        return fail(schema_error("default {} matches no branch of the union [{}]", brief(value),
+                                 types));
       }
       return ok_status();
   }
@@ -739,6 +753,13 @@ class Parser {
 };
 
 }  // namespace
+
+int union_default_branch(const Node& union_node, std::string_view value_json) {
+  Json value = Json::parse(value_json.begin(), value_json.end(), nullptr, false);
+  if (value.is_discarded())
+    return -1;
+  return first_default_branch(union_node, value);
+}
 
 Result<SchemaPtr> Schema::parse(std::string_view json, const ParseOptions& options) {
   SLUICE_TRY(check_depth(json, options.max_depth));

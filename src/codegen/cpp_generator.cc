@@ -665,17 +665,22 @@ class Generator {
         return out;
       }
       case Type::kUnion: {
-        const Node& first = *n.branches[0];
-        int vi = optional_branch(n);
-        if (vi >= 0) {
-          if (first.type == Type::kNull)
+        // The branch the default takes: the first it fits (the parser's rule).
+        int b = avro::union_default_branch(n, j.dump());
+        if (b < 0)
+          return fail(ErrorCode::kInvalidArgument, "default {} matches no branch of the union",
+                      j.dump());
+        const Node& branch = *n.branches[static_cast<std::size_t>(b)];
+        if (optional_branch(n) >= 0) {
+          if (branch.type == Type::kNull)
             return std::string("std::nullopt");
-          return default_expr(first, j, ctx, in_container);
+          return default_expr(branch, j, ctx, in_container);
         }
-        if (first.type == Type::kNull)
-          return std::string("{}");
-        SLUICE_ASSIGN_OR_RETURN(std::string e, default_expr(first, j, ctx, in_container));
-        return fmt::format("{}(std::in_place_index<0>, {})", cpp_type(n, ctx, in_container), e);
+        std::string type = cpp_type(n, ctx, in_container);
+        if (branch.type == Type::kNull)
+          return b == 0 ? std::string("{}") : fmt::format("{}(std::in_place_index<{}>)", type, b);
+        SLUICE_ASSIGN_OR_RETURN(std::string e, default_expr(branch, j, ctx, in_container));
+        return fmt::format("{}(std::in_place_index<{}>, {})", type, b, e);
       }
     }
     return std::string("{}");

@@ -270,13 +270,8 @@ Result<std::vector<std::uint8_t>> encode_default(const avro::Field& field) {
   SLUICE_ASSIGN_OR_RETURN(avro::Value v,
                           avro::decode_default(*field.type, *field.default_json, arena));
   std::vector<std::uint8_t> bytes;
-  if (field.type->type == avro::Type::kUnion) {
-    // A union's default is its first branch's value.
-    bytes.push_back(0);
-    SLUICE_TRY(avro::encode_binary(*field.type->branches[0], v, bytes));
-  } else {
-    SLUICE_TRY(avro::encode_binary(*field.type, v, bytes));
-  }
+  // A union's default carries its branch (union_default_branch), as a decoded value does.
+  SLUICE_TRY(avro::encode_binary(*field.type, v, bytes));
   return bytes;
 }
 

@@ -245,7 +245,7 @@ TEST(JsonCodecTest, ErrorsNamePath) {
   EXPECT_FALSE(v.has_value());
 }
 
-TEST(JsonCodecTest, DefaultsUseTheFirstBranchUnwrapped) {
+TEST(JsonCodecTest, DefaultsTakeTheFirstBranchTheyFitUnwrapped) {
   SchemaPtr u = parse(R"(["null", "string"])");
   SchemaPtr s = parse(R"(["string", "null"])");
   SchemaPtr r = parse(R"({"type":"record","name":"R","fields":[
@@ -260,7 +260,27 @@ TEST(JsonCodecTest, DefaultsUseTheFirstBranchUnwrapped) {
   ASSERT_TRUE(v.has_value());
   EXPECT_EQ(v->as_string(), "x");
   EXPECT_EQ(v->branch(), 0);
-  EXPECT_FALSE(decode_default(u->root(), "\"x\"", arena).has_value());
+  // Avro 1.12: the first branch the value fits, not only the first branch.
+  v = decode_default(u->root(), "\"x\"", arena);
+  ASSERT_TRUE(v.has_value()) << v.error().to_string();
+  EXPECT_EQ(v->as_string(), "x");
+  EXPECT_EQ(v->branch(), 1);
+  v = decode_default(s->root(), "null", arena);
+  ASSERT_TRUE(v.has_value());
+  EXPECT_TRUE(v->is_null());
+  EXPECT_EQ(v->branch(), 1);
+  SchemaPtr ints = parse(R"(["int", "long", "string"])");
+  ASSERT_TRUE(ints);
+  v = decode_default(ints->root(), "7", arena);
+  ASSERT_TRUE(v.has_value());
+  EXPECT_EQ(v->branch(), 0);  // fits int first
+  v = decode_default(ints->root(), "4294967296", arena);
+  ASSERT_TRUE(v.has_value());
+  EXPECT_EQ(v->branch(), 1);  // too big for an int
+  EXPECT_EQ(v->as_long(), 4294967296);
+  auto none = decode_default(ints->root(), "true", arena);
+  ASSERT_FALSE(none.has_value());
+  EXPECT_NE(none.error().message().find("matches no branch"), std::string::npos);
   // Nested unions in a record default are unwrapped too; missing fields use their own
   // defaults.
   v = decode_default(r->root(), R"({"a": 5})", arena);

@@ -183,11 +183,13 @@ const ErrorCase kErrorCases[] = {
     {R"({"type":"record","name":"R","fields":[{"name":"a","default":{"x":"1"},
         "type":{"type":"record","name":"S","fields":[{"name":"x","type":"int"}]}}]})",
      "fields[0].default.x", "does not match type int"},
-    {R"({"type":"record","name":"R","fields":[{"name":"a","type":["null","int"],"default":1}]})",
-     "fields[0].default", "must match the first branch"},
-    {R"({"type":"record","name":"R","fields":[{"name":"a","type":["int","null"],
-        "default":null}]})",
-     "fields[0].default", "default null does not match type int"},
+    // A union's default may take any branch it fits (Avro 1.12), but must fit one.
+    {R"({"type":"record","name":"R","fields":[{"name":"a","type":["null","int"],
+        "default":"x"}]})",
+     "fields[0].default", R"(default "x" matches no branch of the union [null, int])"},
+    {R"({"type":"record","name":"R","fields":[{"name":"a","type":{"type":"array",
+        "items":["int","boolean"]},"default":[1,"x"]}]})",
+     "fields[0].default[1]", "matches no branch of the union [int, boolean]"},
     {R"({"type":"record","name":"R","fields":[{"name":"a","type":[],"default":null}]})",
      "fields[0].default", "empty union"},
     // Nested paths.
@@ -505,13 +507,15 @@ TEST(SchemaParserTest, InvalidDefaultsDroppedWhenValidationIsOff) {
   lenient.validate_defaults = false;
   auto s = must_parse(R"({"type":"record","name":"R","fields":[
       {"name":"a","type":"int","default":"oops"},
-      {"name":"b","type":["null","int"],"default":5},
-      {"name":"c","type":"int","default":5}]})",
+      {"name":"b","type":["null","int"],"default":"five"},
+      {"name":"c","type":"int","default":5},
+      {"name":"d","type":["null","int"],"default":5}]})",
                       lenient);
   ASSERT_TRUE(s);
   EXPECT_FALSE(s->root().fields[0].default_json.has_value());
   EXPECT_FALSE(s->root().fields[1].default_json.has_value());
   EXPECT_EQ(s->root().fields[2].default_json, "5");
+  EXPECT_EQ(s->root().fields[3].default_json, "5");  // valid: the int branch (Avro 1.12)
 }
 
 // ---------------------------------------------------------------- properties
