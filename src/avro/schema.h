@@ -114,6 +114,11 @@ struct Node {
   std::string doc;
 
   std::vector<Field> fields;               // record
+  // A record declared "type": "error" (protocols' error records; Java and Python accept
+  // it in a plain schema too). It is a record everywhere except in the schema's JSON,
+  // which keeps the word; the canonical form says "record", as Java's does (Python's
+  // keeps "error", so its fingerprints of such schemas differ from Java's).
+  bool is_error = false;
   std::vector<std::string> symbols;        // enum
   std::optional<std::string> enum_default; // enum: symbol used for unknown writer symbols
   std::size_t fixed_size = 0;              // fixed

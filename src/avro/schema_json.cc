@@ -104,7 +104,7 @@ class JsonWriter {
       return;
     }
     out_ += R"({"type":)";
-    internal::append_json_string(out_, type_name(node.type));
+    internal::append_json_string(out_, node.is_error ? "error" : type_name(node.type));
     append_key(out_, "name");
     internal::append_json_string(out_, node.name);
     if (node.space != space) {

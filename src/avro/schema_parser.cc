@@ -460,7 +460,7 @@ class Parser {
     if (auto t = primitive_type(type)) {
       node = schema_.new_node();
       node->type = *t;
-    } else if (type == "record" || type == "enum" || type == "fixed") {
+    } else if (type == "record" || type == "error" || type == "enum" || type == "fixed") {
       return parse_named(j, type, space, depth);
     } else if (type == "array" || type == "map") {
       node = schema_.new_node();
@@ -564,7 +564,10 @@ class Parser {
   Result<const Node*> parse_named(const Json& j, const std::string& kind,
                                   const std::string& enclosing, std::size_t depth) {
     Node* node = schema_.new_node();
-    node->type = kind == "record" ? Type::kRecord : kind == "enum" ? Type::kEnum : Type::kFixed;
+    node->type = kind == "record" || kind == "error" ? Type::kRecord
+                 : kind == "enum"                     ? Type::kEnum
+                                                      : Type::kFixed;
+    node->is_error = kind == "error";
 
     auto name_it = j.find("name");
     if (name_it == j.end())

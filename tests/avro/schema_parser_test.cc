@@ -49,7 +49,6 @@ const ErrorCase kErrorCases[] = {
     {R"({"type":42})", "type", R"("type" must be a string)"},
     {R"({"type":{"type":"int"}})", "type", R"("type" must be a string)"},
     {R"({"type":"intt"})", "type", R"(unknown type "intt")"},
-    {R"({"type":"error","name":"E","fields":[]})", "type", R"(unknown type "error")"},
     {R"({"type":"array"})", "", R"(array has no "items")"},
     {R"({"type":"map"})", "", R"(map has no "values")"},
     {R"({"type":"array","items":"nope"})", "items", R"(unknown type "nope")"},
@@ -292,6 +291,28 @@ TEST(SchemaParserTest, EnumAndFixed) {
   EXPECT_EQ(f->root().fixed_size, 16u);
   EXPECT_TRUE(must_parse(R"({"type":"fixed","name":"empty","size":0})"));
   EXPECT_TRUE(must_parse(R"({"type":"enum","name":"E","symbols":[]})"));
+}
+
+// "error" (a protocol's error record) is accepted in a plain schema, as Java and Python
+// accept it: a record whose JSON keeps the word and whose canonical form says "record"
+// (Java's SchemaNormalization).
+TEST(SchemaParserTest, ErrorIsARecordThatKeepsItsWord) {
+  auto e = must_parse(R"({"type":"error","name":"Oops","namespace":"n",
+                          "fields":[{"name":"message","type":"string"}]})");
+  ASSERT_TRUE(e);
+  EXPECT_EQ(e->root().type, Type::kRecord);
+  EXPECT_TRUE(e->root().is_error);
+  EXPECT_EQ(e->root().fullname, "n.Oops");
+  EXPECT_NE(e->to_json().find(R"("type":"error")"), std::string::npos) << e->to_json();
+  EXPECT_EQ(canonical_form(e->root()),
+            R"({"name":"n.Oops","type":"record","fields":[{"name":"message","type":"string"}]})");
+  auto again = must_parse(e->to_json());
+  ASSERT_TRUE(again);
+  EXPECT_TRUE(again->root().is_error);
+  // A record is not an error.
+  auto r = must_parse(R"({"type":"record","name":"R","fields":[]})");
+  ASSERT_TRUE(r);
+  EXPECT_FALSE(r->root().is_error);
 }
 
 TEST(SchemaParserTest, Unions) {
