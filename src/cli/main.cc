@@ -131,6 +131,22 @@ class HelpFormatter : public CLI::Formatter {
   }
 };
 
+// CLI11 reads an argument written "[a,b]" as a list of values, which would cut an inline
+// JSON array (a union schema, or ingest's array of records) at its commas. A trailing
+// space keeps such an argument whole; JSON parsing ignores it. Only arguments that look
+// like JSON arrays (holding a quote or a brace) are touched.
+std::vector<char*> keep_json_arrays_whole(int argc, char** argv, std::vector<std::string>& storage) {
+  storage.assign(argv, argv + argc);
+  std::vector<char*> out;
+  for (std::string& arg : storage) {
+    if (arg.size() >= 2 && arg.front() == '[' && arg.back() == ']' &&
+        arg.find_first_of("\"{") != std::string::npos)
+      arg += ' ';
+    out.push_back(arg.data());
+  }
+  return out;
+}
+
 int run(int argc, char** argv) {
   CLI::App app{
       "sluice: schema-governed event streams (Avro, registry, Kafka pipelines).\n"
@@ -153,7 +169,9 @@ int run(int argc, char** argv) {
   add_artifact_commands(app, registry);
 
   try {
-    app.parse(argc, argv);
+    std::vector<std::string> storage;
+    std::vector<char*> args = keep_json_arrays_whole(argc, argv, storage);
+    app.parse(argc, args.data());
   } catch (const CLI::ParseError& e) {
     // --help and --help-all are "errors" with exit code 0: print the help.
     if (e.get_exit_code() == 0) return app.exit(e);

@@ -203,6 +203,16 @@ TEST(CodegenCommand, StdoutFileDirectoryAndUsage) {
   auto missing = run_command(sluice + " avro codegen " + (dir / "nope.avsc").string());
   EXPECT_EQ(missing.exit_code, 1);
   EXPECT_NE(missing.err.find("nope.avsc"), std::string::npos);
+  // Inline JSON that starts with '[' (a union of records) is one schema, and may be
+  // followed by another schema.
+  auto inline_union = run_command(
+      sluice + " avro codegen '[{\"type\":\"record\",\"name\":\"A\",\"fields\":[]},"
+               "{\"type\":\"record\",\"name\":\"B\",\"fields\":[]}]' " +
+      (dir / "list.avsc").string());
+  ASSERT_EQ(inline_union.exit_code, 0) << inline_union.err;
+  EXPECT_NE(inline_union.out.find("struct A {"), std::string::npos);
+  EXPECT_NE(inline_union.out.find("struct B {"), std::string::npos);
+  EXPECT_NE(inline_union.out.find("struct List {"), std::string::npos);
 }
 
 TEST(CodegenCommand, ALaterSchemaMayUseTheNamedTypesOfEarlierOnes) {
