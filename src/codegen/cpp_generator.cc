@@ -591,8 +591,9 @@ class Generator {
         return fmt::format("{}::{}", qualified(n, ctx), enum_symbols(n)[i]);
       }
       case Type::kArray: {
-        if (j.empty())
-          return std::string("{}");
+        // An empty array or map is spelled with its type, never as a bare `{}`: that
+        // would be std::nullopt as the value of a [array, null] optional, and cannot
+        // be an argument of std::variant's in_place_index constructor.
         std::string out = cpp_type(n, ctx, in_container) + "{";
         bool first = true;
         for (const Json& item : j) {
@@ -603,8 +604,7 @@ class Generator {
         return out + "}";
       }
       case Type::kMap: {
-        if (j.empty())
-          return std::string("{}");
+        // Spelled with its type when empty too (see kArray).
         std::string out = cpp_type(n, ctx, in_container) + "{";
         bool first = true;
         for (auto it = j.begin(); it != j.end(); ++it) {
@@ -1325,7 +1325,7 @@ class Generator {
             init = " = " + *e;
         }
       }
-      if (init == " = {}" || init == " = std::nullopt")
+      if (init == " = {}" || init == " = std::nullopt" || init == " = " + type + "{}")
         init = "{}";
       if (!f.default_json) {
         if (std::string zero = zero_init(*f.type, type); !zero.empty())

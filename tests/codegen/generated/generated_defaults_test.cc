@@ -1,0 +1,37 @@
+// Field defaults (defaults.avsc): a default-constructed record holds the schema's
+// defaults, which is what a reader fills in for fields its writer lacks.
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <vector>
+
+#include "defaults.hpp"
+
+namespace {
+
+namespace d = codegen::test::defaults;
+
+// An empty array or map default of a union's first branch is that branch, empty: not
+// null, and not another branch.
+TEST(GeneratedDefaults, EmptyArrayAndMapInUnions) {
+  d::Defaults r;
+  ASSERT_TRUE(r.opt_arr.has_value());
+  EXPECT_TRUE(r.opt_arr->empty());
+  ASSERT_TRUE(r.opt_map.has_value());
+  EXPECT_TRUE(r.opt_map->empty());
+  EXPECT_EQ(r.var_arr.index(), 0u);
+  EXPECT_EQ(r.var_map.index(), 0u);
+  ASSERT_TRUE(r.inner.opt_arr.has_value());
+  EXPECT_EQ(r.inner.var_map.index(), 0u);
+  EXPECT_EQ(r.to_json(),
+            R"({"opt_arr": {"array": []}, "opt_map": {"map": {}}, "var_arr": {"array": []}, )"
+            R"("var_map": {"map": {}}, "inner": {"opt_arr": {"array": []}, )"
+            R"("var_map": {"map": {}}}})");
+  // Read from a writer without the fields, the reader's defaults are the same.
+  const char* writer = R"({"type": "record", "name": "Defaults",
+                           "namespace": "codegen.test.defaults", "fields": []})";
+  std::vector<std::uint8_t> none;
+  EXPECT_EQ(d::Defaults::from_avro(none.data(), 0, writer), r);
+}
+
+}  // namespace
