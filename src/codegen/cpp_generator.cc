@@ -308,11 +308,12 @@ class Generator {
   }
 
   // Whether generated functions declare `name` as a parameter or local variable: the
-  // fixed names, and tmp()'s (a prefix letter and a number).
+  // fixed names (with `v`, the record built in a record default's lambda, where a field's
+  // default may name a type), and tmp()'s (a prefix letter and a number).
   static bool is_local_name(const std::string& name) {
     static const std::set<std::string> kLocals = {
         "at",     "bytes",  "data", "decoder", "guard", "in",   "out",
-        "resolved", "schema", "size", "text",  "value", "view", "writer_schema_json"};
+        "resolved", "schema", "size", "text",  "v",     "value", "view", "writer_schema_json"};
     if (kLocals.count(name) != 0)
       return true;
     return name.size() >= 2 && std::string_view("aceikmnrtuw").find(name[0]) != std::string::npos &&

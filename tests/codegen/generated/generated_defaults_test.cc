@@ -26,12 +26,19 @@ TEST(GeneratedDefaults, EmptyArrayAndMapInUnions) {
   EXPECT_EQ(r.to_json(),
             R"({"opt_arr": {"array": []}, "opt_map": {"map": {}}, "var_arr": {"array": []}, )"
             R"("var_map": {"map": {}}, "inner": {"opt_arr": {"array": []}, )"
-            R"("var_map": {"map": {}}}})");
+            R"("var_map": {"map": {}}}, "holder": {"f": "\u0007"}})");
   // Read from a writer without the fields, the reader's defaults are the same.
   const char* writer = R"({"type": "record", "name": "Defaults",
                            "namespace": "codegen.test.defaults", "fields": []})";
   std::vector<std::uint8_t> none;
   EXPECT_EQ(d::Defaults::from_avro(none.data(), 0, writer), r);
+}
+
+// A record default is built in a lambda with a local `v`; a type named v (here a fixed
+// in Holder's default) must still be the type there.
+TEST(GeneratedDefaults, TypeNamedLikeTheDefaultLambdasLocal) {
+  d::Defaults r;
+  EXPECT_EQ(r.holder.f, d::v_{{0x07}});
 }
 
 }  // namespace
