@@ -26,7 +26,9 @@ TEST(GeneratedDefaults, EmptyArrayAndMapInUnions) {
   EXPECT_EQ(r.to_json(),
             R"({"opt_arr": {"array": []}, "opt_map": {"map": {}}, "var_arr": {"array": []}, )"
             R"("var_map": {"map": {}}, "inner": {"opt_arr": {"array": []}, )"
-            R"("var_map": {"map": {}}}, "holder": {"f": "\u0007"}})");
+            R"("var_map": {"map": {}}}, "holder": {"f": "\u0007"}, )"
+            R"("tree": {"branch": null, "leaves": [3], )"
+            R"("subtrees": []}})");
   // Read from a writer without the fields, the reader's defaults are the same.
   const char* writer = R"({"type": "record", "name": "Defaults",
                            "namespace": "codegen.test.defaults", "fields": []})";
@@ -34,11 +36,28 @@ TEST(GeneratedDefaults, EmptyArrayAndMapInUnions) {
   EXPECT_EQ(d::Defaults::from_avro(none.data(), 0, writer), r);
 }
 
-// A record default is built in a lambda with a local `v`; a type named v (here a fixed
-// in Holder's default) must still be the type there.
+// A type named v (here a fixed in Holder's default) is the type in a record default
+// (once built in a lambda whose local record was named v).
 TEST(GeneratedDefaults, TypeNamedLikeTheDefaultLambdasLocal) {
   d::Defaults r;
-  EXPECT_EQ(r.holder.f, d::v_{{0x07}});
+  EXPECT_EQ(r.holder.f, d::v{{0x07}});
+}
+
+// Defaults that hold a record not yet complete where the member is declared (Branch's
+// map of Tree, Tree's array of Tree) are built where every record is complete.
+TEST(GeneratedDefaults, DefaultsHoldingRecordsDefinedLater) {
+  d::Branch b;
+  ASSERT_EQ(b.kids.size(), 1u);
+  EXPECT_FALSE(b.kids.at("k").branch.has_value());
+  EXPECT_EQ(b.kids.at("k").leaves, std::vector<std::int32_t>{1});
+  d::Tree t;
+  ASSERT_EQ(t.subtrees.size(), 1u);
+  EXPECT_EQ(t.subtrees[0].leaves, std::vector<std::int32_t>{2});
+  EXPECT_TRUE(t.subtrees[0].subtrees.empty());
+  d::Defaults r;
+  EXPECT_FALSE(r.tree.branch.has_value());
+  EXPECT_EQ(r.tree.leaves, std::vector<std::int32_t>{3});
+  EXPECT_TRUE(r.tree.subtrees.empty());
 }
 
 }  // namespace
