@@ -13,6 +13,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdint>
 #include <functional>
@@ -624,8 +626,9 @@ class Generator {
         return fmt::format("{}::{}", qualified(n, ctx), enum_symbols(n)[i]);
       }
       case Type::kArray: {
-        if (j.empty())
-          return std::string("{}");
+        // An empty array or map is spelled with its type, never as a bare `{}`: that
+        // would be std::nullopt as the value of a [array, null] optional, and cannot
+        // be an argument of std::variant's in_place_index constructor.
         std::string out = cpp_type(n, ctx, in_container) + "{";
         bool first = true;
         for (const Json& item : j) {
@@ -636,8 +639,7 @@ class Generator {
         return out + "}";
       }
       case Type::kMap: {
-        if (j.empty())
-          return std::string("{}");
+        // Spelled with its type when empty too (see kArray).
         std::string out = cpp_type(n, ctx, in_container) + "{";
         bool first = true;
         for (auto it = j.begin(); it != j.end(); ++it) {
@@ -651,15 +653,18 @@ class Generator {
         // The expression stands where ctx's code is.
         const Named r = seen_from(n, ctx);
         std::string type = qualified(n, ctx);
-        std::string out = fmt::format("[] {{ {} v; ", type);
+        // Aggregate initialization with designators: the members given are not first
+        // default-initialized, so a record whose member default holds that record again
+        // (a tree with a default child) is built once, without recursion.
+        std::string out = type + "{";
         for (std::size_t i = 0; i < n.fields.size(); ++i) {
           auto it = j.find(n.fields[i].name);
           if (it == j.end())
             continue;
           SLUICE_ASSIGN_OR_RETURN(std::string e, default_expr(*n.fields[i].type, *it, r, false));
-          out += fmt::format("v.{} = {}; ", r.fields[i], e);
+          out += fmt::format("{}.{} = {}", out.back() == '{' ? "" : ", ", r.fields[i], e);
         }
-        out += "return v; }()";
+        out += "}";
         if (is_boxed(n, ctx, in_container))
           return fmt::format("{}Box<{}>({})", kGen, type, out);
         return out;
@@ -684,6 +689,38 @@ class Generator {
       }
     }
     return std::string("{}");
+  }
+
+  // Whether the default `j` of a value of `n` builds a record not yet complete where
+  // the member being emitted is declared: one emitted later (a cycle through a vector,
+  // map or Box) or the record being emitted itself.
+  bool builds_incomplete(const Node& n, const Json& j) const {
+    switch (n.type) {
+      case Type::kRecord: {
+        if (complete_.count(n.fullname) == 0)
+          return true;
+        for (const avro::Field& f : n.fields) {
+          auto it = j.find(f.name);
+          if (it != j.end() && builds_incomplete(*f.type, *it))
+            return true;
+        }
+        return false;
+      }
+      case Type::kArray:
+        for (const Json& item : j)
+          if (builds_incomplete(*n.items, item))
+            return true;
+        return false;
+      case Type::kMap:
+        for (const Json& value : j)
+          if (builds_incomplete(*n.values, value))
+            return true;
+        return false;
+      case Type::kUnion:
+        return !j.is_null() && builds_incomplete(*n.branches[0], j);
+      default:
+        return false;
+    }
   }
 
   std::vector<std::string> enum_symbols(const Node& n) const {
@@ -1363,8 +1400,22 @@ class Generator {
             init = " = " + *e;
         }
       }
-      if (init == " = {}" || init == " = std::nullopt")
+      if (init == " = {}" || init == " = std::nullopt" || init == " = " + type + "{}")
         init = "{}";
+      if (f.default_json && init != "{}") {
+        Json j = Json::parse(*f.default_json, nullptr, false);
+        if (builds_incomplete(*f.type, j)) {
+          // The expression needs records that are incomplete here: a static function
+          // builds it, defined after every record (see emit_record_functions), since a
+          // default member initializer is compiled where the struct is complete only.
+          std::string fn = fmt::format("avro_default_{}", i);
+          while (std::find(n.fields.begin(), n.fields.end(), fn) != n.fields.end())
+            fn += '_';
+          deferred_defaults_[node.fullname].push_back({fn, type, init.substr(3)});
+          out_ += fmt::format("  static {} {}();\n", type, fn);
+          init = fmt::format(" = {}()", fn);
+        }
+      }
       if (!f.default_json) {
         if (std::string zero = zero_init(*f.type, type); !zero.empty())
           init = " = " + zero;
@@ -1412,6 +1463,7 @@ class Generator {
         "  friend bool operator==(const {0}&, const {0}&) = default;\n"
         "}};\n\n",
         n.name, std::string(n.name.size() + 14, ' '));
+    complete_.insert(node.fullname);
   }
 
   // The nested read-only view of a record (kViewName) and its decoder's declaration.
@@ -1650,6 +1702,8 @@ class Generator {
     const std::string& T = n.name;
     const std::string full = node.fullname;
     out_ += fmt::format("// ---- {} ----\n\n", full);
+    for (const auto& [fn, type, expr] : deferred_defaults_[full])
+      out_ += fmt::format("inline {} {}::{}() {{\n  return {};\n}}\n\n", type, T, fn, expr);
     out_ += fmt::format(
         "inline const ::sluice::avro::SchemaPtr& {0}::avro_schema_ptr() {{\n"
         "  static const ::sluice::avro::SchemaPtr schema = {1}parse_schema(kAvroSchemaJson);\n"
@@ -1712,6 +1766,10 @@ class Generator {
   std::map<std::string, Named> named_;  // by Avro fullname
   std::vector<const Node*> appearance_;  // named types in order of first appearance
   std::vector<const Node*> records_;     // records in emission order
+  std::set<std::string> complete_;       // fullnames of the records emitted so far
+  // Per record fullname: defaults built by a static function (function name, member
+  // type, expression), for defaults that hold records incomplete at the member.
+  std::map<std::string, std::vector<std::array<std::string, 3>>> deferred_defaults_;
   std::set<std::string> finite_zero_;    // records whose zero value is finite
   mutable std::map<const Node*, std::size_t> zero_branch_;  // see zero_branch()
   std::optional<std::string> open_ns_;
