@@ -716,8 +716,33 @@ class Generator {
           if (builds_incomplete(*n.values, value))
             return true;
         return false;
+      case Type::kUnion: {
+        int b = avro::union_default_branch(n, j.dump());  // the branch default_expr builds
+        return b >= 0 && builds_incomplete(*n.branches[static_cast<std::size_t>(b)], j);
+      }
+      default:
+        return false;
+    }
+  }
+
+  // Whether a member of type `n` holds (through an optional, variant, vector, map or
+  // Box) a record other than `self` that is not complete where the member is declared.
+  // A record with such a member declares operator== and defines it after every record:
+  // clang (14) instantiates the comparison of, say, std::map<std::string, Later> where a
+  // defaulted operator== is declared in the class, and rejects the incomplete Later.
+  bool holds_incomplete(const Node& n, const std::string& self) const {
+    switch (n.type) {
+      case Type::kRecord:
+        return n.fullname != self && complete_.count(n.fullname) == 0;
+      case Type::kArray:
+        return holds_incomplete(*n.items, self);
+      case Type::kMap:
+        return holds_incomplete(*n.values, self);
       case Type::kUnion:
-        return !j.is_null() && builds_incomplete(*n.branches[0], j);
+        for (const Node* b : n.branches)
+          if (holds_incomplete(*b, self))
+            return true;
+        return false;
       default:
         return false;
     }
@@ -1387,6 +1412,11 @@ class Generator {
     enter_namespace(n.ns);
     append_doc(out_, node.doc, "");
     out_ += fmt::format("// Avro record {}.\nstruct {} {{\n", node.fullname, n.name);
+    bool late_equality = false;
+    for (const avro::Field& f : node.fields)
+      late_equality = late_equality || holds_incomplete(*f.type, node.fullname);
+    if (late_equality)
+      late_equality_.insert(node.fullname);
     for (std::size_t i = 0; i < node.fields.size(); ++i) {
       const avro::Field& f = node.fields[i];
       append_doc(out_, f.doc, "  ");
@@ -1460,9 +1490,9 @@ class Generator {
         "  static void decode_avro(::sluice::avro::gen::Decoder& in, {0}& value);\n\n"
         "  // The Avro JSON encoding (as sluice::avro::encode_json writes it).\n"
         "  std::string to_json() const;\n\n"
-        "  friend bool operator==(const {0}&, const {0}&) = default;\n"
+        "  friend bool operator==(const {0}&, const {0}&){2};\n"
         "}};\n\n",
-        n.name, std::string(n.name.size() + 14, ' '));
+        n.name, std::string(n.name.size() + 14, ' '), late_equality ? "" : " = default");
     complete_.insert(node.fullname);
   }
 
@@ -1704,6 +1734,14 @@ class Generator {
     out_ += fmt::format("// ---- {} ----\n\n", full);
     for (const auto& [fn, type, expr] : deferred_defaults_[full])
       out_ += fmt::format("inline {} {}::{}() {{\n  return {};\n}}\n\n", type, T, fn, expr);
+    if (late_equality_.count(full) != 0) {
+      // Memberwise, as the defaulted operator== of the other records compares.
+      std::string terms;
+      for (const std::string& field : n.fields)
+        terms += fmt::format("{}a.{} == b.{}", terms.empty() ? "" : " &&\n         ", field, field);
+      out_ += fmt::format("inline bool operator==(const {0}& a, const {0}& b) {{\n  return {1};\n}}\n\n",
+                          T, terms);
+    }
     out_ += fmt::format(
         "inline const ::sluice::avro::SchemaPtr& {0}::avro_schema_ptr() {{\n"
         "  static const ::sluice::avro::SchemaPtr schema = {1}parse_schema(kAvroSchemaJson);\n"
@@ -1767,6 +1805,7 @@ class Generator {
   std::vector<const Node*> appearance_;  // named types in order of first appearance
   std::vector<const Node*> records_;     // records in emission order
   std::set<std::string> complete_;       // fullnames of the records emitted so far
+  std::set<std::string> late_equality_;  // records whose operator== is defined after all
   // Per record fullname: defaults built by a static function (function name, member
   // type, expression), for defaults that hold records incomplete at the member.
   std::map<std::string, std::vector<std::array<std::string, 3>>> deferred_defaults_;

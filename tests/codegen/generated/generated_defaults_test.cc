@@ -60,4 +60,25 @@ TEST(GeneratedDefaults, DefaultsHoldingRecordsDefinedLater) {
   EXPECT_TRUE(r.tree.subtrees.empty());
 }
 
+// Branch holds a map of Tree, which is not complete where Branch is declared: its
+// operator== is defined after every record (memberwise), the others are defaulted.
+// Both compile under clang as under g++, and compare every member.
+TEST(GeneratedDefaults, EqualityOfARecordHoldingOneDefinedLater) {
+  d::Branch a;
+  d::Branch b;
+  EXPECT_EQ(a, b);
+  b.kids.at("k").leaves.push_back(9);
+  EXPECT_NE(a, b);
+  d::Tree t;
+  d::Tree u;
+  u.branch = a;
+  EXPECT_NE(t, u);
+  t.branch = b;
+  EXPECT_NE(t, u);
+  t.branch = a;
+  EXPECT_EQ(t, u);
+  std::vector<std::uint8_t> bytes = u.to_avro();
+  EXPECT_EQ(d::Tree::from_avro(bytes.data(), bytes.size()), u);
+}
+
 }  // namespace

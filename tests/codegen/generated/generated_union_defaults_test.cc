@@ -30,6 +30,10 @@ void expect_defaults(const u::UnionDefaults& r) {
   EXPECT_EQ(r.point.x, std::optional<double>(1.5));
   ASSERT_EQ(r.point.tag.index(), 1u);
   EXPECT_EQ(std::get<1>(r.point.tag), "t");
+  EXPECT_EQ(r.chain.v, 0);  // next: left out of chain's default, so Chain's own
+  ASSERT_TRUE(r.chain.next.has_value());
+  EXPECT_EQ((*r.chain.next)->v, 1);
+  EXPECT_FALSE((*r.chain.next)->next.has_value());
   // The default of a field left out of the record's default: its own (true).
   EXPECT_EQ(u::Point{}.tag, (std::variant<bool, std::string>(true)));
 }
