@@ -194,9 +194,9 @@ class Generator {
     for (const avro::SchemaPtr& schema : schemas)
       SLUICE_TRY(collect(schema->root()));
     SLUICE_TRY(assign_names());
-    SLUICE_TRY(check_defaults());
-    order_records();
+    order_records();  // before defaults: it decides which members are boxed
     find_finite_zeros();
+    SLUICE_TRY(prepare_defaults());
     emit();
     return std::move(out_);
   }
@@ -521,8 +521,9 @@ class Generator {
 
   // Every field default has a C++ expression: the parser checked each against its
   // type; this catches what only the C++ value can reject (a UUID string that is no
-  // UUID, big-decimal bytes that are no big-decimal), naming the field.
-  Status check_defaults() const {
+  // UUID, big-decimal bytes that are no big-decimal), naming the field, before anything
+  // is emitted. The parsed default and its expression are kept for emit_record.
+  Status prepare_defaults() {
     for (const Node* node : appearance_) {
       if (node->type != Type::kRecord)
         continue;
@@ -531,12 +532,14 @@ class Generator {
         if (!f.default_json)
           continue;
         Json j = Json::parse(*f.default_json, nullptr, false);
-        if (j.is_discarded())
-          return fail(ErrorCode::kInvalidArgument, "{}.{}: default is not JSON", node->fullname,
+        if (j.is_discarded())  // the parser stores a default as the JSON it validated
+          return fail(ErrorCode::kInternal, "{}.{}: stored default is not JSON", node->fullname,
                       f.name);
-        if (Result<std::string> e = default_expr(*f.type, j, n, false); !e)
+        Result<std::string> e = default_expr(*f.type, j, n, false);
+        if (!e)
           return fail(e.error().code(), "{}.{}: default {}: {}", node->fullname, f.name,
                       *f.default_json, e.error().message());
+        defaults_[{node->fullname, f.name}] = FieldDefault{std::move(j), std::move(*e)};
       }
     }
     return ok_status();
@@ -1422,28 +1425,21 @@ class Generator {
       append_doc(out_, f.doc, "  ");
       std::string type = cpp_type(*f.type, n, false);
       std::string init = "{}";
-      if (f.default_json) {
-        Json j = Json::parse(*f.default_json, nullptr, false);
-        if (!j.is_discarded()) {
-          Result<std::string> e = default_expr(*f.type, j, n, false);
-          if (e)
-            init = " = " + *e;
-        }
-      }
-      if (init == " = {}" || init == " = std::nullopt" || init == " = " + type + "{}")
-        init = "{}";
-      if (f.default_json && init != "{}") {
-        Json j = Json::parse(*f.default_json, nullptr, false);
-        if (builds_incomplete(*f.type, j)) {
+      if (auto d = defaults_.find({node.fullname, f.name}); d != defaults_.end()) {
+        const std::string& e = d->second.expr;
+        bool zero = e == "{}" || e == "std::nullopt" || e == type + "{}";
+        if (!zero && builds_incomplete(*f.type, d->second.json)) {
           // The expression needs records that are incomplete here: a static function
           // builds it, defined after every record (see emit_record_functions), since a
           // default member initializer is compiled where the struct is complete only.
           std::string fn = fmt::format("avro_default_{}", i);
           while (std::find(n.fields.begin(), n.fields.end(), fn) != n.fields.end())
             fn += '_';
-          deferred_defaults_[node.fullname].push_back({fn, type, init.substr(3)});
+          deferred_defaults_[node.fullname].push_back({fn, type, e});
           out_ += fmt::format("  static {} {}();\n", type, fn);
           init = fmt::format(" = {}()", fn);
+        } else if (!zero) {
+          init = " = " + e;
         }
       }
       if (!f.default_json) {
@@ -1805,6 +1801,13 @@ class Generator {
   std::vector<const Node*> appearance_;  // named types in order of first appearance
   std::vector<const Node*> records_;     // records in emission order
   std::set<std::string> complete_;       // fullnames of the records emitted so far
+  // Each field default, parsed, and its C++ expression (prepare_defaults), by record
+  // fullname and field name (a record defined again in a second schema is another Node).
+  struct FieldDefault {
+    Json json;
+    std::string expr;
+  };
+  std::map<std::pair<std::string, std::string>, FieldDefault> defaults_;
   std::set<std::string> late_equality_;  // records whose operator== is defined after all
   // Per record fullname: defaults built by a static function (function name, member
   // type, expression), for defaults that hold records incomplete at the member.
