@@ -30,7 +30,7 @@ class Arena {
 
   // Uninitialised memory for `size` bytes aligned to `align` (a power of two <= 16).
   void* allocate(std::size_t size, std::size_t align = 8) {
-    auto p = (cursor_ + (align - 1)) & ~static_cast<std::uintptr_t>(align - 1);
+    auto p = (cursor_ + (align - 1)) & ~std::uintptr_t{align - 1};
     if (p + size > end_ || cursor_ == 0) return allocate_slow(size, align);
     cursor_ = p + size;
     return reinterpret_cast<void*>(p);

@@ -348,11 +348,14 @@ class Decoder {
       if (read_long(path) < 0) [[unlikely]]
         fail(path, "negative block byte size");
     }
-    auto count = static_cast<std::uint64_t>(n);
+    // n > 0 here, and at most the input left (or kMaxEmptyItems) once checked: it fits
+    // a size_t. (No cast to size_t: on 64-bit hosts it is a cast to the same type, which
+    // fails a user's -Wuseless-cast -Werror build.)
+    std::uint64_t count = std::uint64_t(n);
     total += count;
     if (items_may_be_empty ? total > kMaxEmptyItems : count > remaining()) [[unlikely]]
       fail_count(path, count);
-    return static_cast<std::size_t>(count);
+    return count;
   }
   // Fails unless every byte was consumed.
   void expect_end(const char* path) {
@@ -657,7 +660,7 @@ class Encoder {
     return put_raw(p, &value, 8);
   }
   [[gnu::always_inline]] static std::uint8_t* put_string(std::uint8_t* p, std::string_view s) {
-    auto len = static_cast<std::uint64_t>(s.size()) << 1;  // zig-zag of a size
+    std::uint64_t len = std::uint64_t{s.size()} << 1;  // zig-zag of a size
     if (len < 0x80) [[likely]]
       *p++ = static_cast<std::uint8_t>(len);  // lengths under 64: one byte, predictably
     else

@@ -185,7 +185,8 @@ void add_artifact_commands(CLI::App& app, Registry& registry) {
                     "array of schemas")
         ->required();
     cmd->add_option("--name", o->name,
-                    "Dataset name: CMake package, folder and C++ namespace ([A-Za-z_][A-Za-z0-9_]*)")
+                    "Dataset name: CMake package, folder and C++ namespace ([A-Za-z][A-Za-z0-9_]*, "
+                    "no '__', not a C++ keyword or standard library macro or global name)")
         ->required();
     cmd->add_option("--version", o->version, "Artifact version x.y.z")->required();
     cmd->add_option("--out", o->out, "Folder receiving <name>/<version>/ (default: .)");
@@ -199,7 +200,8 @@ void add_artifact_commands(CLI::App& app, Registry& registry) {
         *group, "sync",
         "Snapshots every subject of a schema registry and builds one artifact per registered "
         "version missing from <out> (<out>/<dataset>/<version>/, dataset = the subject with "
-        "characters outside [A-Za-z0-9_] replaced by '_'). Versioning: the first registry "
+        "characters outside [A-Za-z0-9_] replaced by '_', '__' by '_x_', and a 'd_' prefix "
+        "where it would start with a digit or '_' or be a keyword or macro). Versioning: the first registry "
         "version is 1.0.0; a later one that can read the previous one's data (BACKWARD) bumps "
         "the patch number, an incompatible one (level NONE) bumps the major. "
         "<out>/<dataset>/versions.json records registry version, schema id and fingerprint "

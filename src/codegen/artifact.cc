@@ -13,6 +13,7 @@
 #include "avro/fingerprint.h"
 #include "avro/schema.h"
 #include "codegen/cpp_generator.h"
+#include "codegen/internal/cpp_names.h"
 
 namespace sluice::codegen {
 namespace fs = std::filesystem;
@@ -20,20 +21,6 @@ namespace {
 
 constexpr int kMaxVersionPart = 999999;
 constexpr std::size_t kMaxNameLength = 100;
-
-constexpr std::string_view kCppKeywords[] = {
-    "alignas", "alignof", "and", "and_eq", "asm", "auto", "bitand", "bitor", "bool", "break",
-    "case", "catch", "char", "char8_t", "char16_t", "char32_t", "class", "compl", "concept",
-    "const", "consteval", "constexpr", "constinit", "const_cast", "continue", "co_await",
-    "co_return", "co_yield", "decltype", "default", "delete", "do", "double", "dynamic_cast",
-    "else", "enum", "explicit", "export", "extern", "false", "float", "for", "friend", "goto",
-    "if", "inline", "int", "long", "mutable", "namespace", "new", "noexcept", "not", "not_eq",
-    "nullptr", "operator", "or", "or_eq", "private", "protected", "public", "register",
-    "reinterpret_cast", "requires", "return", "short", "signed", "sizeof", "static",
-    "static_assert", "static_cast", "struct", "switch", "template", "this", "thread_local",
-    "throw", "true", "try", "typedef", "typeid", "typename", "union", "unsigned", "using",
-    "virtual", "void", "volatile", "wchar_t", "while", "xor", "xor_eq", "std", "sluice",
-    "final", "override", "import", "module"};
 
 // Replaces every "@KEY@" of `text` by its value.
 std::string expand(std::string text,
@@ -256,28 +243,36 @@ Status validate_dataset_name(std::string_view name) {
   };
   if (name.empty()) return bad("empty");
   if (name.size() > kMaxNameLength) return bad("longer than 100 characters");
-  auto is_alpha = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; };
-  if (!is_alpha(name[0])) return bad("must start with a letter or '_'");
+  auto is_letter = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); };
+  if (!is_letter(name[0])) return bad("must start with a letter (a leading '_' is reserved in C++)");
   for (char c : name) {
-    if (!is_alpha(c) && !(c >= '0' && c <= '9')) {
+    if (!is_letter(c) && !(c >= '0' && c <= '9') && c != '_') {
       return bad("only letters, digits and '_' are allowed (it is a C++ namespace)");
     }
   }
-  if (std::find(std::begin(kCppKeywords), std::end(kCppKeywords), name) != std::end(kCppKeywords)) {
-    return bad("reserved word");
+  if (name.find("__") != std::string_view::npos) return bad("'__' is reserved in C++");
+  // The name is the header's namespace as written: one the code generator would rename
+  // (a keyword, a standard library macro such as linux or EOF, a name the generated code
+  // uses) or one the C library declares globally (time, tm) cannot be that namespace.
+  if (internal::is_taken_name(name)) {
+    return bad("a C++ keyword, a standard library macro or a name the generated code uses");
   }
+  if (internal::is_global_name(name)) return bad("the standard library declares it globally");
   return {};
 }
 
 std::string dataset_name_for_subject(std::string_view subject) {
   std::string out;
-  out.reserve(subject.size() + 2);
+  out.reserve(subject.size() + 4);
   for (char c : subject) {
     bool keep = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
                 c == '_';
-    out.push_back(keep ? c : '_');
+    char k = keep ? c : '_';
+    if (k == '_' && !out.empty() && out.back() == '_') out.push_back('x');  // no "__"
+    out.push_back(k);
   }
-  if (out.empty() || (out[0] >= '0' && out[0] <= '9')) out.insert(0, "d_");
+  if (out.empty() || out[0] == '_' || (out[0] >= '0' && out[0] <= '9'))
+    out.insert(0, out.empty() || out[0] != '_' ? "d_" : "d");
   if (out.size() > kMaxNameLength) out.resize(kMaxNameLength);
   if (!validate_dataset_name(out)) out.insert(0, "d_");  // a keyword such as "class"
   return out;

@@ -66,13 +66,16 @@ struct ArtifactInfo {
   std::vector<std::string> files;  // paths relative to root, sorted
 };
 
-// kInvalidArgument unless `name` is [A-Za-z_][A-Za-z0-9_]* (at most 100 characters) and
-// not a C++ keyword: it becomes a CMake package name, a folder and a C++ namespace.
+// kInvalidArgument unless `name` is [A-Za-z][A-Za-z0-9_]* (at most 100 characters)
+// without "__", and is not a C++ keyword, a standard library macro (linux, EOF), a name
+// the generated code uses (std, sluice, string) nor one the C library declares globally
+// (time): it becomes a CMake package name, a folder and, as written, a C++ namespace.
 Status validate_dataset_name(std::string_view name);
 
 // A dataset name for a registry subject: every character outside [A-Za-z0-9_] becomes
-// '_', and a name starting with a digit (or empty) gets a "d_" prefix.
-// "movies.watch-value" -> "movies_watch_value".
+// '_' (with an 'x' between two, so "__" becomes "_x_"), a name starting with a digit (or
+// empty) gets a "d_" prefix and one starting with '_' a "d", and a name that is still
+// not valid (a keyword, a macro) gets "d_". "movies.watch-value" -> "movies_watch_value".
 std::string dataset_name_for_subject(std::string_view subject);
 
 // The Rabin fingerprint as artifact.json and the header print it: 16 lowercase hex digits.

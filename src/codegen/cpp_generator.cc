@@ -240,8 +240,12 @@ class Generator {
     std::optional<std::string> override_ns;
     if (options_.cpp_namespace) {
       std::string ns;
-      for (const std::string& part : split_namespace(*options_.cpp_namespace))
-        ns += (ns.empty() ? "" : "::") + internal::cpp_identifier(part);
+      for (const std::string& part : split_namespace(*options_.cpp_namespace)) {
+        std::string id = internal::cpp_identifier(part);
+        while (ns.empty() && internal::is_global_name(id))
+          internal::add_underscore(id);  // --namespace time: ::time is a function
+        ns += (ns.empty() ? "" : "::") + id;
+      }
       override_ns = ns;
     }
     // kViewName is a member type of every record: no field may take that name.
@@ -257,7 +261,7 @@ class Generator {
         for (const std::string& part : split_namespace(node->space)) {
           std::string id = internal::cpp_identifier(part);
           while (n.ns.empty() && internal::is_global_name(id))
-            id += '_';  // a namespace `time` would clash with ::time
+            internal::add_underscore(id);  // a namespace `time` would clash with ::time
           n.ns += (n.ns.empty() ? "" : "::") + id;
         }
       }
@@ -286,7 +290,7 @@ class Generator {
              is_local_name(name) || name == kViewName ||
              (n.ns.empty() && internal::is_global_name(name)) ||
              taken.count(n.ns + "::" + name) != 0)
-        name += '_';
+        internal::add_underscore(name);
       n.name = name;
       taken.emplace(n.ns + "::" + n.name, node->fullname);
       type_names.insert(n.name);
@@ -303,7 +307,7 @@ class Generator {
       for (const avro::Field& f : node->fields) {
         std::string name = internal::cpp_identifier(f.name);
         while (type_names.count(name) != 0 || used.count(name) != 0)
-          name += '_';
+          internal::add_underscore(name);
         used.insert(name);
         n.fields.push_back(name);
       }
@@ -757,7 +761,7 @@ class Generator {
     for (const std::string& s : n.symbols) {
       std::string name = internal::cpp_identifier(s);
       while (used.count(name) != 0)
-        name += '_';
+        internal::add_underscore(name);
       used.insert(name);
       out.push_back(name);
     }
@@ -1434,7 +1438,7 @@ class Generator {
           // default member initializer is compiled where the struct is complete only.
           std::string fn = fmt::format("avro_default_{}", i);
           while (std::find(n.fields.begin(), n.fields.end(), fn) != n.fields.end())
-            fn += '_';
+            internal::add_underscore(fn);
           deferred_defaults_[node.fullname].push_back({fn, type, e});
           out_ += fmt::format("  static {} {}();\n", type, fn);
           init = fmt::format(" = {}()", fn);

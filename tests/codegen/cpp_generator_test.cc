@@ -44,6 +44,29 @@ TEST(CppNames, Mangling) {
   EXPECT_EQ(internal::cpp_identifier("_Reserved"), "x_Reserved");
   EXPECT_EQ(internal::cpp_identifier("a__b"), "a_x_b");
   EXPECT_EQ(internal::cpp_identifier("Class"), "Class");
+  std::string name = "tm";
+  internal::add_underscore(name);
+  EXPECT_EQ(name, "tm_");
+  internal::add_underscore(name);
+  EXPECT_EQ(name, "tm_x_");  // never "tm__": a double underscore is reserved
+}
+
+// Names that still collide after mangling get more underscores, never a "__".
+TEST(CppNames, CollisionsNeverMakeADoubleUnderscore) {
+  // "class" is mangled to class_, which the next field already holds.
+  std::string h = generate(R"({"type":"record","name":"R","fields":[
+    {"name":"class_","type":"int"},{"name":"class","type":"int"},
+    {"name":"e","type":{"type":"enum","name":"E","symbols":["new_","new"]}}]})");
+  EXPECT_NE(h.find("std::int32_t class_{};"), std::string::npos) << h;
+  EXPECT_NE(h.find("std::int32_t class_x_{};"), std::string::npos) << h;
+  EXPECT_NE(h.find("new_x_"), std::string::npos) << h;
+  EXPECT_EQ(h.find("__"), std::string::npos) << h;  // none anywhere in the header
+  // --namespace time: ::time is a function of the C library.
+  CppOptions options;
+  options.cpp_namespace = "time.v1";
+  EXPECT_NE(generate(R"({"type":"record","name":"R","fields":[]})", options)
+                .find("namespace time_::v1 {"),
+            std::string::npos);
 }
 
 TEST(CppGenerator, StructNamespaceDocAndRecursion) {

@@ -45,6 +45,12 @@ constexpr std::string_view kGlobals[] = {
 
 }  // namespace
 
+void add_underscore(std::string& name) {
+  if (!name.empty() && name.back() == '_')
+    name += 'x';
+  name += '_';
+}
+
 bool is_global_name(std::string_view name) {
   return std::binary_search(std::begin(kGlobals), std::end(kGlobals), name);
 }

@@ -8,7 +8,8 @@
 //      ...), or a macro of the C and C++ standard library headers (`NULL`, `EOF`,
 //      `errno`, `linux`, `INT_MAX`, `assert`; macro_names.inc) gets a trailing
 //      underscore (`class` -> `class_`, `NULL` -> `NULL_`).
-// Callers add further trailing underscores when two names would still collide.
+// Callers add further trailing underscores when two names would still collide
+// (add_underscore: `tm` -> `tm_` -> `tm_x_`, never a double underscore).
 #pragma once
 
 #include <string>
@@ -19,6 +20,10 @@ namespace sluice::codegen::internal {
 // The C++ identifier for an Avro name (a record, enum, fixed, field, enum symbol or
 // one namespace component). Deterministic; never empty for a valid Avro name.
 std::string cpp_identifier(std::string_view avro_name);
+
+// Appends a trailing underscore to a name that collides, with an `x` before it when the
+// name already ends in one (`tm_` -> `tm_x_`), as rule 1 keeps `__` out of every name.
+void add_underscore(std::string& name);
 
 // True when `name` is a C++ keyword, alternative token, a standard library macro, or a
 // name the generated code declares or refers to unqualified.

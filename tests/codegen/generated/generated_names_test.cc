@@ -47,11 +47,11 @@ TEST(GeneratedNames, TypesNamedLikeNamespacesOrLocalsGetAnUnderscore) {
 TEST(GeneratedNames, GlobalTypesNamedLikeCLibraryNamesGetAnUnderscore) {
   ::tm_ r;  // the record tm; ::tm stays the C library's
   r.file.fd = 3;
-  r.time = ::time__::LATER;  // time_ is taken by the namespace time_ (Avro "time")
+  r.time = ::time_x_::LATER;  // time_ is taken by the namespace time_ (Avro "time")
   r.t[7] = 1;
   r.copy = ::memcpy_{};
   r.copy->n = 9;
-  r.zone_.tm__.sec = 59;  // namespaced types keep their names (zone_: a namespace is zone)
+  r.zone_.tm_x_.sec = 59;  // namespaced types keep their names (zone_: a namespace is zone)
   static_assert(sizeof(::time_::zone::tm) == sizeof(std::int32_t));
   std::vector<std::uint8_t> bytes = r.to_avro();
   EXPECT_EQ(::tm_::from_avro(bytes.data(), bytes.size()), r);
