@@ -665,10 +665,25 @@ class Generator {
         // (a tree with a default child) is built once, without recursion.
         std::string out = type + "{";
         for (std::size_t i = 0; i < n.fields.size(); ++i) {
-          auto it = j.find(n.fields[i].name);
+          const avro::Field& f = n.fields[i];
+          auto it = j.find(f.name);
+          // An empty value that holds records (an empty array of them, null, a variant's
+          // first branch) is written {}: spelled out, it would construct a container of a
+          // record perhaps not complete here, which clang rejects; and a member may have
+          // no initializer then (see emit_record), which a designated initializer must
+          // not skip (-Wmissing-field-initializers). Other members left out of the
+          // default keep their own.
+          if (holds_record(*f.type) &&
+              (it != j.end() ? is_zero_default(*f.type, *it)
+                             : f.default_json && is_zero_default(*f.type, Json::parse(
+                                                                   *f.default_json, nullptr,
+                                                                   false)))) {
+            out += fmt::format("{}.{} = {{}}", out.back() == '{' ? "" : ", ", r.fields[i]);
+            continue;
+          }
           if (it == j.end())
             continue;
-          SLUICE_ASSIGN_OR_RETURN(std::string e, default_expr(*n.fields[i].type, *it, r, false));
+          SLUICE_ASSIGN_OR_RETURN(std::string e, default_expr(*f.type, *it, r, false));
           out += fmt::format("{}.{} = {}", out.back() == '{' ? "" : ", ", r.fields[i], e);
         }
         out += "}";
@@ -732,24 +747,80 @@ class Generator {
     }
   }
 
-  // Whether a member of type `n` holds (through an optional, variant, vector, map or
-  // Box) a record other than `self` that is not complete where the member is declared.
-  // A record with such a member declares operator== and defines it after every record:
-  // clang (14) instantiates the comparison of, say, std::map<std::string, Later> where a
-  // defaulted operator== is declared in the class, and rejects the incomplete Later.
-  bool holds_incomplete(const Node& n, const std::string& self) const {
+  // Whether a value of `n` holds a record through arrays, maps and unions.
+  static bool holds_record(const Node& n) {
     switch (n.type) {
       case Type::kRecord:
-        return n.fullname != self && complete_.count(n.fullname) == 0;
+        return true;
       case Type::kArray:
-        return holds_incomplete(*n.items, self);
+        return holds_record(*n.items);
       case Type::kMap:
-        return holds_incomplete(*n.values, self);
+        return holds_record(*n.values);
       case Type::kUnion:
-        for (const Node* b : n.branches)
-          if (holds_incomplete(*b, self))
-            return true;
+        return std::any_of(n.branches.begin(), n.branches.end(),
+                           [](const Node* b) { return holds_record(*b); });
+      default:
         return false;
+    }
+  }
+
+  // Whether the default `j` of an array, map or union is the value its C++ type gets
+  // when value-initialized: an empty array or map, null in an optional, a variant's
+  // first branch holding null or such an empty value.
+  static bool is_zero_default(const Node& n, const Json& j) {
+    switch (n.type) {
+      case Type::kNull:
+        return true;
+      case Type::kArray:
+        return j.is_array() && j.empty();
+      case Type::kMap:
+        return j.is_object() && j.empty();
+      case Type::kUnion: {
+        int b = avro::union_default_branch(n, j.dump());
+        if (b < 0)
+          return false;
+        const Node& branch = *n.branches[static_cast<std::size_t>(b)];
+        if (optional_branch(n) >= 0)
+          return branch.type == Type::kNull;
+        return b == 0 && is_zero_default(branch, j);
+      }
+      default:
+        return false;
+    }
+  }
+
+  // Whether a member of type `n` holds (through an optional, variant, vector, map or
+  // Box, or a complete record holding one) a record other than `self` that is not
+  // complete where the member is declared. A record with such a member declares
+  // operator== and defines it after every record: clang (14) instantiates the
+  // comparison of, say, std::map<std::string, Later> where a defaulted operator== is
+  // declared in the class, and rejects the incomplete Later. (For the same reason such
+  // a member has no initializer when its value is empty: see emit_record.)
+  bool holds_incomplete(const Node& n, const std::string& self) const {
+    std::set<std::string> visited;
+    return holds_incomplete(n, self, visited);
+  }
+  bool holds_incomplete(const Node& n, const std::string& self,
+                        std::set<std::string>& visited) const {
+    switch (n.type) {
+      case Type::kRecord:
+        if (n.fullname == self || !visited.insert(n.fullname).second)
+          return false;
+        if (complete_.count(n.fullname) == 0)
+          return true;
+        // Complete, but making one (in a default member initializer) instantiates the
+        // members it holds.
+        return std::any_of(n.fields.begin(), n.fields.end(), [&](const avro::Field& f) {
+          return holds_incomplete(*f.type, self, visited);
+        });
+      case Type::kArray:
+        return holds_incomplete(*n.items, self, visited);
+      case Type::kMap:
+        return holds_incomplete(*n.values, self, visited);
+      case Type::kUnion:
+        return std::any_of(n.branches.begin(), n.branches.end(), [&](const Node* b) {
+          return holds_incomplete(*b, self, visited);
+        });
       default:
         return false;
     }
@@ -1452,6 +1523,16 @@ class Generator {
       }
       if (f.name != n.fields[i])
         out_ += fmt::format("  // Avro field \"{}\".\n", f.name);
+      // A member holding a record not complete here (a vector, variant or optional of a
+      // later record: records that hold each other through containers) gets its empty
+      // or first-branch value without an initializer: clang instantiates a constexpr
+      // std::vector's or std::variant's destructor for any default member initializer,
+      // which needs the record complete. Without one, the member is value-initialized
+      // all the same when the struct is made (every such type is a class type).
+      auto d = defaults_.find({node.fullname, f.name});
+      bool zero = d == defaults_.end() ? init == "{}" : is_zero_default(*f.type, d->second.json);
+      if (zero && holds_incomplete(*f.type, node.fullname))
+        init.clear();
       out_ += fmt::format("  {} {}{};\n", type, n.fields[i], init);
     }
     if (!node.fields.empty())
