@@ -171,9 +171,18 @@ bool matches(const Node& w, const Node& r, Promotion promotion) {
   }
 }
 
-// The reader union branch for writer (non-union) `w`: exact matches first, then
+// The reader union branch for writer (non-union) `w`: a named type of the writer's
+// fullname first (a union may hold a.Rec and b.Rec, which match by unqualified name
+// alike; Java's resolver also tries the fullname first), then exact matches, then
 // promotions. -1 when none.
 int choose_branch(const Node& w, const Node& reader_union) {
+  if (is_named(w.type)) {
+    for (std::size_t i = 0; i < reader_union.branches.size(); ++i) {
+      const Node& b = *reader_union.branches[i];
+      if (b.type == w.type && b.fullname == w.fullname && matches(w, b, Promotion::kNo))
+        return static_cast<int>(i);
+    }
+  }
   for (Promotion p : {Promotion::kNo, Promotion::kYes}) {
     for (std::size_t i = 0; i < reader_union.branches.size(); ++i) {
       const Node& b = *reader_union.branches[i];
