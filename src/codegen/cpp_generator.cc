@@ -790,36 +790,38 @@ class Generator {
   }
 
   // Whether a member of type `n` holds (through an optional, variant, vector, map or
-  // Box, or a complete record holding one) a record other than `self` that is not
-  // complete where the member is declared. A record with such a member declares
-  // operator== and defines it after every record: clang (14) instantiates the
-  // comparison of, say, std::map<std::string, Later> where a defaulted operator== is
-  // declared in the class, and rejects the incomplete Later. (For the same reason such
-  // a member has no initializer when its value is empty: see emit_record.)
-  bool holds_incomplete(const Node& n, const std::string& self) const {
+  // Box, or a complete record holding one) a record not complete where the member is
+  // declared: a later record, or the record being emitted itself. clang (14) evaluates
+  // std:: type traits of such a record while it is incomplete, and rejects the code or
+  // keeps the wrong answer (std::optional<R>::emplace() then fails to compile later),
+  // where the record declares a defaulted operator== over, say, a
+  // std::map<std::string, R> member, or where a default member initializer makes a
+  // std::vector<std::optional<R>> or a std::variant<std::vector<Later>, ...>. So a record
+  // with such a member declares operator== and defines it after every record, and such
+  // a member has no initializer when its value is empty (see emit_record).
+  bool holds_incomplete(const Node& n) const {
     std::set<std::string> visited;
-    return holds_incomplete(n, self, visited);
+    return holds_incomplete(n, visited);
   }
-  bool holds_incomplete(const Node& n, const std::string& self,
-                        std::set<std::string>& visited) const {
+  bool holds_incomplete(const Node& n, std::set<std::string>& visited) const {
     switch (n.type) {
       case Type::kRecord:
-        if (n.fullname == self || !visited.insert(n.fullname).second)
+        if (!visited.insert(n.fullname).second)
           return false;
         if (complete_.count(n.fullname) == 0)
           return true;
         // Complete, but making one (in a default member initializer) instantiates the
         // members it holds.
         return std::any_of(n.fields.begin(), n.fields.end(), [&](const avro::Field& f) {
-          return holds_incomplete(*f.type, self, visited);
+          return holds_incomplete(*f.type, visited);
         });
       case Type::kArray:
-        return holds_incomplete(*n.items, self, visited);
+        return holds_incomplete(*n.items, visited);
       case Type::kMap:
-        return holds_incomplete(*n.values, self, visited);
+        return holds_incomplete(*n.values, visited);
       case Type::kUnion:
         return std::any_of(n.branches.begin(), n.branches.end(), [&](const Node* b) {
-          return holds_incomplete(*b, self, visited);
+          return holds_incomplete(*b, visited);
         });
       default:
         return false;
@@ -1492,7 +1494,7 @@ class Generator {
     out_ += fmt::format("// Avro record {}.\nstruct {} {{\n", node.fullname, n.name);
     bool late_equality = false;
     for (const avro::Field& f : node.fields)
-      late_equality = late_equality || holds_incomplete(*f.type, node.fullname);
+      late_equality = late_equality || holds_incomplete(*f.type);
     if (late_equality)
       late_equality_.insert(node.fullname);
     for (std::size_t i = 0; i < node.fields.size(); ++i) {
@@ -1523,15 +1525,15 @@ class Generator {
       }
       if (f.name != n.fields[i])
         out_ += fmt::format("  // Avro field \"{}\".\n", f.name);
-      // A member holding a record not complete here (a vector, variant or optional of a
-      // later record: records that hold each other through containers) gets its empty
-      // or first-branch value without an initializer: clang instantiates a constexpr
-      // std::vector's or std::variant's destructor for any default member initializer,
-      // which needs the record complete. Without one, the member is value-initialized
-      // all the same when the struct is made (every such type is a class type).
+      // A member holding a record not complete here (this record or a later one,
+      // through a container: see holds_incomplete) gets its empty or first-branch value
+      // without an initializer: for any default member initializer clang instantiates
+      // what std::vector, std::variant and std::optional need of the record, which is
+      // not complete yet. Without one, the member is value-initialized all the same when
+      // the struct is made (every such type is a class type).
       auto d = defaults_.find({node.fullname, f.name});
       bool zero = d == defaults_.end() ? init == "{}" : is_zero_default(*f.type, d->second.json);
-      if (zero && holds_incomplete(*f.type, node.fullname))
+      if (zero && holds_incomplete(*f.type))
         init.clear();
       out_ += fmt::format("  {} {}{};\n", type, n.fields[i], init);
     }
