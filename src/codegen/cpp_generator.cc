@@ -1502,7 +1502,8 @@ class Generator {
       append_doc(out_, f.doc, "  ");
       std::string type = cpp_type(*f.type, n, false);
       std::string init = "{}";
-      if (auto d = defaults_.find({node.fullname, f.name}); d != defaults_.end()) {
+      auto d = defaults_.find({node.fullname, f.name});
+      if (d != defaults_.end()) {
         const std::string& e = d->second.expr;
         bool zero = e == "{}" || e == "std::nullopt" || e == type + "{}";
         if (!zero && builds_incomplete(*f.type, d->second.json)) {
@@ -1531,9 +1532,8 @@ class Generator {
       // what std::vector, std::variant and std::optional need of the record, which is
       // not complete yet. Without one, the member is value-initialized all the same when
       // the struct is made (every such type is a class type).
-      auto d = defaults_.find({node.fullname, f.name});
-      bool zero = d == defaults_.end() ? init == "{}" : is_zero_default(*f.type, d->second.json);
-      if (zero && holds_incomplete(*f.type))
+      bool empty = d == defaults_.end() ? init == "{}" : is_zero_default(*f.type, d->second.json);
+      if (empty && holds_incomplete(*f.type))
         init.clear();
       out_ += fmt::format("  {} {}{};\n", type, n.fields[i], init);
     }
