@@ -1818,11 +1818,13 @@ class Generator {
     for (const auto& [fn, type, expr] : deferred_defaults_[full])
       out_ += fmt::format("inline {} {}::{}() {{\n  return {};\n}}\n\n", type, T, fn, expr);
     if (late_equality_.count(full) != 0) {
-      // Memberwise, as the defaulted operator== of the other records compares.
+      // Memberwise, as the defaulted operator== of the other records compares. The
+      // parameters have temporaries' names (a0, a1): is_local_name keeps every type
+      // from them, where `a` and `b` could name a record.
       std::string terms;
       for (const std::string& field : n.fields)
-        terms += fmt::format("{}a.{} == b.{}", terms.empty() ? "" : " &&\n         ", field, field);
-      out_ += fmt::format("inline bool operator==(const {0}& a, const {0}& b) {{\n  return {1};\n}}\n\n",
+        terms += fmt::format("{}a0.{} == a1.{}", terms.empty() ? "" : " &&\n         ", field, field);
+      out_ += fmt::format("inline bool operator==(const {0}& a0, const {0}& a1) {{\n  return {1};\n}}\n\n",
                           T, terms);
     }
     out_ += fmt::format(

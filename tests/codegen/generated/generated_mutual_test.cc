@@ -90,4 +90,15 @@ TEST(GeneratedMutual, NestedValuesRoundTripAndEqualTheGenericBytes) {
   EXPECT_NE(back, d);
 }
 
+TEST(GeneratedMutual, RecordsNamedLikeParametersCompare) {
+  mu::Drive d;
+  EXPECT_EQ(d.tree.leaf.n, 1);
+  mu::a tree = d.tree;
+  tree.kids["k"] = d.tree;
+  EXPECT_NE(tree, d.tree);
+  EXPECT_EQ(tree.kids.at("k"), d.tree);
+  tree.kids["k"].leaf.n = 2;
+  EXPECT_NE(tree.kids.at("k"), d.tree);
+}
+
 }  // namespace
