@@ -713,6 +713,20 @@ class Generator {
     return std::string("{}");
   }
 
+  // Whether making an element of a vector or map of `t` needs a record not yet
+  // complete, whatever the element's value: `t` is such a record, or a union holding one
+  // by value (unions in containers hold their records unboxed). A map of
+  // std::variant<std::monostate, Later> with one null entry still makes the variant.
+  bool element_needs_incomplete(const Node& t) const {
+    auto incomplete = [&](const Node& r) {
+      return r.type == Type::kRecord && complete_.count(r.fullname) == 0;
+    };
+    if (t.type == Type::kUnion)
+      return std::any_of(t.branches.begin(), t.branches.end(),
+                         [&](const Node* b) { return incomplete(*b); });
+    return incomplete(t);
+  }
+
   // Whether the default `j` of a value of `n` builds a record not yet complete where
   // the member being emitted is declared: one emitted later (a cycle through a vector,
   // map or Box) or the record being emitted itself.
@@ -729,11 +743,15 @@ class Generator {
         return false;
       }
       case Type::kArray:
+        if (!j.empty() && element_needs_incomplete(*n.items))
+          return true;
         for (const Json& item : j)
           if (builds_incomplete(*n.items, item))
             return true;
         return false;
       case Type::kMap:
+        if (!j.empty() && element_needs_incomplete(*n.values))
+          return true;
         for (const Json& value : j)
           if (builds_incomplete(*n.values, value))
             return true;

@@ -51,6 +51,8 @@ TEST(GeneratedMutual, DefaultsAreTheSchemas) {
   EXPECT_TRUE(std::get<0>(d.first.either).empty());
   EXPECT_FALSE(d.first.maybe.has_value());
   EXPECT_TRUE(d.first.more.empty());
+  ASSERT_EQ(d.tags.named.size(), 1u);  // {"x": null}
+  EXPECT_FALSE(d.tags.named.at("x").has_value());
 
   mu::File file;  // members without initializers: empty, null, the first branch
   EXPECT_TRUE(file.parents.empty());
@@ -75,6 +77,7 @@ TEST(GeneratedMutual, NestedValuesRoundTripAndEqualTheGenericBytes) {
   d.root.sub["s"] = inner;
   d.root.slots = {std::nullopt, inner};
   d.first.either = 7;
+  d.tags.named["y"] = mu::Drive{};
 
   std::vector<std::uint8_t> bytes = d.to_avro();
   mu::Drive back = mu::Drive::from_avro(bytes.data(), bytes.size());
@@ -84,6 +87,8 @@ TEST(GeneratedMutual, NestedValuesRoundTripAndEqualTheGenericBytes) {
   ASSERT_EQ(back.root.slots.size(), 2u);
   EXPECT_FALSE(back.root.slots[0].has_value());
   EXPECT_EQ(back.root.slots[1], inner);
+  ASSERT_TRUE(back.tags.named.at("y").has_value());
+  EXPECT_EQ(back.tags.named.at("y")->tags.named.size(), 1u);
   EXPECT_EQ(bytes, generic_bytes(d));
 
   back.root.files.at(0).either = 8;  // == compares every member
