@@ -363,7 +363,7 @@ using simdjson::dom::element_type;
 
 enum class UnionMode : std::uint8_t {
   kTagged,       // {"type": value} or null (the JSON encoding)
-  kFirstBranch,  // a branch's value unwrapped: union_default_branch's (field defaults)
+  kDefaultBranch,  // the value of union_default_branch's branch, unwrapped (field defaults)
 };
 
 // A short rendering of a JSON value for messages.
@@ -594,7 +594,7 @@ bool JsonDecoder::decode_record(const Node& node, element e, Value& out) {
     if (!f.default_json) {
       return fail(fmt::format("missing field \"{}\" (it has no default)", f.name));
     }
-    auto value = decode_with_mode(*f.type, *f.default_json, arena, UnionMode::kFirstBranch);
+    auto value = decode_with_mode(*f.type, *f.default_json, arena, UnionMode::kDefaultBranch);
     if (!value) {
       error.emplace(std::move(value).error());
       error->in(fmt::format("{}(default)", f.name));
@@ -608,7 +608,7 @@ bool JsonDecoder::decode_record(const Node& node, element e, Value& out) {
 
 bool JsonDecoder::decode_union(const Node& node, element e, Value& out) {
   if (node.branches.empty()) return fail("a union with no branches has no values");
-  if (mode == UnionMode::kFirstBranch) {
+  if (mode == UnionMode::kDefaultBranch) {
     int index = union_default_branch(node, simdjson::minify(e));
     if (index < 0) return fail(fmt::format("default {} matches no branch of the union", describe(e)));
     if (!decode(*node.branches[static_cast<std::size_t>(index)], e, out)) return false;
@@ -699,7 +699,7 @@ Result<Value> decode_json(const Node& schema, std::string_view json, Arena& aren
 }
 
 Result<Value> decode_default(const Node& schema, std::string_view json, Arena& arena) {
-  return decode_with_mode(schema, json, arena, UnionMode::kFirstBranch);
+  return decode_with_mode(schema, json, arena, UnionMode::kDefaultBranch);
 }
 
 }  // namespace sluice::avro
