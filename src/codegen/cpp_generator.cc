@@ -43,6 +43,20 @@ constexpr const char* kAvro = "::sluice::avro::";
 // strings and bytes as views into the input, maps as vectors of (key, value) pairs.
 // (A recursive record would need a view of a record not yet complete, so it has none.)
 constexpr const char* kViewName = "AvroView";
+// Every member of a generated record is initialised (a default or value-initialisation),
+// but g++ 12 reports it "may be used uninitialized" when the constructors and copies of
+// std::optional and std::variant members are inlined into a large function, at -O1 and
+// under -fsanitize=address (GCC bug 80635). A user's -Werror build must not fail on
+// that, so each header silences that one warning for its own code, between these two.
+constexpr const char* kSilenceGccFalseWarnings =
+    "#if defined(__GNUC__) && !defined(__clang__)\n"
+    "#pragma GCC diagnostic push\n"
+    "#pragma GCC diagnostic ignored \"-Wmaybe-uninitialized\"\n"
+    "#endif\n";
+constexpr const char* kRestoreGccWarnings =
+    "#if defined(__GNUC__) && !defined(__clang__)\n"
+    "#pragma GCC diagnostic pop\n"
+    "#endif\n";
 
 struct Named {
   const Node* node = nullptr;
@@ -1444,16 +1458,9 @@ class Generator {
         "#include <limits>\n#include <map>\n#include <optional>\n#include <span>\n#include <string>\n"
         "#include <string_view>\n#include <unordered_map>\n#include <utility>\n"
         "#include <variant>\n#include <vector>\n\n"
-        "#include \"avro/codegen_support.h\"\n\n"
-        // Every member is initialised (a default or value-initialisation), but g++ 12
-        // reports it "may be used uninitialized" when the constructors and copies of
-        // std::optional and std::variant members are inlined into a large function, at
-        // -O1 and under -fsanitize=address (GCC bug 80635). A user's -Werror build must
-        // not fail on that, so the header silences that one warning for its own code.
-        "#if defined(__GNUC__) && !defined(__clang__)\n"
-        "#pragma GCC diagnostic push\n"
-        "#pragma GCC diagnostic ignored \"-Wmaybe-uninitialized\"\n"
-        "#endif\n\n";
+        "#include \"avro/codegen_support.h\"\n\n";
+    out_ += kSilenceGccFalseWarnings;
+    out_ += "\n";
 
     // Forward declarations.
     for (const Node* r : records_) {
@@ -1474,7 +1481,7 @@ class Generator {
     for (const Node* r : records_)
       emit_record_functions(*r);
     close_namespace();
-    out_ += "#if defined(__GNUC__) && !defined(__clang__)\n#pragma GCC diagnostic pop\n#endif\n";
+    out_ += kRestoreGccWarnings;
   }
 
   void emit_fixed(const Node& node) {
