@@ -25,6 +25,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -190,11 +191,17 @@ def case_generate(opts, tmp):
     check(os.path.exists(header), "sluice_generate did not write " + header)
     first = run([os.path.join(bdir, "generated_event")]).stdout
     check('"id"' in first and "addedLater" not in first, first)
-    with open(schema, "w") as f:
-        json.dump(EVENT_V2, f)
-    # Make sure the edit is newer than the header even on coarse file-time clocks.
-    st = os.stat(header)
-    os.utime(schema, ns=(st.st_atime_ns + 2_000_000_000, st.st_mtime_ns + 2_000_000_000))
+    # The edit must be newer than the header, also on coarse file-time clocks, but not
+    # dated in the future: a schema newer than the regenerated header would make the
+    # no-change build below regenerate again.
+    header_mtime = os.stat(header).st_mtime_ns
+    for _ in range(100):
+        with open(schema, "w") as f:
+            json.dump(EVENT_V2, f)
+        if os.stat(schema).st_mtime_ns > header_mtime:
+            break
+        time.sleep(0.05)
+    check(os.stat(schema).st_mtime_ns > header_mtime, "the schema edit is not newer than the header")
     rebuild = run(["cmake", "--build", bdir])
     check("sluice avro codegen" in rebuild.stdout, "no regeneration:\n" + rebuild.stdout)
     second = run([os.path.join(bdir, "generated_event")]).stdout
