@@ -316,6 +316,34 @@ std::optional<std::vector<std::uint8_t>> resolve(const SchemaPtr& reader,
   return out;
 }
 
+namespace {
+
+// The last field name of a path: "label" of "a.Tree.label" and of "children[0].label",
+// "items" of "a.Small.items[]".
+std::string_view last_field(std::string_view path) {
+  std::size_t dot = path.rfind('.');
+  std::string_view name = dot == std::string_view::npos ? path : path.substr(dot + 1);
+  return name.substr(0, name.find_first_of("[{"));
+}
+
+}  // namespace
+
+void rethrow_with_root_path(const SchemaPtr& schema, const std::uint8_t* data, std::size_t size,
+                            const CodegenError& error) {
+  Arena arena;
+  BinaryReader in(std::span(data, size));
+  Result<Value> generic = decode_binary(schema->root(), in, arena);
+  // The two decoders may place a failure at different bytes of one value (a string's
+  // length or its text), but they must agree on the field.
+  std::string_view what = error.what();
+  std::string_view generated_path = what.substr(0, what.find(": "));
+  if (generic || generic.error().path().empty() ||
+      last_field(generic.error().path()) != last_field(generated_path))
+    throw error;
+  throw CodegenError(fmt::format("{}; field path from {}: {}", what, schema->root().fullname,
+                                 generic.error().path()));
+}
+
 std::string binary_to_json(const SchemaPtr& schema, const std::vector<std::uint8_t>& bytes) {
   const char* name = schema->root().fullname.c_str();
   Arena arena;

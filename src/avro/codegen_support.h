@@ -834,6 +834,16 @@ std::optional<std::vector<std::uint8_t>> resolve(const SchemaPtr& reader,
                                                  const std::uint8_t* data, std::size_t size,
                                                  std::string_view writer_schema_json);
 
+// Rethrows `error`, which decoding the datum `data`/`size` of `schema` (a generated
+// class's) into a record that reaches a recursive type has thrown, with the field path
+// from the root record added: a recursive record's decoder names only its own fields
+// ("a.Node.children[]"), since carrying the nesting through every level would cost
+// the hot path. The path comes from decoding the same bytes again with the generic
+// decoder (cold path only); when that one does not fail in the same field, `error` is
+// rethrown as it is.
+[[noreturn]] void rethrow_with_root_path(const SchemaPtr& schema, const std::uint8_t* data,
+                                         std::size_t size, const CodegenError& error);
+
 // The Avro JSON encoding (as avro::encode_json writes it) of one datum of `schema`
 // given in its binary encoding.
 std::string binary_to_json(const SchemaPtr& schema, const std::vector<std::uint8_t>& bytes);

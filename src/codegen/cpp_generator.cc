@@ -408,7 +408,8 @@ class Generator {
       }
     }
     // records_ lists every record after the records it holds (outside cycles), so
-    // their has_view is known when a record's is decided.
+    // their has_view is known when a record's is decided. A record without a view is
+    // one that is recursive or holds one that is.
     for (const Node* r : records_) {
       Named& n = named_[r->fullname];
       n.has_view = !n.recursive;
@@ -1899,11 +1900,21 @@ class Generator {
       emit_encode_body(node);
       view_ = false;
     }
+    // A recursive record's decoder names only its own fields in errors: from a record
+    // that reaches one (one without a view), a failure gets the path from the root.
+    std::string decode_datum =
+        n.has_view ? std::string("  decode_avro(in, value);\n")
+                   : fmt::format("  try {{\n"
+                                 "    decode_avro(in, value);\n"
+                                 "  }} catch (const {}CodegenError& e) {{\n"
+                                 "    {}rethrow_with_root_path(avro_schema_ptr(), data, size, e);\n"
+                                 "  }}\n",
+                                 kAvro, kGen);
     out_ += fmt::format(
         "inline {0} {0}::from_avro(const std::uint8_t* data, std::size_t size) {{\n"
         "  ::sluice::avro::gen::Decoder in(data, size);\n"
         "  {0} value;\n"
-        "  decode_avro(in, value);\n"
+        "{4}"
         "  in.expect_end({1});\n"
         "  return value;\n}}\n\n"
         "inline {0} {0}::from_avro(const std::uint8_t* data, std::size_t size,\n"
@@ -1917,7 +1928,7 @@ class Generator {
         "  return from_avro(resolved->data(), resolved->size());\n}}\n\n"
         "inline std::string {0}::to_json() const {{\n"
         "  return {2}binary_to_json(avro_schema_ptr(), to_avro());\n}}\n\n",
-        T, quote(full), kGen, std::string(2 * T.size() + 20, ' '));
+        T, quote(full), kGen, std::string(2 * T.size() + 20, ' '), decode_datum);
   }
 
   const CppOptions& options_;

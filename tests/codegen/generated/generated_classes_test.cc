@@ -326,6 +326,55 @@ TEST(GeneratedErrors, DeepRecursionIsBounded) {
   }
 }
 
+TEST(GeneratedErrors, ErrorsInsideRecursiveRecordsNameThePathFromTheRoot) {
+  // Tree {label, children: [Tree], ...}: "root" with one child whose label is cut,
+  // which Tree's own decoder names as "codegen.test.Tree.label".
+  codegen::test::Tree tree;
+  tree.label = "root";
+  tree.children.resize(1);
+  tree.children[0].label = std::string(20, 'k');
+  Bytes bytes = tree.to_avro();
+  // label "root" (5 bytes), block count 1 (1 byte), the child's label length (1 byte)
+  // and 10 of its 20 bytes.
+  std::size_t cut = 5 + 1 + 1 + 10;
+  try {
+    (void)codegen::test::Tree::from_avro(bytes.data(), cut);
+    FAIL() << "decoded a cut datum";
+  } catch (const CodegenError& e) {
+    std::string what = e.what();
+    EXPECT_EQ(what.rfind("codegen.test.Tree.label: ", 0), 0u) << what;
+    EXPECT_NE(what.find("; field path from codegen.test.Tree: children[0].label"),
+              std::string::npos)
+        << what;
+  }
+  // Cut after the block count, the generic decoder fails on the array (too few bytes
+  // left for one Tree) and the generated one in the child's label: not the same field,
+  // so the message is left as it was.
+  try {
+    (void)codegen::test::Tree::from_avro(bytes.data(), 5 + 1 + 1);
+    FAIL() << "decoded a cut datum";
+  } catch (const CodegenError& e) {
+    std::string what = e.what();
+    EXPECT_EQ(what.rfind("codegen.test.Tree.label: ", 0), 0u) << what;
+    EXPECT_EQ(what.find("field path from"), std::string::npos) << what;
+  }
+  // A failure the generic decoder places in another field (the generated decoder's
+  // 512-level guard names the record, the generic one the field) keeps its message.
+  Bytes deep;
+  for (int i = 0; i < 600; ++i) {
+    deep.push_back(0x00);
+    deep.push_back(0x02);
+  }
+  deep.push_back(0x00);
+  deep.push_back(0x00);
+  try {
+    (void)codegen::test::LinkedList::from_avro(deep.data(), deep.size());
+    FAIL() << "no exception";
+  } catch (const CodegenError& e) {
+    EXPECT_EQ(std::string(e.what()).find("field path from"), std::string::npos) << e.what();
+  }
+}
+
 // ------------------------------------------------------------------- recursion
 
 TEST(GeneratedRecursive, LinkedListAndTreeRoundTrip) {
