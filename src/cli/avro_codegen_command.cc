@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <memory>
 #include <set>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -67,6 +68,33 @@ void reachable_named(const avro::Node& node, std::set<std::string>& out) {
   }
 }
 
+// `error` (a schema argument that did not parse), with a hint when it names an unknown
+// type that one of the `later` arguments defines: schemas are read in the order given.
+Error with_order_hint(const Error& error, std::span<const std::string> later) {
+  constexpr std::string_view kUnknown = "unknown type \"";
+  std::string text = error.to_string();
+  std::size_t at = text.find(kUnknown);
+  std::size_t end = at == std::string::npos ? at : text.find('"', at + kUnknown.size());
+  if (end == std::string::npos)
+    return error;
+  std::string name = text.substr(at + kUnknown.size(), end - at - kUnknown.size());
+  for (const std::string& arg : later) {
+    auto schema = load_schema(arg, arg);
+    if (!schema)
+      continue;
+    std::set<std::string> defined;
+    reachable_named((*schema)->root(), defined);
+    for (const std::string& full : defined) {
+      if (full == name || full.ends_with("." + name))
+        return Error(error.code(),
+                     fmt::format("{} ({} defines {}, but comes after it: a schema can use the "
+                                 "types of the schemas before it, so give {} first)",
+                                 text, label_of(arg), full, label_of(arg)));
+    }
+  }
+  return error;
+}
+
 Status write_file(const std::string& path, const std::string& text) {
   SLUICE_ASSIGN_OR_RETURN(std::shared_ptr<OutputFile> file, OutputFile::open(path));
   SLUICE_TRY(file->write(text));
@@ -85,7 +113,8 @@ Result<int> run_codegen(const CodegenOptions& opts) {
   // before it (as avro-tools does); one that does keeps its own definitions.
   avro::ParseOptions parse_options;
   std::vector<bool> uses_earlier;
-  for (const std::string& arg : opts.schemas) {
+  for (std::size_t i = 0; i < opts.schemas.size(); ++i) {
+    const std::string& arg = opts.schemas[i];
     auto alone = load_schema(arg, arg);
     bool borrowed = !alone && !parse_options.references.empty();
     if (borrowed) {
@@ -94,7 +123,7 @@ Result<int> run_codegen(const CodegenOptions& opts) {
         alone = std::move(with_earlier);
     }
     if (!alone)
-      return fail(alone.error());
+      return fail(with_order_hint(alone.error(), std::span(opts.schemas).subspan(i + 1)));
     avro::SchemaPtr schema = std::move(*alone);
     parse_options.references.push_back(schema);
     uses_earlier.push_back(borrowed);
