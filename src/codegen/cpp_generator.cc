@@ -43,18 +43,29 @@ constexpr const char* kAvro = "::sluice::avro::";
 // strings and bytes as views into the input, maps as vectors of (key, value) pairs.
 // (A recursive record would need a view of a record not yet complete, so it has none.)
 constexpr const char* kViewName = "AvroView";
-// Every member of a generated record is initialised (a default or value-initialisation),
-// but g++ 12 reports it "may be used uninitialized" when the constructors and copies of
-// std::optional and std::variant members are inlined into a large function, at -O1 and
-// under -fsanitize=address (GCC bug 80635). A user's -Werror build must not fail on
-// that, so each header silences that one warning for its own code, between these two.
-constexpr const char* kSilenceGccFalseWarnings =
-    "#if defined(__GNUC__) && !defined(__clang__)\n"
+// Two warnings that a user's -Werror build must not fail on are silenced for the
+// header's own code, between these two:
+// - every member of a generated record is initialised (a default or
+//   value-initialisation), but g++ 12 reports it "may be used uninitialized" when the
+//   constructors and copies of std::optional and std::variant members are inlined into
+//   a large function, at -O1 and under -fsanitize=address (GCC bug 80635);
+// - -Wshadow: a field may have the name of a parameter or local variable of the
+//   record's own member functions (`out`, `bytes`, `at`, ...), which those functions
+//   shadow on purpose (they reach the fields through `this->`); renaming the field
+//   instead would change the record's API.
+constexpr const char* kSilenceWarnings =
+    "#if defined(__clang__)\n"
+    "#pragma clang diagnostic push\n"
+    "#pragma clang diagnostic ignored \"-Wshadow-all\"\n"
+    "#elif defined(__GNUC__)\n"
     "#pragma GCC diagnostic push\n"
     "#pragma GCC diagnostic ignored \"-Wmaybe-uninitialized\"\n"
+    "#pragma GCC diagnostic ignored \"-Wshadow\"\n"
     "#endif\n";
-constexpr const char* kRestoreGccWarnings =
-    "#if defined(__GNUC__) && !defined(__clang__)\n"
+constexpr const char* kRestoreWarnings =
+    "#if defined(__clang__)\n"
+    "#pragma clang diagnostic pop\n"
+    "#elif defined(__GNUC__)\n"
     "#pragma GCC diagnostic pop\n"
     "#endif\n";
 
@@ -1460,7 +1471,7 @@ class Generator {
         "#include <string_view>\n#include <unordered_map>\n#include <utility>\n"
         "#include <variant>\n#include <vector>\n\n"
         "#include \"avro/codegen_support.h\"\n\n";
-    out_ += kSilenceGccFalseWarnings;
+    out_ += kSilenceWarnings;
     out_ += "\n";
 
     // Forward declarations.
@@ -1482,7 +1493,7 @@ class Generator {
     for (const Node* r : records_)
       emit_record_functions(*r);
     close_namespace();
-    out_ += kRestoreGccWarnings;
+    out_ += kRestoreWarnings;
   }
 
   void emit_fixed(const Node& node) {
