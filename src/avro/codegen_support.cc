@@ -344,6 +344,19 @@ void rethrow_with_root_path(const SchemaPtr& schema, const std::uint8_t* data, s
                                  generic.error().path()));
 }
 
+std::vector<std::uint8_t> json_to_binary(const SchemaPtr& schema, std::string_view json) {
+  const char* name = schema->root().fullname.c_str();
+  Arena arena;
+  Result<Value> value = decode_json(schema->root(), json, arena);
+  if (!value)
+    throw_status(name, value.error());
+  std::vector<std::uint8_t> out;
+  Status encoded = encode_binary(schema->root(), *value, out);
+  if (!encoded)
+    throw_status(name, encoded.error());
+  return out;
+}
+
 std::string binary_to_json(const SchemaPtr& schema, const std::vector<std::uint8_t>& bytes) {
   const char* name = schema->root().fullname.c_str();
   Arena arena;

@@ -848,5 +848,10 @@ std::optional<std::vector<std::uint8_t>> resolve(const SchemaPtr& reader,
 // given in its binary encoding.
 std::string binary_to_json(const SchemaPtr& schema, const std::vector<std::uint8_t>& bytes);
 
+// The binary encoding of one datum of `schema` given in the Avro JSON encoding (as
+// avro::decode_json reads it: unions as {"branch": value}, bytes as ISO-8859-1
+// strings). Fails (throws) naming the field path of the first value that does not fit.
+std::vector<std::uint8_t> json_to_binary(const SchemaPtr& schema, std::string_view json);
+
 }  // namespace gen
 }  // namespace sluice::avro

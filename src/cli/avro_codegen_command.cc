@@ -187,7 +187,7 @@ void add_avro_codegen_command(CLI::App& avro, Registry& registry) {
       "Generates a C++20 header of typed classes from Avro schemas.\n"
       "Records become structs (fields in schema order, defaults as member initializers) with "
       "to_avro()/from_avro() (straight-line binary encoding), from_avro(data, size, "
-      "writer_schema) for data written with another schema version, to_json() and the "
+      "writer_schema) for data written with another schema version, to_json()/from_json() and the "
       "embedded schema, canonical form and Rabin fingerprint. [\"null\", T] becomes "
       "std::optional<T>, other unions std::variant, enums enum class, fixed std::array, "
       "logical types std::chrono and sluice::avro::Decimal/Uuid/Duration. The header needs "

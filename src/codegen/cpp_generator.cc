@@ -1619,7 +1619,10 @@ class Generator {
         "  // Decodes into `value`, reusing its storage.\n"
         "  static void decode_avro(::sluice::avro::gen::Decoder& in, {0}& value);\n\n"
         "  // The Avro JSON encoding (as sluice::avro::encode_json writes it).\n"
-        "  std::string to_json() const;\n\n"
+        "  std::string to_json() const;\n"
+        "  // Decodes the Avro JSON encoding of this schema; throws CodegenError naming the\n"
+        "  // field path of a value that does not fit.\n"
+        "  static {0} from_json(std::string_view json);\n\n"
         "  friend bool operator==(const {0}&, const {0}&){2};\n"
         "}};\n\n",
         n.name, std::string(n.name.size() + 14, ' '), late_equality ? "" : " = default");
@@ -1938,7 +1941,10 @@ class Generator {
         "    return from_avro(data, size);\n"
         "  return from_avro(resolved->data(), resolved->size());\n}}\n\n"
         "inline std::string {0}::to_json() const {{\n"
-        "  return {2}binary_to_json(avro_schema_ptr(), to_avro());\n}}\n\n",
+        "  return {2}binary_to_json(avro_schema_ptr(), to_avro());\n}}\n\n"
+        "inline {0} {0}::from_json(std::string_view json) {{\n"
+        "  std::vector<std::uint8_t> bytes = {2}json_to_binary(avro_schema_ptr(), json);\n"
+        "  return from_avro(bytes.data(), bytes.size());\n}}\n\n",
         T, quote(full), kGen, std::string(2 * T.size() + 20, ' '), decode_datum);
   }
 

@@ -10,6 +10,7 @@
 //   static T from_avro(const std::uint8_t* data, std::size_t size,
 //                      std::string_view writer_schema_json);
 //   std::string to_json() const;
+// and `static T from_json(std::string_view json)` (the Avro JSON encoding back).
 // A record whose type graph has no recursion also gets a nested `AvroView` (strings
 // and bytes as views, maps as vectors of (key, value) pairs in wire order) with
 // `static void decode_avro(Decoder&, AvroView&)` and `AvroView::encode_avro(Encoder&)`,

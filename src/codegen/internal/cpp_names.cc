@@ -9,14 +9,14 @@ namespace sluice::codegen::internal {
 namespace {
 
 // Sorted for binary search.
-constexpr std::array<std::string_view, 130> kTaken = {
+constexpr std::array<std::string_view, 131> kTaken = {
     "alignas", "alignof", "and", "and_eq", "append_avro", "array", "asm", "auto",
     "avro_schema", "avro_schema_ptr", "bitand", "bitor", "bool", "break", "case", "catch",
     "char", "char16_t", "char32_t", "char8_t", "class", "co_await", "co_return", "co_yield",
     "compl", "concept", "const", "const_cast", "consteval", "constexpr", "constinit",
     "continue", "decltype", "decode_avro", "default", "delete", "do", "double",
     "dynamic_cast", "else", "encode_avro", "enum", "explicit", "export", "extern", "false",
-    "final", "float", "for", "friend", "from_avro", "from_string", "goto", "if", "import",
+    "final", "float", "for", "friend", "from_avro", "from_json", "from_string", "goto", "if", "import",
     "inline", "int", "int16_t", "int32_t", "int64_t", "int8_t", "kAvroCanonicalForm",
     "kAvroFingerprint", "kAvroSchemaJson", "long", "map", "module", "monostate", "mutable",
     "namespace", "new", "noexcept", "not", "not_eq", "nullopt", "nullptr", "operator",

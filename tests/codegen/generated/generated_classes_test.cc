@@ -140,6 +140,9 @@ void random_round_trips(const SchemaPtr& schema, int count) {
     // And the other direction, exactly: generic encoding of what our bytes decode to.
     ASSERT_EQ(generic_encode(schema, back), ours);
     ASSERT_EQ(record.to_json(), generic_json(schema, back));
+    // The JSON encoding reads back to the same datum.
+    ASSERT_EQ(T::from_json(record.to_json()).to_avro(), ours) << "datum " << i << ": "
+                                                               << record.to_json();
   }
 }
 
@@ -172,6 +175,26 @@ TEST(GeneratedMovies, RoundTripAndGenericEquality) {
   expect_matches_generic(r, parse(gen::movies::v2::RecommendationRequest::avro_schema()));
   random_round_trips<gen::movies::v2::RecommendationRequest>(
       parse(gen::movies::v2::RecommendationRequest::avro_schema()), 200);
+}
+
+TEST(GeneratedMovies, FromJsonReadsTheJsonEncodingAndNamesBadFields) {
+  gen::movies::v1::MovieWatchEvent e = watch_v1();
+  EXPECT_EQ(gen::movies::v1::MovieWatchEvent::from_json(e.to_json()), e);
+  auto error_of = [](std::string_view json) -> std::string {
+    try {
+      (void)gen::movies::v1::MovieWatchEvent::from_json(json);
+    } catch (const CodegenError& ex) {
+      return ex.what();
+    }
+    return "no error";
+  };
+  std::string wrong_type = error_of(
+      R"({"time": 1, "userId": "4242", "movieId": "m", "minute": 1})");
+  EXPECT_EQ(wrong_type.rfind("sluice.movies.MovieWatchEvent: userId: ", 0), 0u) << wrong_type;
+  std::string missing = error_of(R"({"time": 1, "userId": 4242, "movieId": "m"})");
+  EXPECT_NE(missing.find("minute"), std::string::npos) << missing;
+  std::string not_json = error_of(R"({"time": 1,)");
+  EXPECT_EQ(not_json.rfind("sluice.movies.MovieWatchEvent: ", 0), 0u) << not_json;
 }
 
 TEST(GeneratedMovies, SchemaConstants) {
@@ -430,6 +453,7 @@ TEST(GeneratedKeywords, MangledNamesCompileAndRoundTrip) {
   k.string_ = "s";
   k.vector_ = {1, 2};
   k.to_json_ = 4;
+  k.from_json_ = "fj";
   k.Keywords_ = 5;
   k.delete_ = codegen::test::std_::default_::x_Up;
   k.new_ = 6;
@@ -444,6 +468,7 @@ TEST(GeneratedKeywords, MangledNamesCompileAndRoundTrip) {
   EXPECT_FALSE(from_string("nope", d));
   EXPECT_NE(k.to_json().find(R"("class": 1)"), std::string::npos) << k.to_json();
   EXPECT_NE(k.to_json().find(R"("_Reserved": true)"), std::string::npos) << k.to_json();
+  EXPECT_EQ(codegen::test::std_::Keywords::from_json(k.to_json()), k);
 }
 
 // ------------------------------------------------------------------- every type
