@@ -201,7 +201,8 @@ def case_generate(opts, tmp):
         if os.stat(schema).st_mtime_ns > header_mtime:
             break
         time.sleep(0.05)
-    check(os.stat(schema).st_mtime_ns > header_mtime, "the schema edit is not newer than the header")
+    check(os.stat(schema).st_mtime_ns > header_mtime,
+          "the schema edit is not newer than the header")
     rebuild = run(["cmake", "--build", bdir])
     check("sluice avro codegen" in rebuild.stdout, "no regeneration:\n" + rebuild.stdout)
     second = run([os.path.join(bdir, "generated_event")]).stdout

@@ -29,6 +29,7 @@ TEST(GeneratedShadowing, FieldsNamedLikeLocalsAreTheOnesEncoded) {
   EXPECT_EQ((*(*back.r3).next)->out, 6);
   EXPECT_EQ(back.to_json(),
             R"({"out": -2, "bytes": "\u0001\u0002", "at": "here", "a1": ["x"], "m2": {"k": 1}, )"
-            R"("r3": {"codegen.test.shadowing.Hop": {"out": 5, "next": {"codegen.test.shadowing.Hop": )"
-            R"({"out": 6, "next": null}}}}, "guard": {"int": 2}, "text": "t"})");
+            R"("r3": {"codegen.test.shadowing.Hop": {"out": 5, )"
+            R"("next": {"codegen.test.shadowing.Hop": {"out": 6, "next": null}}}}, )"
+            R"("guard": {"int": 2}, "text": "t"})");
 }
