@@ -2,6 +2,7 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <memory>
 #include <set>
@@ -139,29 +140,42 @@ Result<int> run_codegen(const CodegenOptions& opts) {
     if (ec)
       return fail(ErrorCode::kIo, "--out {}: cannot create the directory: {}", opts.out,
                   ec.message());
-    // A header per schema would define a type that a schema takes from an earlier one
-    // twice, and a program including both headers would not compile: such schemas go
-    // into one header.
+    std::vector<std::string> stems;
+    for (std::size_t i = 0; i < schemas.size(); ++i) {
+      std::string stem = std::filesystem::path(labels[i]).stem().string();
+      if (labels[i] == "stdin" || labels[i] == "inline schema")
+        stem = fmt::format("schema{}", i + 1);
+      stems.push_back(stem);
+    }
+    bool borrows = std::count(uses_earlier.begin(), uses_earlier.end(), true) != 0;
+    // Each header defines the named types its schema reaches that no earlier one does,
+    // and includes the earlier headers that define the others it uses. When no schema
+    // uses another's types, each header is generated from its schema alone.
+    std::vector<std::set<std::string>> owned(schemas.size());
     std::set<std::string> earlier;
     for (std::size_t i = 0; i < schemas.size(); ++i) {
       std::set<std::string> mine;
       reachable_named(schemas[i]->root(), mine);
-      for (const std::string& name : mine) {
-        if (uses_earlier[i] && earlier.count(name) != 0)
-          return fail(usage_error(fmt::format(
-              "--out {}: {} uses the type {} of an earlier schema, so one header per schema "
-              "would define it twice; write them to one header instead (--out file.hpp)",
-              opts.out, labels[i], name)));
+      std::vector<std::string> includes;
+      for (std::size_t j = 0; j < i; ++j) {
+        bool uses = std::any_of(owned[j].begin(), owned[j].end(),
+                                [&](const std::string& name) { return mine.count(name) != 0; });
+        if (uses)
+          includes.push_back(stems[j] + ".hpp");
       }
+      for (const std::string& name : mine)
+        if (earlier.count(name) == 0)
+          owned[i].insert(name);
       earlier.insert(mine.begin(), mine.end());
-    }
-    for (std::size_t i = 0; i < schemas.size(); ++i) {
-      std::filesystem::path stem = std::filesystem::path(labels[i]).stem();
-      if (labels[i] == "stdin" || labels[i] == "inline schema")
-        stem = fmt::format("schema{}", i + 1);
       options.source_label = labels[i];
-      SLUICE_ASSIGN_OR_RETURN(std::string header, generate({schemas[i]}, options));
-      SLUICE_TRY(write_file((std::filesystem::path(opts.out) / stem).string() + ".hpp", header));
+      if (borrows) {
+        options.emit_only = owned[i];
+        options.includes = includes;
+      }
+      SLUICE_ASSIGN_OR_RETURN(std::string header,
+                              generate(borrows ? schemas : std::vector{schemas[i]}, options));
+      std::filesystem::path file = std::filesystem::path(opts.out) / (stems[i] + ".hpp");
+      SLUICE_TRY(write_file(file.string(), header));
     }
     return kExitOk;
   }
@@ -205,7 +219,8 @@ void add_avro_codegen_command(CLI::App& avro, Registry& registry) {
                   "type's Avro namespace as nested C++ namespaces");
   cmd->add_option("--out", opts->out,
                   "Output: a header file (all schemas in one), or a directory (existing, or "
-                  "ending in '/': one <schema-file-stem>.hpp per schema); default: stdout");
+                  "ending in '/': one <schema-file-stem>.hpp per schema, including the "
+                  "earlier headers whose types it uses); default: stdout");
   cmd->add_option("--map", opts->map, "C++ type of Avro maps: ordered (std::map) or unordered "
                                       "(std::unordered_map)")
       ->check(CLI::IsMember({"ordered", "unordered"}))

@@ -1470,30 +1470,49 @@ class Generator {
         "#include <limits>\n#include <map>\n#include <optional>\n#include <span>\n#include <string>\n"
         "#include <string_view>\n#include <unordered_map>\n#include <utility>\n"
         "#include <variant>\n#include <vector>\n\n"
-        "#include \"avro/codegen_support.h\"\n\n";
+        "#include \"avro/codegen_support.h\"\n";
+    for (const std::string& header : options_.includes)
+      out_ += fmt::format("#include \"{}\"\n", header);
+    out_ += "\n";
     out_ += kSilenceWarnings;
     out_ += "\n";
 
     // Forward declarations.
+    bool any_record = false;
     for (const Node* r : records_) {
+      if (!defines(*r))
+        continue;
       const Named& n = named_.at(r->fullname);
       enter_namespace(n.ns);
       out_ += fmt::format("struct {};\n", n.name);
+      any_record = true;
     }
-    if (!records_.empty())
+    if (any_record)
       out_ += "\n";
     for (const Node* node : appearance_) {
+      if (!defines(*node))
+        continue;
       if (node->type == Type::kEnum)
         emit_enum(*node);
       else if (node->type == Type::kFixed)
         emit_fixed(*node);
     }
+    for (const Node* r : records_) {
+      if (defines(*r))
+        emit_record(*r);
+      else
+        complete_.insert(r->fullname);  // complete in an included header
+    }
     for (const Node* r : records_)
-      emit_record(*r);
-    for (const Node* r : records_)
-      emit_record_functions(*r);
+      if (defines(*r))
+        emit_record_functions(*r);
     close_namespace();
     out_ += kRestoreWarnings;
+  }
+
+  // Whether this header defines the named type `node` (see CppOptions::emit_only).
+  bool defines(const Node& node) const {
+    return !options_.emit_only || options_.emit_only->count(node.fullname) != 0;
   }
 
   void emit_fixed(const Node& node) {

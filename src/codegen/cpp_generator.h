@@ -21,8 +21,10 @@
 #pragma once
 
 #include <optional>
+#include <set>
 #include <span>
 #include <string>
+#include <vector>
 
 #include "avro/schema.h"
 #include "base/result.h"
@@ -38,6 +40,12 @@ struct CppOptions {
   MapKind map_kind = MapKind::kOrdered;
   // Include guard / `#pragma once` text and the "generated from" comment's source.
   std::string source_label;
+  // For one header of several generated from the same schemas (`--out dir/`): the
+  // Avro fullnames of the named types this header defines (unset: all of them), and
+  // the headers it includes first, which define the others. Names are chosen over all
+  // the schemas, so every header of the set agrees on them.
+  std::optional<std::set<std::string>> emit_only;
+  std::vector<std::string> includes;
 };
 
 // kInvalidArgument when a schema cannot be generated (e.g. a top-level primitive

@@ -433,44 +433,6 @@ TEST(CliFiles, RecodecPreservesRecordsAndMetadata) {
   EXPECT_EQ(sluice("avro tojson " + quote(dir / "z19.avro")).out, original.out);
 }
 
-// --------------------------------------------------------------------------- codegen
-
-TEST(CliCodegen, SchemasUseTheTypesOfTheOnesBefore) {
-  TempDir dir;
-  write_file(dir / "address.avsc",
-             R"({"type":"record","name":"Address","namespace":"geo","fields":[
-                 {"name":"city","type":"string"}]})");
-  write_file(dir / "person.avsc",
-             R"({"type":"record","name":"Person","namespace":"geo","fields":[
-                 {"name":"home","type":"Address"}]})");
-  auto r = sluice("avro codegen " + quote(dir / "address.avsc") + " " +
-                  quote(dir / "person.avsc") + " --out " + quote(dir / "both.hpp"));
-  ASSERT_EQ(r.exit_code, 0) << r.err;
-  std::string header = read_file(dir / "both.hpp");
-  EXPECT_NE(header.find("struct Address {"), std::string::npos);
-  EXPECT_NE(header.find("struct Person {"), std::string::npos);
-  // In the wrong order the error names the schema that defines the type.
-  r = sluice("avro codegen " + quote(dir / "person.avsc") + " " + quote(dir / "address.avsc") +
-             " --out " + quote(dir / "wrong.hpp"));
-  EXPECT_EQ(r.exit_code, 1);
-  EXPECT_NE(r.err.find("person.avsc: invalid schema: fields[0].type: unknown type \"Address\" "
-                       "(address.avsc defines geo.Address, but comes after it"),
-            std::string::npos)
-      << r.err;
-  EXPECT_FALSE(fs::exists(dir / "wrong.hpp"));
-  // Alone, it is only an unknown type.
-  r = sluice("avro codegen " + quote(dir / "person.avsc"));
-  EXPECT_EQ(r.exit_code, 1);
-  EXPECT_NE(r.err.find("unknown type \"Address\""), std::string::npos) << r.err;
-  EXPECT_EQ(r.err.find("comes after"), std::string::npos) << r.err;
-  // One header per schema would define Address twice: refused, with the way out.
-  r = sluice("avro codegen " + quote(dir / "address.avsc") + " " + quote(dir / "person.avsc") +
-             " --out " + quote(dir / "headers") + "/");
-  EXPECT_EQ(r.exit_code, 2);
-  EXPECT_NE(r.err.find("uses the type geo.Address of an earlier schema"), std::string::npos)
-      << r.err;
-}
-
 TEST(CliFiles, ConcatSameSchema) {
   TempDir dir;
   write_file(dir / "u.avsc", kUserV1);
