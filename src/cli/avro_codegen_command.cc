@@ -136,17 +136,25 @@ Result<int> run_codegen(const CodegenOptions& opts) {
                 (std::filesystem::is_directory(opts.out, ec) || opts.out.back() == '/');
   if (to_dir) {
     // One header per schema argument, named after its file: user.avsc -> user.hpp.
-    std::filesystem::create_directories(opts.out, ec);
-    if (ec)
-      return fail(ErrorCode::kIo, "--out {}: cannot create the directory: {}", opts.out,
-                  ec.message());
     std::vector<std::string> stems;
     for (std::size_t i = 0; i < schemas.size(); ++i) {
       std::string stem = std::filesystem::path(labels[i]).stem().string();
       if (labels[i] == "stdin" || labels[i] == "inline schema")
         stem = fmt::format("schema{}", i + 1);
+      // Two schemas of one file name (a/user.avsc, b/user.avsc) would write one header.
+      auto same = std::find(stems.begin(), stems.end(), stem);
+      if (same != stems.end())
+        return fail(usage_error(fmt::format(
+            "--out {}: {} and {} would both be written to {}.hpp; rename one, or write "
+            "them to one header (--out file.hpp)",
+            opts.out, opts.schemas[static_cast<std::size_t>(same - stems.begin())],
+            opts.schemas[i], stem)));
       stems.push_back(stem);
     }
+    std::filesystem::create_directories(opts.out, ec);
+    if (ec)
+      return fail(ErrorCode::kIo, "--out {}: cannot create the directory: {}", opts.out,
+                  ec.message());
     bool borrows = std::count(uses_earlier.begin(), uses_earlier.end(), true) != 0;
     // Each header defines the named types its schema reaches that no earlier one does,
     // and includes the earlier headers that define the others it uses. When no schema

@@ -292,6 +292,15 @@ TEST(CodegenCommand, ALaterSchemaMayUseTheNamedTypesOfEarlierOnes) {
                           (dir / "point2.avsc").string() + " --out " + (dir / "gen2/").string());
   ASSERT_EQ(same.exit_code, 0) << same.err;
   EXPECT_TRUE(std::filesystem::exists(dir / "gen2/point2.hpp"));
+  // Two schemas of one file name would write one header: refused, nothing written.
+  std::filesystem::create_directories(dir / "other");
+  testing::write_file(dir / "other/point.avsc", testing::read_file(dir / "point.avsc"));
+  auto clash = run_command(sluice + " avro codegen " + (dir / "point.avsc").string() + " " +
+                           (dir / "other/point.avsc").string() + " --out " +
+                           (dir / "gen3/").string());
+  EXPECT_EQ(clash.exit_code, 2);
+  EXPECT_NE(clash.err.find("would both be written to point.hpp"), std::string::npos) << clash.err;
+  EXPECT_FALSE(std::filesystem::exists(dir / "gen3"));
 }
 
 }  // namespace
