@@ -155,7 +155,7 @@ Result<int> run_codegen(const CodegenOptions& opts) {
     if (ec)
       return fail(ErrorCode::kIo, "--out {}: cannot create the directory: {}", opts.out,
                   ec.message());
-    bool borrows = std::count(uses_earlier.begin(), uses_earlier.end(), true) != 0;
+    bool borrows = std::find(uses_earlier.begin(), uses_earlier.end(), true) != uses_earlier.end();
     // Each header defines the named types its schema reaches that no earlier one does,
     // and includes the earlier headers that define the others it uses. When no schema
     // uses another's types, each header is generated from its schema alone.
@@ -164,13 +164,6 @@ Result<int> run_codegen(const CodegenOptions& opts) {
     for (std::size_t i = 0; i < schemas.size(); ++i) {
       std::set<std::string> mine;
       reachable_named(schemas[i]->root(), mine);
-      std::vector<std::string> includes;
-      for (std::size_t j = 0; j < i; ++j) {
-        bool uses = std::any_of(owned[j].begin(), owned[j].end(),
-                                [&](const std::string& name) { return mine.count(name) != 0; });
-        if (uses)
-          includes.push_back(stems[j] + ".hpp");
-      }
       for (const std::string& name : mine)
         if (earlier.count(name) == 0)
           owned[i].insert(name);
@@ -178,7 +171,12 @@ Result<int> run_codegen(const CodegenOptions& opts) {
       options.source_label = labels[i];
       if (borrows) {
         options.emit_only = owned[i];
-        options.includes = includes;
+        options.includes.clear();
+        for (std::size_t j = 0; j < i; ++j) {
+          auto used = [&](const std::string& name) { return mine.count(name) != 0; };
+          if (std::any_of(owned[j].begin(), owned[j].end(), used))
+            options.includes.push_back(stems[j] + ".hpp");
+        }
       }
       SLUICE_ASSIGN_OR_RETURN(std::string header,
                               generate(borrows ? schemas : std::vector{schemas[i]}, options));

@@ -1,7 +1,6 @@
 #include "codegen/internal/cpp_names.h"
 
 #include <algorithm>
-#include <array>
 #include <iterator>
 #include <vector>
 
@@ -9,7 +8,7 @@ namespace sluice::codegen::internal {
 namespace {
 
 // Sorted for binary search.
-constexpr std::array<std::string_view, 131> kTaken = {
+constexpr std::string_view kTaken[] = {
     "alignas", "alignof", "and", "and_eq", "append_avro", "array", "asm", "auto", "avro_schema",
     "avro_schema_ptr", "bitand", "bitor", "bool", "break", "case", "catch", "char", "char16_t",
     "char32_t", "char8_t", "class", "co_await", "co_return", "co_yield", "compl", "concept",
@@ -54,7 +53,7 @@ bool is_global_name(std::string_view name) {
 }
 
 bool is_taken_name(std::string_view name) {
-  return std::binary_search(kTaken.begin(), kTaken.end(), name) ||
+  return std::binary_search(std::begin(kTaken), std::end(kTaken), name) ||
          std::binary_search(std::begin(kMacros), std::end(kMacros), name);
 }
 

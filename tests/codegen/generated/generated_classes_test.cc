@@ -332,21 +332,34 @@ TEST(GeneratedErrors, BadUnionIndexEnumRangeTrailingBytes) {
   EXPECT_THROW((void)bad.to_avro(), CodegenError);
 }
 
-TEST(GeneratedErrors, DeepRecursionIsBounded) {
-  // LinkedList {value, next: ["null", LinkedList]} nested 100000 deep.
+// The message of the CodegenError that T::from_avro throws for the first `size` bytes,
+// or "no error".
+template <class T>
+std::string decode_error(const Bytes& bytes, std::size_t size) {
+  try {
+    (void)T::from_avro(bytes.data(), size);
+  } catch (const CodegenError& e) {
+    return e.what();
+  }
+  return "no error";
+}
+
+// LinkedList {value, next: ["null", LinkedList]} nested `depth` deep.
+Bytes nested_lists(int depth) {
   Bytes bytes;
-  for (int i = 0; i < 100000; ++i) {
+  for (int i = 0; i < depth; ++i) {
     bytes.push_back(0x00);  // value 0
     bytes.push_back(0x02);  // branch 1: another list
   }
   bytes.push_back(0x00);
   bytes.push_back(0x00);
-  try {
-    (void)codegen::test::LinkedList::from_avro(bytes.data(), bytes.size());
-    FAIL() << "no exception";
-  } catch (const CodegenError& e) {
-    EXPECT_NE(std::string(e.what()).find("deeper"), std::string::npos) << e.what();
-  }
+  return bytes;
+}
+
+TEST(GeneratedErrors, DeepRecursionIsBounded) {
+  Bytes bytes = nested_lists(100000);
+  std::string what = decode_error<codegen::test::LinkedList>(bytes, bytes.size());
+  EXPECT_NE(what.find("deeper"), std::string::npos) << what;
 }
 
 TEST(GeneratedErrors, ErrorsInsideRecursiveRecordsNameThePathFromTheRoot) {
@@ -359,43 +372,23 @@ TEST(GeneratedErrors, ErrorsInsideRecursiveRecordsNameThePathFromTheRoot) {
   Bytes bytes = tree.to_avro();
   // label "root" (5 bytes), block count 1 (1 byte), the child's label length (1 byte)
   // and 10 of its 20 bytes.
-  std::size_t cut = 5 + 1 + 1 + 10;
-  try {
-    (void)codegen::test::Tree::from_avro(bytes.data(), cut);
-    FAIL() << "decoded a cut datum";
-  } catch (const CodegenError& e) {
-    std::string what = e.what();
-    EXPECT_EQ(what.rfind("codegen.test.Tree.label: ", 0), 0u) << what;
-    EXPECT_NE(what.find("; field path from codegen.test.Tree: children[0].label"),
-              std::string::npos)
-        << what;
-  }
+  std::string what = decode_error<codegen::test::Tree>(bytes, 5 + 1 + 1 + 10);
+  EXPECT_EQ(what.rfind("codegen.test.Tree.label: ", 0), 0u) << what;
+  EXPECT_NE(what.find("; field path from codegen.test.Tree: children[0].label"),
+            std::string::npos)
+      << what;
   // Cut after the block count, the generic decoder fails on the array (too few bytes
   // left for one Tree) and the generated one in the child's label: not the same field,
   // so the message is left as it was.
-  try {
-    (void)codegen::test::Tree::from_avro(bytes.data(), 5 + 1 + 1);
-    FAIL() << "decoded a cut datum";
-  } catch (const CodegenError& e) {
-    std::string what = e.what();
-    EXPECT_EQ(what.rfind("codegen.test.Tree.label: ", 0), 0u) << what;
-    EXPECT_EQ(what.find("field path from"), std::string::npos) << what;
-  }
+  what = decode_error<codegen::test::Tree>(bytes, 5 + 1 + 1);
+  EXPECT_EQ(what.rfind("codegen.test.Tree.label: ", 0), 0u) << what;
+  EXPECT_EQ(what.find("field path from"), std::string::npos) << what;
   // A failure the generic decoder places in another field (the generated decoder's
   // 512-level guard names the record, the generic one the field) keeps its message.
-  Bytes deep;
-  for (int i = 0; i < 600; ++i) {
-    deep.push_back(0x00);
-    deep.push_back(0x02);
-  }
-  deep.push_back(0x00);
-  deep.push_back(0x00);
-  try {
-    (void)codegen::test::LinkedList::from_avro(deep.data(), deep.size());
-    FAIL() << "no exception";
-  } catch (const CodegenError& e) {
-    EXPECT_EQ(std::string(e.what()).find("field path from"), std::string::npos) << e.what();
-  }
+  Bytes deep = nested_lists(600);
+  what = decode_error<codegen::test::LinkedList>(deep, deep.size());
+  EXPECT_NE(what.find("deeper"), std::string::npos) << what;
+  EXPECT_EQ(what.find("field path from"), std::string::npos) << what;
 }
 
 // ------------------------------------------------------------------- recursion
