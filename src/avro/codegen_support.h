@@ -68,7 +68,12 @@ inline constexpr std::uint64_t kMaxEmptyItems = std::uint64_t{64} << 20;
 // (A raw owning pointer rather than std::unique_ptr: g++ 12 reports false
 // -Wmaybe-uninitialized warnings inside unique_ptr when a std::optional<Box<T>> is
 // copied; here they can be silenced at their source.)
-#if defined(__GNUC__) && !defined(__clang__)
+// (clang -Weverything: the empty value a const get() of an empty box returns is a
+// function-local static, destroyed at exit on purpose.)
+#if defined(__clang__)
+#pragma clang diagnostic push
+#pragma clang diagnostic ignored "-Wexit-time-destructors"
+#elif defined(__GNUC__)
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #endif
@@ -121,7 +126,9 @@ class Box {
   }
   T* p_ = nullptr;
 };
-#if defined(__GNUC__) && !defined(__clang__)
+#if defined(__clang__)
+#pragma clang diagnostic pop
+#elif defined(__GNUC__)
 #pragma GCC diagnostic pop
 #endif
 
@@ -792,6 +799,8 @@ class DepthGuard {
  private:
   Coder& coder_;
 };
+template <class Coder>
+DepthGuard(Coder&, const char*) -> DepthGuard<Coder>;  // deduced on purpose
 
 // ---- Logical types (each fails with CodegenError naming `path`).
 

@@ -43,7 +43,7 @@ constexpr const char* kAvro = "::sluice::avro::";
 // strings and bytes as views into the input, maps as vectors of (key, value) pairs.
 // (A recursive record would need a view of a record not yet complete, so it has none.)
 constexpr const char* kViewName = "AvroView";
-// Two warnings that a user's -Werror build must not fail on are silenced for the
+// Warnings that a user's -Werror build must not fail on are silenced for the
 // header's own code, between these two:
 // - every member of a generated record is initialised (a default or
 //   value-initialisation), but g++ 12 reports it "may be used uninitialized" when the
@@ -52,11 +52,14 @@ constexpr const char* kViewName = "AvroView";
 // - -Wshadow: a field may have the name of a parameter or local variable of the
 //   record's own member functions (`out`, `bytes`, `at`, ...), which those functions
 //   shadow on purpose (they reach the fields through `this->`); renaming the field
-//   instead would change the record's API.
+//   instead would change the record's API;
+// - clang's -Wexit-time-destructors (in -Weverything): avro_schema_ptr() keeps the
+//   parsed schema in a function-local static, destroyed at exit on purpose.
 constexpr const char* kSilenceWarnings =
     "#if defined(__clang__)\n"
     "#pragma clang diagnostic push\n"
     "#pragma clang diagnostic ignored \"-Wshadow-all\"\n"
+    "#pragma clang diagnostic ignored \"-Wexit-time-destructors\"\n"
     "#elif defined(__GNUC__)\n"
     "#pragma GCC diagnostic push\n"
     "#pragma GCC diagnostic ignored \"-Wmaybe-uninitialized\"\n"
@@ -1382,7 +1385,10 @@ class Generator {
         std::string e = tmp("e");
         line(ind, fmt::format("if (!{}.empty()) {{", rv));
         line(ind + 1, fmt::format("out.write_long(static_cast<std::int64_t>({}.size()));", rv));
-        line(ind + 1, fmt::format("for (const auto& {} : {}) {{", e, rv));
+        // std::vector<bool> yields proxies by value: bind them by value (clang's
+        // -Wrange-loop-bind-reference).
+        const char* item = n.items->type == Type::kBoolean ? "const bool" : "const auto&";
+        line(ind + 1, fmt::format("for ({} {} : {}) {{", item, e, rv));
         if (decodes_nothing(*n.items))
           line(ind + 2, fmt::format("static_cast<void>({});", e));
         if (std::optional<Put> put = simple_put(*n.items, e, path + "[]"); put && !put->lines.empty())

@@ -129,7 +129,16 @@ inline bool fast_short_rep_movsb() {
   return false;
 #endif
 }
+// Initialised before main (clang's -Wglobal-constructors, in -Weverything, is silenced
+// for it: generated headers include this one, and users' builds may use that flag).
+#if defined(__clang__)
+#pragma clang diagnostic push
+#pragma clang diagnostic ignored "-Wglobal-constructors"
+#endif
 inline const bool kFastShortRepMovsb = fast_short_rep_movsb();
+#if defined(__clang__)
+#pragma clang diagnostic pop
+#endif
 
 // Copies `n` bytes (the ranges do not overlap) without calling memcpy for short
 // lengths: fixed-size moves (plain loads and stores) chosen by the length class.
