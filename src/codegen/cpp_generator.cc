@@ -27,6 +27,7 @@
 
 #include "avro/fingerprint.h"
 #include "avro/logical.h"
+#include "codegen/internal/cpp_literals.h"
 #include "codegen/internal/cpp_names.h"
 
 namespace sluice::codegen {
@@ -82,135 +83,6 @@ struct Named {
   bool recursive = false;           // the record can contain itself
   bool has_view = false;            // gets a nested AvroView (see kViewName)
 };
-
-// Splits an Avro namespace ("a.b") or a --namespace value ("a::b" or "a.b").
-std::vector<std::string> split_namespace(std::string_view text) {
-  std::vector<std::string> parts;
-  std::string cur;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    char c = text[i];
-    if (c == '.' || c == ':') {
-      if (c == ':' && i + 1 < text.size() && text[i + 1] == ':')
-        ++i;
-      if (!cur.empty())
-        parts.push_back(cur);
-      cur.clear();
-    } else {
-      cur += c;
-    }
-  }
-  if (!cur.empty())
-    parts.push_back(cur);
-  return parts;
-}
-
-// A C++ string literal for arbitrary bytes (octal escapes outside printable ASCII).
-std::string cpp_string_literal(std::string_view s) {
-  std::string out = "\"";
-  for (unsigned char c : s) {
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += static_cast<char>(c);
-    } else if (c >= 0x20 && c < 0x7F && c != '?') {
-      out += static_cast<char>(c);
-    } else {
-      out += fmt::format("\\{:03o}", c);
-    }
-  }
-  out += '"';
-  return out;
-}
-
-// A raw string literal whose delimiter does not occur in `s`.
-std::string cpp_raw_literal(std::string_view s) {
-  std::string delim = "avro";
-  while (s.find(")" + delim + "\"") != std::string_view::npos)
-    delim += "_";
-  return fmt::format("R\"{}({}){}\"", delim, s, delim);
-}
-
-std::string int_literal(std::int64_t v) {
-  if (v == std::numeric_limits<std::int64_t>::min())
-    return "(-9223372036854775807LL - 1)";
-  if (v > std::numeric_limits<std::int32_t>::max() || v < std::numeric_limits<std::int32_t>::min())
-    return fmt::format("{}LL", v);
-  return fmt::format("{}", v);
-}
-
-// Default JSON strings of bytes/fixed hold code points 0-255 (ISO-8859-1); nlohmann
-// gives them as UTF-8.
-std::vector<std::uint8_t> latin1_bytes(const std::string& utf8) {
-  std::vector<std::uint8_t> out;
-  for (std::size_t i = 0; i < utf8.size(); ++i) {
-    auto c = static_cast<unsigned char>(utf8[i]);
-    if (c < 0x80) {
-      out.push_back(c);
-    } else if ((c & 0xE0) == 0xC0 && i + 1 < utf8.size()) {
-      out.push_back(static_cast<std::uint8_t>(((c & 0x1F) << 6) |
-                                              (static_cast<unsigned char>(utf8[i + 1]) & 0x3F)));
-      ++i;
-    } else {
-      out.push_back('?');  // not ISO-8859-1; the parser validated defaults already
-    }
-  }
-  return out;
-}
-
-std::string byte_list(const std::vector<std::uint8_t>& bytes) {
-  std::string out;
-  for (std::size_t i = 0; i < bytes.size(); ++i) {
-    if (i > 0)
-      out += ", ";
-    out += fmt::format("0x{:02x}", bytes[i]);
-  }
-  return out;
-}
-
-std::string float_literal(const Json& j, bool is_float) {
-  const char* t = is_float ? "float" : "double";
-  double d;
-  if (j.is_string()) {
-    std::string s = j.get<std::string>();
-    if (s == "NaN")
-      return fmt::format("std::numeric_limits<{}>::quiet_NaN()", t);
-    if (s == "Infinity")
-      return fmt::format("std::numeric_limits<{}>::infinity()", t);
-    return fmt::format("-std::numeric_limits<{}>::infinity()", t);
-  }
-  d = j.get<double>();
-  std::string text = is_float ? fmt::format("{}", static_cast<float>(d)) : fmt::format("{}", d);
-  if (text.find_first_of(".e") == std::string::npos)
-    text += ".0";
-  if (is_float)
-    text += "f";
-  return text;
-}
-
-// Doc text as `//` comment lines. Lines end at \n, \r\n and a lone \r (which g++ also
-// takes for a line end: the rest of the line would be code). A trailing backslash, or
-// the trigraph ??/ that stands for one, would splice the next line (and g++ -Wall
-// warns of the trigraph), so they are dropped.
-void append_doc(std::string& out, std::string_view doc, std::string_view indent) {
-  if (doc.empty())
-    return;
-  std::size_t start = 0;
-  while (start <= doc.size()) {
-    std::size_t nl = doc.find_first_of("\r\n", start);
-    std::string line(doc.substr(start, nl == std::string_view::npos ? doc.npos : nl - start));
-    for (;;) {
-      if (!line.empty() && (line.back() == '\\' || line.back() == ' '))
-        line.pop_back();
-      else if (line.ends_with("?\?/"))  // ??/, escaped: it is a trigraph here too
-        line.resize(line.size() - 3);
-      else
-        break;
-    }
-    out += fmt::format("{}//{}{}\n", indent, line.empty() ? "" : " ", line);
-    if (nl == std::string_view::npos)
-      break;
-    start = nl + (doc.substr(nl, 2) == "\r\n" ? 2 : 1);
-  }
-}
 
 class Generator {
  public:
@@ -268,7 +140,7 @@ class Generator {
     std::optional<std::string> override_ns;
     if (options_.cpp_namespace) {
       std::string ns;
-      for (const std::string& part : split_namespace(*options_.cpp_namespace)) {
+      for (const std::string& part : internal::split_namespace(*options_.cpp_namespace)) {
         std::string id = internal::cpp_identifier(part);
         while (ns.empty() && internal::is_global_name(id))
           internal::add_underscore(id);  // --namespace time: ::time is a function
@@ -286,7 +158,7 @@ class Generator {
       if (override_ns) {
         n.ns = *override_ns;
       } else {
-        for (const std::string& part : split_namespace(node->space)) {
+        for (const std::string& part : internal::split_namespace(node->space)) {
           std::string id = internal::cpp_identifier(part);
           while (n.ns.empty() && internal::is_global_name(id))
             internal::add_underscore(id);  // a namespace `time` would clash with ::time
@@ -294,7 +166,7 @@ class Generator {
         }
       }
       std::string prefix;
-      for (const std::string& part : split_namespace(n.ns))
+      for (const std::string& part : internal::split_namespace(n.ns))
         namespaces.insert(prefix += (prefix.empty() ? "" : "::") + part);
     }
     for (const Node* node : appearance_) {
@@ -304,7 +176,7 @@ class Generator {
         // Two types of one simple name gathered into one namespace (--namespace, and
         // artifacts): the later one is prefixed with its Avro namespace's last part
         // (a.Id, b.Id -> Id, b_Id).
-        std::vector<std::string> parts = split_namespace(node->space);
+        std::vector<std::string> parts = internal::split_namespace(node->space);
         if (!parts.empty())
           name = internal::cpp_identifier(parts.back() + "_" + node->name);
       }
@@ -322,7 +194,7 @@ class Generator {
       n.name = name;
       taken.emplace(n.ns + "::" + n.name, node->fullname);
       type_names.insert(n.name);
-      for (const std::string& part : split_namespace(n.ns))
+      for (const std::string& part : internal::split_namespace(n.ns))
         type_names.insert(part);
     }
     // Member names: a name that equals a type or namespace name would change the
@@ -591,60 +463,60 @@ class Generator {
           return fmt::format("std::chrono::sys_days(std::chrono::days({}))", v);
         if (n.logical == LogicalType::kTimeMillis)
           return fmt::format("{}TimeMillis({})", kAvro, v);
-        return int_literal(v);
+        return internal::int_literal(v);
       }
       case Type::kLong: {
         std::int64_t v = j.get<std::int64_t>();
         switch (n.logical) {
           case LogicalType::kTimeMicros:
-            return fmt::format("{}TimeMicros({})", kAvro, int_literal(v));
+            return fmt::format("{}TimeMicros({})", kAvro, internal::int_literal(v));
           case LogicalType::kTimestampMillis:
           case LogicalType::kLocalTimestampMillis:
-            return fmt::format("{}(std::chrono::milliseconds({}))", logical_type(n), int_literal(v));
+            return fmt::format("{}(std::chrono::milliseconds({}))", logical_type(n), internal::int_literal(v));
           case LogicalType::kTimestampMicros:
           case LogicalType::kLocalTimestampMicros:
-            return fmt::format("{}(std::chrono::microseconds({}))", logical_type(n), int_literal(v));
+            return fmt::format("{}(std::chrono::microseconds({}))", logical_type(n), internal::int_literal(v));
           case LogicalType::kTimestampNanos:
           case LogicalType::kLocalTimestampNanos:
-            return fmt::format("{}(std::chrono::nanoseconds({}))", logical_type(n), int_literal(v));
+            return fmt::format("{}(std::chrono::nanoseconds({}))", logical_type(n), internal::int_literal(v));
           default:
-            return int_literal(v);
+            return internal::int_literal(v);
         }
       }
       case Type::kFloat:
-        return float_literal(j, true);
+        return internal::float_literal(j, true);
       case Type::kDouble:
-        return float_literal(j, false);
+        return internal::float_literal(j, false);
       case Type::kString: {
         std::string s = j.get<std::string>();
         if (n.logical == LogicalType::kUuid) {
           // Checked here: a default that is no UUID would make every constructor throw.
           if (Result<avro::Uuid> u = avro::Uuid::parse(s); !u)
             return fail(u.error());
-          return fmt::format("{}parse_uuid({})", kGen, cpp_string_literal(s));
+          return fmt::format("{}parse_uuid({})", kGen, internal::cpp_string_literal(s));
         }
         if (s.find('\0') != std::string::npos)
-          return fmt::format("std::string({}, {})", cpp_string_literal(s), s.size());
-        return fmt::format("std::string({})", cpp_string_literal(s));
+          return fmt::format("std::string({}, {})", internal::cpp_string_literal(s), s.size());
+        return fmt::format("std::string({})", internal::cpp_string_literal(s));
       }
       case Type::kBytes: {
-        std::vector<std::uint8_t> b = latin1_bytes(j.get<std::string>());
+        std::vector<std::uint8_t> b = internal::latin1_bytes(j.get<std::string>());
         if (n.logical == LogicalType::kDecimal)
-          return fmt::format("{}make_decimal({{{}}}, {})", kGen, byte_list(b), n.scale);
+          return fmt::format("{}make_decimal({{{}}}, {})", kGen, internal::byte_list(b), n.scale);
         if (n.logical == LogicalType::kBigDecimal) {
           // Checked here, as a UUID is: every constructor would throw.
           if (Result<avro::Decimal> d = avro::decode_big_decimal(b); !d)
             return fail(d.error());
-          return fmt::format("{}make_big_decimal({{{}}})", kGen, byte_list(b));
+          return fmt::format("{}make_big_decimal({{{}}})", kGen, internal::byte_list(b));
         }
-        return fmt::format("std::vector<std::uint8_t>{{{}}}", byte_list(b));
+        return fmt::format("std::vector<std::uint8_t>{{{}}}", internal::byte_list(b));
       }
       case Type::kFixed: {
-        std::vector<std::uint8_t> b = latin1_bytes(j.get<std::string>());
+        std::vector<std::uint8_t> b = internal::latin1_bytes(j.get<std::string>());
         if (n.logical == LogicalType::kDecimal)
-          return fmt::format("{}make_decimal({{{}}}, {})", kGen, byte_list(b), n.scale);
+          return fmt::format("{}make_decimal({{{}}}, {})", kGen, internal::byte_list(b), n.scale);
         if (n.logical == LogicalType::kUuid)
-          return fmt::format("{}Uuid{{{{{}}}}}", kAvro, byte_list(b));
+          return fmt::format("{}Uuid{{{{{}}}}}", kAvro, internal::byte_list(b));
         if (n.logical == LogicalType::kDuration && b.size() == 12) {
           auto le = [&](int at) {
             return static_cast<std::uint32_t>(b[at]) | static_cast<std::uint32_t>(b[at + 1]) << 8 |
@@ -653,7 +525,7 @@ class Generator {
           };
           return fmt::format("{}Duration{{{}u, {}u, {}u}}", kAvro, le(0), le(4), le(8));
         }
-        return fmt::format("{}{{{{{}}}}}", qualified(n, ctx), byte_list(b));
+        return fmt::format("{}{{{{{}}}}}", qualified(n, ctx), internal::byte_list(b));
       }
       case Type::kEnum: {
         int i = n.symbol_index(j.get<std::string>());
@@ -680,7 +552,7 @@ class Generator {
         bool first = true;
         for (auto it = j.begin(); it != j.end(); ++it) {
           SLUICE_ASSIGN_OR_RETURN(std::string e, default_expr(*n.values, it.value(), ctx, true));
-          out += fmt::format("{}{{{}, {}}}", first ? "" : ", ", cpp_string_literal(it.key()), e);
+          out += fmt::format("{}{{{}, {}}}", first ? "" : ", ", internal::cpp_string_literal(it.key()), e);
           first = false;
         }
         return out + "}";
@@ -1524,7 +1396,7 @@ class Generator {
   void emit_fixed(const Node& node) {
     const Named& n = named_.at(node.fullname);
     enter_namespace(n.ns);
-    append_doc(out_, node.doc, "");
+    internal::append_doc(out_, node.doc, "");
     std::string type = node.logical != LogicalType::kNone
                            ? logical_type(node)
                            : fmt::format("std::array<std::uint8_t, {}>", node.fixed_size);
@@ -1536,7 +1408,7 @@ class Generator {
     const Named& n = named_.at(node.fullname);
     enter_namespace(n.ns);
     std::vector<std::string> syms = enum_symbols(node);
-    append_doc(out_, node.doc, "");
+    internal::append_doc(out_, node.doc, "");
     out_ += fmt::format("// Avro enum {}.\nenum class {} : std::int32_t {{\n", node.fullname, n.name);
     for (const std::string& s : syms)
       out_ += fmt::format("  {},\n", s);
@@ -1547,7 +1419,7 @@ class Generator {
                         n.name);
     for (std::size_t i = 0; i < syms.size(); ++i)
       out_ += fmt::format("    case {}::{}:\n      return {};\n", n.name, syms[i],
-                          cpp_string_literal(node.symbols[i]));
+                          internal::cpp_string_literal(node.symbols[i]));
     out_ += "  }\n  return {};\n}\n\n";
     out_ += fmt::format(
         "// Sets `value` to the enumerator of the Avro symbol `text`; false when none matches.\n"
@@ -1555,14 +1427,14 @@ class Generator {
         n.name);
     for (std::size_t i = 0; i < syms.size(); ++i)
       out_ += fmt::format("  if (text == {}) {{\n    value = {}::{};\n    return true;\n  }}\n",
-                          cpp_string_literal(node.symbols[i]), n.name, syms[i]);
+                          internal::cpp_string_literal(node.symbols[i]), n.name, syms[i]);
     out_ += "  return false;\n}\n\n";
   }
 
   void emit_record(const Node& node) {
     const Named& n = named_.at(node.fullname);
     enter_namespace(n.ns);
-    append_doc(out_, node.doc, "");
+    internal::append_doc(out_, node.doc, "");
     out_ += fmt::format("// Avro record {}.\nstruct {} {{\n", node.fullname, n.name);
     bool late_equality = false;
     for (const avro::Field& f : node.fields)
@@ -1571,7 +1443,7 @@ class Generator {
       late_equality_.insert(node.fullname);
     for (std::size_t i = 0; i < node.fields.size(); ++i) {
       const avro::Field& f = node.fields[i];
-      append_doc(out_, f.doc, "  ");
+      internal::append_doc(out_, f.doc, "  ");
       std::string type = cpp_type(*f.type, n, false);
       std::string init = "{}";
       auto d = defaults_.find({node.fullname, f.name});
@@ -1623,7 +1495,7 @@ class Generator {
         "  static constexpr std::string_view kAvroSchemaJson =\n      {};\n"
         "  static constexpr std::string_view kAvroCanonicalForm =\n      {};\n"
         "  static constexpr std::uint64_t kAvroFingerprint = 0x{:016x}ULL;\n\n",
-        cpp_raw_literal(json), cpp_raw_literal(canonical), avro::rabin_fingerprint(canonical));
+        internal::cpp_raw_literal(json), internal::cpp_raw_literal(canonical), avro::rabin_fingerprint(canonical));
     out_ += fmt::format(
         "  static std::string_view avro_schema() {{ return kAvroSchemaJson; }}\n"
         "  // The schema parsed once (thread-safe).\n"
