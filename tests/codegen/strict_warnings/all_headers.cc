@@ -6,6 +6,7 @@
 #include "all_types.hpp"
 #include "defaults.hpp"
 #include "docs.hpp"
+#include "float_equality.hpp"
 #include "globals.hpp"
 #include "keywords.hpp"
 #include "macros.hpp"
