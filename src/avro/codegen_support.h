@@ -237,9 +237,8 @@ class Decoder {
     return v;
   }
   // Reuses `out`'s storage: a value that fits the string's capacity is copied in place
-  // after a resize that cannot allocate (no call into std::string's general replace,
-  // which a value longer than the previous one took before: measured 8% of a
-  // movie-watch decode into a reused struct).
+  // after a resize that cannot allocate, without a call into std::string's general
+  // replace (which cost 8% of a movie-watch decode into a reused struct).
   [[gnu::always_inline]] void read_string(std::string& out, const char* path) {
     std::string_view v = read_view(path);
     if (v.size() <= out.capacity()) {

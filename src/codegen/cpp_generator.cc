@@ -37,6 +37,14 @@ using avro::LogicalType;
 using avro::Node;
 using avro::Type;
 using Json = nlohmann::json;
+using internal::append_doc;
+using internal::byte_list;
+using internal::cpp_raw_literal;
+using internal::cpp_string_literal;
+using internal::float_literal;
+using internal::int_literal;
+using internal::latin1_bytes;
+using internal::split_namespace;
 
 constexpr const char* kGen = "::sluice::avro::gen::";
 constexpr const char* kAvro = "::sluice::avro::";
@@ -144,7 +152,7 @@ class Generator {
     std::optional<std::string> override_ns;
     if (options_.cpp_namespace) {
       std::string ns;
-      for (const std::string& part : internal::split_namespace(*options_.cpp_namespace)) {
+      for (const std::string& part : split_namespace(*options_.cpp_namespace)) {
         std::string id = internal::cpp_identifier(part);
         while (ns.empty() && internal::is_global_name(id))
           internal::add_underscore(id);  // --namespace time: ::time is a function
@@ -162,7 +170,7 @@ class Generator {
       if (override_ns) {
         n.ns = *override_ns;
       } else {
-        for (const std::string& part : internal::split_namespace(node->space)) {
+        for (const std::string& part : split_namespace(node->space)) {
           std::string id = internal::cpp_identifier(part);
           while (n.ns.empty() && internal::is_global_name(id))
             internal::add_underscore(id);  // a namespace `time` would clash with ::time
@@ -170,7 +178,7 @@ class Generator {
         }
       }
       std::string prefix;
-      for (const std::string& part : internal::split_namespace(n.ns))
+      for (const std::string& part : split_namespace(n.ns))
         namespaces.insert(prefix += (prefix.empty() ? "" : "::") + part);
     }
     for (const Node* node : appearance_) {
@@ -180,7 +188,7 @@ class Generator {
         // Two types of one simple name gathered into one namespace (--namespace, and
         // artifacts): the later one is prefixed with its Avro namespace's last part
         // (a.Id, b.Id -> Id, b_Id).
-        std::vector<std::string> parts = internal::split_namespace(node->space);
+        std::vector<std::string> parts = split_namespace(node->space);
         if (!parts.empty())
           name = internal::cpp_identifier(parts.back() + "_" + node->name);
       }
@@ -198,7 +206,7 @@ class Generator {
       n.name = name;
       taken.emplace(n.ns + "::" + n.name, node->fullname);
       type_names.insert(n.name);
-      for (const std::string& part : internal::split_namespace(n.ns))
+      for (const std::string& part : split_namespace(n.ns))
         type_names.insert(part);
     }
     // Member names: a name that equals a type or namespace name would change the
@@ -467,60 +475,60 @@ class Generator {
           return fmt::format("std::chrono::sys_days(std::chrono::days({}))", v);
         if (n.logical == LogicalType::kTimeMillis)
           return fmt::format("{}TimeMillis({})", kAvro, v);
-        return internal::int_literal(v);
+        return int_literal(v);
       }
       case Type::kLong: {
         std::int64_t v = j.get<std::int64_t>();
         switch (n.logical) {
           case LogicalType::kTimeMicros:
-            return fmt::format("{}TimeMicros({})", kAvro, internal::int_literal(v));
+            return fmt::format("{}TimeMicros({})", kAvro, int_literal(v));
           case LogicalType::kTimestampMillis:
           case LogicalType::kLocalTimestampMillis:
-            return fmt::format("{}(std::chrono::milliseconds({}))", logical_type(n), internal::int_literal(v));
+            return fmt::format("{}(std::chrono::milliseconds({}))", logical_type(n), int_literal(v));
           case LogicalType::kTimestampMicros:
           case LogicalType::kLocalTimestampMicros:
-            return fmt::format("{}(std::chrono::microseconds({}))", logical_type(n), internal::int_literal(v));
+            return fmt::format("{}(std::chrono::microseconds({}))", logical_type(n), int_literal(v));
           case LogicalType::kTimestampNanos:
           case LogicalType::kLocalTimestampNanos:
-            return fmt::format("{}(std::chrono::nanoseconds({}))", logical_type(n), internal::int_literal(v));
+            return fmt::format("{}(std::chrono::nanoseconds({}))", logical_type(n), int_literal(v));
           default:
-            return internal::int_literal(v);
+            return int_literal(v);
         }
       }
       case Type::kFloat:
-        return internal::float_literal(j, true);
+        return float_literal(j, true);
       case Type::kDouble:
-        return internal::float_literal(j, false);
+        return float_literal(j, false);
       case Type::kString: {
         std::string s = j.get<std::string>();
         if (n.logical == LogicalType::kUuid) {
           // Checked here: a default that is no UUID would make every constructor throw.
           if (Result<avro::Uuid> u = avro::Uuid::parse(s); !u)
             return fail(u.error());
-          return fmt::format("{}parse_uuid({})", kGen, internal::cpp_string_literal(s));
+          return fmt::format("{}parse_uuid({})", kGen, cpp_string_literal(s));
         }
         if (s.find('\0') != std::string::npos)
-          return fmt::format("std::string({}, {})", internal::cpp_string_literal(s), s.size());
-        return fmt::format("std::string({})", internal::cpp_string_literal(s));
+          return fmt::format("std::string({}, {})", cpp_string_literal(s), s.size());
+        return fmt::format("std::string({})", cpp_string_literal(s));
       }
       case Type::kBytes: {
-        std::vector<std::uint8_t> b = internal::latin1_bytes(j.get<std::string>());
+        std::vector<std::uint8_t> b = latin1_bytes(j.get<std::string>());
         if (n.logical == LogicalType::kDecimal)
-          return fmt::format("{}make_decimal({{{}}}, {})", kGen, internal::byte_list(b), n.scale);
+          return fmt::format("{}make_decimal({{{}}}, {})", kGen, byte_list(b), n.scale);
         if (n.logical == LogicalType::kBigDecimal) {
           // Checked here, as a UUID is: every constructor would throw.
           if (Result<avro::Decimal> d = avro::decode_big_decimal(b); !d)
             return fail(d.error());
-          return fmt::format("{}make_big_decimal({{{}}})", kGen, internal::byte_list(b));
+          return fmt::format("{}make_big_decimal({{{}}})", kGen, byte_list(b));
         }
-        return fmt::format("std::vector<std::uint8_t>{{{}}}", internal::byte_list(b));
+        return fmt::format("std::vector<std::uint8_t>{{{}}}", byte_list(b));
       }
       case Type::kFixed: {
-        std::vector<std::uint8_t> b = internal::latin1_bytes(j.get<std::string>());
+        std::vector<std::uint8_t> b = latin1_bytes(j.get<std::string>());
         if (n.logical == LogicalType::kDecimal)
-          return fmt::format("{}make_decimal({{{}}}, {})", kGen, internal::byte_list(b), n.scale);
+          return fmt::format("{}make_decimal({{{}}}, {})", kGen, byte_list(b), n.scale);
         if (n.logical == LogicalType::kUuid)
-          return fmt::format("{}Uuid{{{{{}}}}}", kAvro, internal::byte_list(b));
+          return fmt::format("{}Uuid{{{{{}}}}}", kAvro, byte_list(b));
         if (n.logical == LogicalType::kDuration && b.size() == 12) {
           auto le = [&](int at) {
             return static_cast<std::uint32_t>(b[at]) | static_cast<std::uint32_t>(b[at + 1]) << 8 |
@@ -529,7 +537,7 @@ class Generator {
           };
           return fmt::format("{}Duration{{{}u, {}u, {}u}}", kAvro, le(0), le(4), le(8));
         }
-        return fmt::format("{}{{{{{}}}}}", qualified(n, ctx), internal::byte_list(b));
+        return fmt::format("{}{{{{{}}}}}", qualified(n, ctx), byte_list(b));
       }
       case Type::kEnum: {
         int i = n.symbol_index(j.get<std::string>());
@@ -556,7 +564,7 @@ class Generator {
         bool first = true;
         for (auto it = j.begin(); it != j.end(); ++it) {
           SLUICE_ASSIGN_OR_RETURN(std::string e, default_expr(*n.values, it.value(), ctx, true));
-          out += fmt::format("{}{{{}, {}}}", first ? "" : ", ", internal::cpp_string_literal(it.key()), e);
+          out += fmt::format("{}{{{}, {}}}", first ? "" : ", ", cpp_string_literal(it.key()), e);
           first = false;
         }
         return out + "}";
@@ -1400,7 +1408,7 @@ class Generator {
   void emit_fixed(const Node& node) {
     const Named& n = named_.at(node.fullname);
     enter_namespace(n.ns);
-    internal::append_doc(out_, node.doc, "");
+    append_doc(out_, node.doc, "");
     std::string type = node.logical != LogicalType::kNone
                            ? logical_type(node)
                            : fmt::format("std::array<std::uint8_t, {}>", node.fixed_size);
@@ -1412,7 +1420,7 @@ class Generator {
     const Named& n = named_.at(node.fullname);
     enter_namespace(n.ns);
     std::vector<std::string> syms = enum_symbols(node);
-    internal::append_doc(out_, node.doc, "");
+    append_doc(out_, node.doc, "");
     out_ += fmt::format("// Avro enum {}.\nenum class {} : std::int32_t {{\n", node.fullname, n.name);
     for (const std::string& s : syms)
       out_ += fmt::format("  {},\n", s);
@@ -1423,7 +1431,7 @@ class Generator {
                         n.name);
     for (std::size_t i = 0; i < syms.size(); ++i)
       out_ += fmt::format("    case {}::{}:\n      return {};\n", n.name, syms[i],
-                          internal::cpp_string_literal(node.symbols[i]));
+                          cpp_string_literal(node.symbols[i]));
     out_ += "  }\n  return {};\n}\n\n";
     out_ += fmt::format(
         "// Sets `value` to the enumerator of the Avro symbol `text`; false when none matches.\n"
@@ -1431,14 +1439,14 @@ class Generator {
         n.name);
     for (std::size_t i = 0; i < syms.size(); ++i)
       out_ += fmt::format("  if (text == {}) {{\n    value = {}::{};\n    return true;\n  }}\n",
-                          internal::cpp_string_literal(node.symbols[i]), n.name, syms[i]);
+                          cpp_string_literal(node.symbols[i]), n.name, syms[i]);
     out_ += "  return false;\n}\n\n";
   }
 
   void emit_record(const Node& node) {
     const Named& n = named_.at(node.fullname);
     enter_namespace(n.ns);
-    internal::append_doc(out_, node.doc, "");
+    append_doc(out_, node.doc, "");
     out_ += fmt::format("// Avro record {}.\nstruct {} {{\n", node.fullname, n.name);
     bool late_equality = false;
     for (const avro::Field& f : node.fields)
@@ -1447,7 +1455,7 @@ class Generator {
       late_equality_.insert(node.fullname);
     for (std::size_t i = 0; i < node.fields.size(); ++i) {
       const avro::Field& f = node.fields[i];
-      internal::append_doc(out_, f.doc, "  ");
+      append_doc(out_, f.doc, "  ");
       std::string type = cpp_type(*f.type, n, false);
       std::string init = "{}";
       auto d = defaults_.find({node.fullname, f.name});
@@ -1499,7 +1507,7 @@ class Generator {
         "  static constexpr std::string_view kAvroSchemaJson =\n      {};\n"
         "  static constexpr std::string_view kAvroCanonicalForm =\n      {};\n"
         "  static constexpr std::uint64_t kAvroFingerprint = 0x{:016x}ULL;\n\n",
-        internal::cpp_raw_literal(json), internal::cpp_raw_literal(canonical), avro::rabin_fingerprint(canonical));
+        cpp_raw_literal(json), cpp_raw_literal(canonical), avro::rabin_fingerprint(canonical));
     out_ += fmt::format(
         "  static std::string_view avro_schema() {{ return kAvroSchemaJson; }}\n"
         "  // The schema parsed once (thread-safe).\n"

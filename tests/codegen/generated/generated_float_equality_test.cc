@@ -3,6 +3,9 @@
 // it must still compare as the defaulted ones do (float_equality.avsc).
 #include <gtest/gtest.h>
 
+#include <cstdint>
+#include <vector>
+
 #include "float_equality.hpp"
 
 namespace {
@@ -22,7 +25,8 @@ TEST(GeneratedFloatEquality, ComparesEveryFieldDownTheChain) {
   Reading a = chain();
   Reading b = chain();
   EXPECT_TRUE(a == b);
-  EXPECT_EQ(Reading::from_avro(a.to_avro().data(), a.to_avro().size()), a);
+  std::vector<std::uint8_t> bytes = a.to_avro();
+  EXPECT_EQ(Reading::from_avro(bytes.data(), bytes.size()), a);
 
   b.celsius = 21.25;
   EXPECT_FALSE(a == b);
