@@ -3,9 +3,11 @@
 // codegen/artifact_sync.h (the registry is read with registry::Client).
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <map>
 #include <memory>
@@ -135,11 +137,16 @@ Result<Snapshot> take_snapshot(reg::Client& client, const std::string& prefix) {
 Result<int> run_sync(const SyncOptions& o) {
   auto client = connect_registry(o.registry);
   if (!client) return fail(usage_error("--registry: " + client.error().message()));
+  auto urls = reg::base_urls_without_credentials(o.registry.url);
+  if (!urls) return fail(usage_error("--registry: " + urls.error().message()));
   auto snapshot = take_snapshot(**client, o.prefix);
-  if (!snapshot) return fail(in_context(snapshot.error(), o.registry.url));
-  SLUICE_ASSIGN_OR_RETURN(
-      codegen::SyncReport report,
-      codegen::sync_artifacts(snapshot->subjects, o.out, o.registry.url, snapshot->referenced));
+  if (!snapshot) return fail(in_context(snapshot.error(), fmt::format("{}", fmt::join(*urls, ","))));
+  // The registry as artifacts record it (their source): the base URL that served the
+  // snapshot, without the credentials a URL may carry (artifact.json is installed with
+  // the package).
+  const std::string& recorded_url = urls->at((*client)->url_in_use() % urls->size());
+  const codegen::SyncReport report =
+      codegen::sync_artifacts(snapshot->subjects, o.out, recorded_url, snapshot->referenced);
   std::string text;
   for (const auto& skipped : report.skipped) text += fmt::format("skipped {}\n", skipped);
   for (const auto& b : report.built) {
@@ -147,9 +154,18 @@ Result<int> run_sync(const SyncOptions& o) {
                         b.version.to_string(), b.subject, b.registry_version, b.schema_id,
                         codegen::change_kind_name(b.change), b.root.string());
   }
-  if (report.built.empty()) text += "up to date\n";
+  if (report.built.empty() && report.failed.empty()) text += "up to date\n";
   SLUICE_TRY(write_stdout(text));
-  return kExitOk;
+  if (report.failed.empty()) return kExitOk;
+  // Every other subject was synced; these were left as they were (exit 1).
+  std::string errors;
+  for (const auto& f : report.failed)
+    errors += fmt::format("sluice: error: {}\n", f.error.to_string());
+  errors += fmt::format("sluice: error: {} of {} subjects not synced (above); the others are "
+                        "up to date\n",
+                        report.failed.size(), snapshot->subjects.size());
+  std::fputs(errors.c_str(), stderr);
+  return kExitFailure;
 }
 
 }  // namespace
@@ -206,9 +222,13 @@ void add_artifact_commands(CLI::App& app, Registry& registry) {
         "the patch number, an incompatible one (level NONE) bumps the major. "
         "<out>/<dataset>/versions.json records registry version, schema id and fingerprint "
         "-> artifact version, so a re-run with no registry change builds nothing and prints "
-        "\"up to date\". A schema with references (named types of other subjects) is resolved "
+        "\"up to date\". A registered version whose schema differs from the previous one only "
+        "outside the canonical form (defaults, logical types, aliases, docs) is a change too. "
+        "A schema with references (named types of other subjects) is resolved "
         "through the versions it references, also beyond --prefix; its artifact holds the "
-        "whole schema.",
+        "whole schema. A subject that cannot be synced (two subjects mapping to one dataset "
+        "name, a bad reference, a reset registry) is reported and the others are synced; the "
+        "exit code is then 1. Credentials in the URL are not recorded in artifact.json.",
         "sluice artifact sync --registry http://127.0.0.1:8081 --out artifact-repo");
     add_connection_options(cmd, o->registry, "--registry");
     cmd->add_option("--out", o->out, "Artifact repository folder (created if missing)")->required();

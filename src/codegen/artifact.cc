@@ -5,8 +5,9 @@
 #include <stdlib.h>
 
 #include <algorithm>
-#include <iterator>
+#include <cctype>
 #include <charconv>
+#include <iterator>
 #include <fstream>
 #include <system_error>
 
@@ -199,6 +200,31 @@ Status write_text(const fs::path& path, std::string_view text) {
   return {};
 }
 
+// The first difference between the tree at `root` and `files` (relative path -> text),
+// or "" when they hold the same files with the same bytes.
+std::string first_difference(const fs::path& root,
+                             const std::vector<std::pair<std::string, std::string>>& files) {
+  std::vector<std::string> present;
+  std::error_code ec;
+  for (fs::recursive_directory_iterator it(root, ec), end; !ec && it != end; it.increment(ec)) {
+    if (!it->is_directory(ec)) present.push_back(it->path().lexically_relative(root).generic_string());
+  }
+  if (ec) return fmt::format("cannot list it ({})", ec.message());
+  std::sort(present.begin(), present.end());
+  for (const auto& [path, text] : files) {
+    if (!std::binary_search(present.begin(), present.end(), path)) return path + " is missing";
+    std::ifstream in(root / path, std::ios::binary);
+    std::string existing((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (!in.is_open() || existing != text) return path + " differs";
+  }
+  for (const std::string& path : present) {
+    auto known = std::find_if(files.begin(), files.end(),
+                              [&](const auto& f) { return f.first == path; });
+    if (known == files.end()) return path + " is not part of the artifact";
+  }
+  return "";
+}
+
 std::string to_upper_identifier(std::string_view name) {
   std::string out(name);
   std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) {
@@ -221,14 +247,16 @@ Result<ArtifactVersion> ArtifactVersion::parse(std::string_view text) {
     const char* begin = text.data() + pos;
     const char* end = text.data() + text.size();
     if (begin == end || *begin < '0' || *begin > '9') break;
+    if (*begin == '0' && end - begin > 1 && begin[1] >= '0' && begin[1] <= '9') break;  // "01"
     auto [ptr, ec] = std::from_chars(begin, end, *parts[i]);
     if (ec != std::errc() || *parts[i] > kMaxVersionPart) break;
     pos += static_cast<std::size_t>(ptr - begin);
     if (i == 2 && pos == text.size()) return v;
   }
   return fail(ErrorCode::kInvalidArgument,
-              "version \"{}\": expected x.y.z with numbers 0..{} (e.g. 1.2.3)", text,
-              kMaxVersionPart);
+              "version \"{}\": expected x.y.z with numbers 0..{} without leading zeros "
+              "(e.g. 1.2.3)",
+              text, kMaxVersionPart);
 }
 
 std::string ArtifactVersion::to_string() const {
@@ -257,7 +285,16 @@ Status validate_dataset_name(std::string_view name) {
   if (internal::is_taken_name(name)) {
     return bad("a C++ keyword, a standard library macro or a name the generated code uses");
   }
-  if (internal::is_global_name(name)) return bad("the standard library declares it globally");
+  if (internal::is_global_name(name)) {
+    return bad("declared in the global namespace (by the standard library, as a g++ built-in, "
+               "or main)");
+  }
+  // The package would shadow the Sluice library's own (find_dependency(Sluice) would find
+  // the artifact), and CMake may match package folders without regard to case.
+  std::string folded(name);
+  std::transform(folded.begin(), folded.end(), folded.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  if (folded == "sluice") return bad("the name of the Sluice library's own CMake package");
   return {};
 }
 
@@ -303,6 +340,9 @@ Result<ArtifactInfo> build_artifact(const ArtifactSpec& spec, const fs::path& ou
   CppOptions cpp;
   cpp.cpp_namespace = name + "::" + tag;
   cpp.source_label = fmt::format("{} {} (share/{}-{}/schema.avsc)", name, version, name, version);
+  // The wrapper header declares these beside the classes (kWrapperHeader).
+  cpp.reserved_names = {"kArtifactName",         "kArtifactVersion",      "kArtifactVersionMajor",
+                        "kArtifactVersionMinor", "kArtifactVersionPatch", "kSchemaFingerprint"};
   const avro::SchemaPtr schemas[] = {schema};
   SLUICE_ASSIGN_OR_RETURN(std::string generated, generate_cpp_header(schemas, cpp));
 
@@ -341,7 +381,19 @@ Result<ArtifactInfo> build_artifact(const ArtifactSpec& spec, const fs::path& ou
 
   const fs::path dataset_dir = out_dir / name;
   const fs::path root = dataset_dir / version;
+  ArtifactInfo info;
+  info.root = root;
+  info.fingerprint = fingerprint;
+  for (const auto& file : files) info.files.push_back(file.first);
   std::error_code ec;
+  if (fs::exists(root, ec)) {
+    const std::string difference = first_difference(root, files);
+    if (difference.empty()) return info;  // this very build is there already
+    return fail(ErrorCode::kInvalidArgument,
+                "{} already holds another build of {} {} ({}): a published version does not "
+                "change; give a new version, or remove that folder to replace it",
+                root.string(), name, version, difference);
+  }
   fs::create_directories(dataset_dir, ec);
   if (ec) return fail(ErrorCode::kIo, "{}: {}", dataset_dir.string(), ec.message());
   std::string temp_template = (dataset_dir / ("." + version + ".tmp-XXXXXX")).string();
@@ -357,20 +409,11 @@ Result<ArtifactInfo> build_artifact(const ArtifactSpec& spec, const fs::path& ou
   fs::permissions(temp, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
                             fs::perms::others_read | fs::perms::others_exec, ec);
 
-  ArtifactInfo info;
-  info.root = root;
-  info.fingerprint = fingerprint;
   for (const auto& [path, text] : files) {
     if (Status s = write_text(temp / path, text); !s) {
       cleanup();
       return fail(s.error());
     }
-    info.files.push_back(path);
-  }
-  fs::remove_all(root, ec);
-  if (ec) {
-    cleanup();
-    return fail(ErrorCode::kIo, "{}: cannot replace: {}", root.string(), ec.message());
   }
   fs::rename(temp, root, ec);
   if (ec) {

@@ -46,7 +46,8 @@ struct ArtifactVersion {
   int minor = 0;
   int patch = 0;
 
-  // Parses "x.y.z" (each 0..999999, no leading '+' or spaces). kInvalidArgument otherwise.
+  // Parses "x.y.z" (each 0..999999, no sign, spaces or leading zeros: "01.2.3" is
+  // refused, as semantic versioning does). kInvalidArgument otherwise.
   static Result<ArtifactVersion> parse(std::string_view text);
   std::string to_string() const;  // "1.2.3"
   std::string tag() const;        // "v1_2_3": the namespace and include folder part
@@ -68,8 +69,9 @@ struct ArtifactInfo {
 
 // kInvalidArgument unless `name` is [A-Za-z][A-Za-z0-9_]* (at most 100 characters)
 // without "__", and is not a C++ keyword, a standard library macro (linux, EOF), a name
-// the generated code uses (std, sluice, string) nor one the C library declares globally
-// (time): it becomes a CMake package name, a folder and, as written, a C++ namespace.
+// the generated code uses (std, sluice, string), one declared globally (time, by the C
+// library; isnan, a g++ built-in; main) nor, in any case, "sluice" (the Sluice library's
+// own package): it becomes a CMake package name, a folder and, as written, a C++ namespace.
 Status validate_dataset_name(std::string_view name);
 
 // A dataset name for a registry subject: every character outside [A-Za-z0-9_] becomes
@@ -82,10 +84,14 @@ std::string dataset_name_for_subject(std::string_view subject);
 std::string fingerprint_hex(std::uint64_t fingerprint);
 
 // Parses the schema, generates the classes and writes the tree described above into
-// <out_dir>/<name>/<x.y.z>/, replacing an existing tree of that version. The tree is
-// written under a temporary name first and renamed into place, so a failure leaves no
-// partial artifact. Fails with kInvalidArgument (bad name), kInvalidSchema (bad schema,
-// naming the JSON path), whatever the generator reports, or kIo naming the path.
+// <out_dir>/<name>/<x.y.z>/. A published version never changes: when that folder exists
+// already it must hold exactly the files this spec gives (then nothing is written: a
+// re-run is a no-op), otherwise kInvalidArgument names the first file that differs
+// (give a new version, or remove the folder to replace it). The tree is written under a
+// temporary name first and renamed into place, so a failure leaves no partial artifact.
+// Fails with kInvalidArgument (bad name, a different existing build), kInvalidSchema
+// (bad schema, naming the JSON path), whatever the generator reports, or kIo naming the
+// path.
 Result<ArtifactInfo> build_artifact(const ArtifactSpec& spec, const std::filesystem::path& out_dir);
 
 }  // namespace sluice::codegen

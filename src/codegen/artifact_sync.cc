@@ -276,8 +276,10 @@ Status sync_subject(const SubjectSnapshot& snap, const std::string& dataset, con
         }
         SLUICE_ASSIGN_OR_RETURN(previous_schema, avro::Schema::parse(text.str()));
       }
-      if (last.fingerprint == fp) {
-        // Same canonical schema registered again: same artifact, nothing to build.
+      if (last.fingerprint == fp && previous_schema->to_json() == schema->to_json()) {
+        // The same schema registered again: same artifact, nothing to build. (The same
+        // canonical form alone is not enough: defaults, logical types, aliases and docs
+        // are outside it, and each changes the generated classes.)
         entry.version = last.version;
         entry.change = last.change;
         manifest.entries.push_back(entry);
@@ -320,24 +322,41 @@ std::string_view change_kind_name(ChangeKind kind) {
   return "?";
 }
 
-Result<SyncReport> sync_artifacts(std::span<const SubjectSnapshot> snapshot, const fs::path& repo,
-                                  std::string_view registry_url,
-                                  std::span<const SubjectSnapshot> referenced) {
+SyncReport sync_artifacts(std::span<const SubjectSnapshot> snapshot, const fs::path& repo,
+                          std::string_view registry_url,
+                          std::span<const SubjectSnapshot> referenced) {
   const VersionIndex index(snapshot, referenced);
   std::vector<const SubjectSnapshot*> subjects;
   for (const auto& s : snapshot) subjects.push_back(&s);
   std::sort(subjects.begin(), subjects.end(),
             [](const auto* a, const auto* b) { return a->subject < b->subject; });
 
+  // Who keeps a dataset name that several subjects map to: the subject its manifest
+  // names, else the first in name order. Decided before anything is built, so that the
+  // outcome does not depend on which subject comes first in this run.
+  std::map<std::string, std::vector<std::string>> claimants;  // dataset -> subjects
+  for (const SubjectSnapshot* s : subjects)
+    claimants[dataset_name_for_subject(s->subject)].push_back(s->subject);
+  std::map<std::string, std::string> owner;  // dataset -> subject
+  for (const auto& [dataset, names] : claimants) {
+    owner[dataset] = names.front();
+    if (names.size() == 1) continue;
+    auto manifest = load_manifest(repo / dataset / "versions.json");
+    if (manifest && std::find(names.begin(), names.end(), manifest->subject) != names.end())
+      owner[dataset] = manifest->subject;
+  }
+
   SyncReport report;
-  std::map<std::string, std::string> dataset_owner;  // dataset -> subject
   for (const SubjectSnapshot* s : subjects) {
     const std::string dataset = dataset_name_for_subject(s->subject);
-    auto [it, inserted] = dataset_owner.emplace(dataset, s->subject);
-    if (!inserted) {
-      return fail(ErrorCode::kInvalidArgument,
-                  "subjects \"{}\" and \"{}\" both map to dataset name \"{}\"", it->second,
-                  s->subject, dataset);
+    if (const std::string& keeper = owner[dataset]; keeper != s->subject) {
+      report.failed.push_back(
+          {s->subject, Error(ErrorCode::kInvalidArgument,
+                             fmt::format("subject \"{}\": subjects \"{}\" and \"{}\" both map to "
+                                         "dataset name \"{}\", which stays \"{}\"'s (sync the "
+                                         "other into another --out, or narrow with --prefix)",
+                                         s->subject, keeper, s->subject, dataset, keeper))});
+      continue;
     }
     auto not_avro = std::find_if(s->versions.begin(), s->versions.end(),
                                  [](const auto& v) { return v.schema_type != "AVRO"; });
@@ -346,7 +365,18 @@ Result<SyncReport> sync_artifacts(std::span<const SubjectSnapshot> snapshot, con
                                            not_avro->version, not_avro->schema_type));
       continue;
     }
-    SLUICE_TRY(sync_subject(*s, dataset, repo, registry_url, index, report));
+    if (Status st = sync_subject(*s, dataset, repo, registry_url, index, report); !st) {
+      // Name the subject where the error does not already (a manifest's path names only
+      // the dataset folder).
+      const std::string named = fmt::format("subject \"{}\"", s->subject);
+      if (st.error().message().starts_with(named)) {
+        report.failed.push_back({s->subject, st.error()});
+      } else {
+        report.failed.push_back(
+            {s->subject, Error(st.error().code(),
+                               fmt::format("{}: {}", named, st.error().to_string()))});
+      }
+    }
   }
   return report;
 }

@@ -3,13 +3,16 @@
 //
 //   std::vector<SubjectSnapshot> snapshot = ...;   // every subject's versions (the CLI
 //                                                  // fetches them with registry::Client)
-//   SLUICE_ASSIGN_OR_RETURN(SyncReport report, sync_artifacts(snapshot, "repo", url));
-//   if (report.built.empty()) puts("up to date");
+//   SyncReport report = sync_artifacts(snapshot, "repo", url);
+//   for (const SyncFailure& f : report.failed) ...;   // subjects left behind, and why
+//   if (report.built.empty() && report.failed.empty()) puts("up to date");
 //
 // Versioning rule, per subject (dataset name = dataset_name_for_subject(subject)):
 //   - the first registry version becomes artifact 1.0.0;
-//   - each later registry version is compared with the previous one: the same
-//     canonical schema keeps the previous artifact version (nothing is built); a schema
+//   - each later registry version is compared with the previous one: the same schema
+//     (every attribute: defaults, logical types, aliases and docs change the generated
+//     classes, though not the canonical form) keeps the previous artifact version
+//     (nothing is built); a schema
 //     that can read the previous one's data (check_compatibility, BACKWARD sense:
 //     new reader, previous writer) bumps the patch number (1.0.0 -> 1.0.1); anything
 //     else (possible when the subject's level is NONE) bumps the major (1.0.1 -> 2.0.0).
@@ -66,9 +69,17 @@ struct SyncAction {
   std::filesystem::path root;  // the artifact's folder
 };
 
+// A subject sync_artifacts could not bring up to date (the artifacts of its earlier
+// versions that it did build are in SyncReport::built all the same).
+struct SyncFailure {
+  std::string subject;
+  Error error;  // its message names the subject and, where one is at fault, the version
+};
+
 struct SyncReport {
   std::vector<SyncAction> built;
   std::vector<std::string> skipped;  // "subject: why" for subjects that are not Avro
+  std::vector<SyncFailure> failed;   // in subject order
 };
 
 // Schema references: a version whose text uses named types of other subjects (Confluent
@@ -80,17 +91,21 @@ struct SyncReport {
 // schema.avsc need nothing else, and the fingerprint is that of the whole schema.
 //
 // Brings `repo` up to date with `snapshot` (see the rule above). `registry_url` is
-// recorded in each artifact's source. Subjects are processed in name order and
-// versions in number order; the manifest is rewritten after every artifact, so an
-// interrupted run resumes where it stopped. Fails with kInvalidArgument when two
-// subjects map to one dataset name or a manifest belongs to another subject, kCorrupt
-// for an unreadable manifest or one whose fingerprint for a registry version differs
-// from the registry's (the registry was reset: move the dataset folder away),
-// kNotFound for a reference to a version in neither list, kLimitExceeded for references
-// nested deeper than 32 (or in a cycle), and as build_artifact().
-Result<SyncReport> sync_artifacts(std::span<const SubjectSnapshot> snapshot,
-                                  const std::filesystem::path& repo,
-                                  std::string_view registry_url,
-                                  std::span<const SubjectSnapshot> referenced = {});
+// recorded in each artifact's source (give it without credentials). Subjects are
+// processed in name order and versions in number order; the manifest is rewritten after
+// every artifact, so an interrupted run resumes where it stopped.
+//
+// A subject that cannot be brought up to date does not stop the others: it is listed in
+// `failed`, with the artifacts of its versions before the failing one built. Failures:
+// kInvalidArgument when the subject's dataset name is another subject's (two subjects
+// mapping to one name: the one the manifest names keeps it, else the first in name
+// order) or its manifest belongs to another subject, kCorrupt for an unreadable manifest
+// or one whose fingerprint for a registry version differs from the registry's (the
+// registry was reset: move the dataset folder away), kNotFound for a reference to a
+// version in neither list, kLimitExceeded for references nested deeper than 32 (or in a
+// cycle), and as build_artifact().
+SyncReport sync_artifacts(std::span<const SubjectSnapshot> snapshot,
+                          const std::filesystem::path& repo, std::string_view registry_url,
+                          std::span<const SubjectSnapshot> referenced = {});
 
 }  // namespace sluice::codegen

@@ -197,9 +197,11 @@ class Generator {
       // the generated functions, which would hide it there, nor the name of the view
       // type nested in records (kViewName), which would hide it in them, nor, in the
       // global namespace, a name the standard library declares there (tm, FILE, time),
-      // nor that of another type in its namespace: it gets a trailing underscore.
+      // nor that of another type in its namespace, nor one the caller reserves: it gets a
+      // trailing underscore.
       while (namespaces.count(n.ns.empty() ? name : n.ns + "::" + name) != 0 ||
              is_local_name(name) || name == kViewName ||
+             options_.reserved_names.count(name) != 0 ||
              (n.ns.empty() && internal::is_global_name(name)) ||
              taken.count(n.ns + "::" + name) != 0)
         internal::add_underscore(name);

@@ -46,6 +46,10 @@ struct CppOptions {
   // the schemas, so every header of the set agrees on them.
   std::optional<std::set<std::string>> emit_only;
   std::vector<std::string> includes;
+  // Names the caller declares itself beside the generated types, in their namespace
+  // (an artifact's kArtifactVersion, ...): a type of such a name gets a trailing
+  // underscore, as one named like a keyword does.
+  std::set<std::string> reserved_names;
 };
 
 // kInvalidArgument when a schema cannot be generated (e.g. a top-level primitive

@@ -398,9 +398,12 @@ std::optional<RemoteError> remote_error(const Error& error) {
   return out;
 }
 
-Result<std::unique_ptr<Transport>> make_curl_transport(const ClientOptions& options) {
+namespace {
+// The base URLs of a comma-separated list (empty items ignored); kInvalidArgument for a
+// malformed one or none.
+Result<std::vector<BaseUrl>> parse_base_urls(std::string_view list) {
   std::vector<BaseUrl> urls;
-  std::string_view rest = options.url;
+  std::string_view rest = list;
   while (true) {
     auto comma = rest.find(',');
     std::string_view one = rest.substr(0, comma);
@@ -414,6 +417,22 @@ Result<std::unique_ptr<Transport>> make_curl_transport(const ClientOptions& opti
   }
   if (urls.empty())
     return fail(ErrorCode::kInvalidArgument, "no registry URL given");
+  return urls;
+}
+}  // namespace
+
+Result<std::vector<std::string>> base_urls_without_credentials(std::string_view urls) {
+  SLUICE_ASSIGN_OR_RETURN(std::vector<BaseUrl> parsed, parse_base_urls(urls));
+  std::vector<std::string> out;
+  for (BaseUrl& b : parsed) {
+    while (b.url.size() > 1 && b.url.back() == '/') b.url.pop_back();
+    out.push_back(std::move(b.url));
+  }
+  return out;
+}
+
+Result<std::unique_ptr<Transport>> make_curl_transport(const ClientOptions& options) {
+  SLUICE_ASSIGN_OR_RETURN(std::vector<BaseUrl> urls, parse_base_urls(options.url));
   for (const auto& [file, what] :
        {std::pair{&options.ca_file, "CA file"}, std::pair{&options.cert_file, "certificate file"},
         std::pair{&options.key_file, "key file"}}) {
@@ -618,6 +637,10 @@ Result<std::vector<SubjectVersion>> Client::get_schema_versions(SchemaId id) {
 Result<std::vector<std::string>> Client::get_schema_types() {
   SLUICE_ASSIGN_OR_RETURN(json j, impl_->call_json("GET", "/schemas/types", "", "schema types"));
   return array_of<std::string>(j, "schema types");
+}
+
+std::size_t Client::url_in_use() const {
+  return impl_->url_cursor.load(std::memory_order_relaxed) % impl_->transport->url_count();
 }
 
 Result<std::vector<std::string>> Client::get_subjects(IncludeDeleted deleted,

@@ -158,6 +158,10 @@ class Client {
   // GET /schemas/types.
   Result<std::vector<std::string>> get_schema_types();
 
+  // Which of the comma-separated base URLs requests go to now: the one that answered
+  // last (0 until one fails over). An index into base_urls_without_credentials(url).
+  std::size_t url_in_use() const;
+
   // GET /subjects.
   Result<std::vector<std::string>> get_subjects(IncludeDeleted deleted = IncludeDeleted::kNo,
                                                 std::string_view subject_prefix = {});
@@ -214,6 +218,10 @@ class Client {
   explicit Client(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };
+
+// The base URLs of ClientOptions::url (comma-separated) as they may be shown or
+// recorded: without "user:password@" and trailing '/'. kInvalidArgument as the client.
+Result<std::vector<std::string>> base_urls_without_credentials(std::string_view urls);
 
 // Percent-encodes `text` for use as one URL path segment or query value
 // (everything but A-Z a-z 0-9 - _ . ~).

@@ -314,6 +314,36 @@ def case_sync(opts, tmp):
         built = built_lines(out)
         check(len(built) == 1 and "1.0.1" in built[0] and "rebuilt" in built[0], out)
         check(built_lines(run(sync).stdout) == [], "not idempotent after a rebuild")
+
+        # Credentials in the URL are used but not recorded; with a failover list whose
+        # first registry is down, the source names the one that served the snapshot.
+        live = reg.url.replace("://", "://alice:hunter2@")
+        repo2 = os.path.join(tmp, "repo2")
+        out = run([opts.sluice, "artifact", "sync", "--registry",
+                   "http://alice:hunter2@127.0.0.1:1," + live, "--out", repo2]).stdout
+        check(len(built_lines(out)) == 4, out)
+        for root, _, files in os.walk(repo2):
+            for f in files:
+                check("hunter2" not in open(os.path.join(root, f)).read(),
+                      os.path.join(root, f) + " holds the password")
+        meta = json.load(open(os.path.join(repo2, "other_value", "1.0.0", "share",
+                                           "other_value-1.0.0", "artifact.json")))
+        check(meta["source"].startswith(reg.url + "/subjects/other-value/versions/1 "),
+              repr(meta))
+
+        # Two subjects mapping to one dataset name: the second is reported (exit 1), the
+        # others are synced and listed.
+        reg.register("dup-value", OTHER)
+        reg.register("dup.value", OTHER)
+        reg.register("zz-value", OTHER)
+        proc = run(sync, expect_ok=False)
+        check(proc.returncode == 1, "exit %d:\n%s" % (proc.returncode, proc.stdout))
+        built = built_lines(proc.stdout)  # stdout and stderr, as run() merges them
+        check(len(built) == 2 and built[0].startswith("built dup_value 1.0.0 from dup-value ")
+              and built[1].startswith("built zz_value 1.0.0 from zz-value "), proc.stdout)
+        check('sluice: error: subject "dup.value"' in proc.stdout and
+              'which stays "dup-value"' in proc.stdout and
+              "1 of 5 subjects not synced" in proc.stdout, proc.stdout)
     finally:
         reg.stop()
     print("sync ok")

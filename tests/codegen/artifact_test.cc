@@ -58,11 +58,15 @@ TEST(ArtifactVersion, ParsesAndPrints) {
   EXPECT_EQ(v->to_string(), "1.20.300");
   EXPECT_EQ(v->tag(), "v1_20_300");
   EXPECT_LT(*ArtifactVersion::parse("1.9.9"), *ArtifactVersion::parse("1.10.0"));
+  EXPECT_EQ(ArtifactVersion::parse("0.0.0")->to_string(), "0.0.0");
+  EXPECT_EQ(ArtifactVersion::parse("10.0.100")->to_string(), "10.0.100");
 }
 
 TEST(ArtifactVersion, RejectsOtherShapes) {
+  // Leading zeros are refused too: 01.2.3 would be written 1.2.3, another version's name.
   for (const char* bad : {"", "1", "1.2", "1.2.3.4", "1.2.x", "-1.2.3", "1.2.3-rc1", " 1.2.3",
-                          "1..3", "1.2.", "1.2.3 ", "9999999.0.0", "+1.2.3"}) {
+                          "1..3", "1.2.", "1.2.3 ", "9999999.0.0", "+1.2.3", "01.2.3", "1.02.3",
+                          "1.2.03", "00.0.0"}) {
     auto v = ArtifactVersion::parse(bad);
     ASSERT_FALSE(v) << bad;
     EXPECT_EQ(v.error().code(), ErrorCode::kInvalidArgument) << bad;
@@ -75,9 +79,12 @@ TEST(DatasetName, ValidatesIdentifiers) {
   EXPECT_TRUE(validate_dataset_name("x_9"));
   EXPECT_TRUE(validate_dataset_name("a_b_"));
   // Each would become a namespace other than its name (the generator renames reserved
-  // identifiers, macros and names it uses) or one that does not compile (::time).
+  // identifiers, macros and names it uses) or one that does not compile: ::time, the
+  // g++ built-ins isnan and signbit (-Wbuiltin-declaration-mismatch), ::main; and any
+  // case of "sluice" would be the Sluice library's own CMake package.
   for (const char* bad : {"", "9movies", "movies-value", "a.b", "class", "std", "movies value",
-                          "_x9", "a__b", "linux", "EOF", "NULL", "errno", "time", "tm"}) {
+                          "_x9", "a__b", "linux", "EOF", "NULL", "errno", "time", "tm", "main",
+                          "isnan", "signbit", "alloca", "Sluice", "sluice", "SLUICE"}) {
     auto s = validate_dataset_name(bad);
     ASSERT_FALSE(s) << bad;
     EXPECT_EQ(s.error().code(), ErrorCode::kInvalidArgument);
@@ -93,9 +100,11 @@ TEST(DatasetName, FromSubject) {
   EXPECT_EQ(dataset_name_for_subject("a--b"), "a_x_b");
   EXPECT_EQ(dataset_name_for_subject("_schemas"), "d_schemas");
   EXPECT_EQ(dataset_name_for_subject("linux"), "d_linux");
+  EXPECT_EQ(dataset_name_for_subject("main"), "d_main");
+  EXPECT_EQ(dataset_name_for_subject("Sluice"), "d_Sluice");
   EXPECT_EQ(dataset_name_for_subject(std::string(120, '-')).size(), 100u);
   for (const char* s : {"a/b", "ü-x", "orders-value", "3", "__consumer--offsets__", "time",
-                        "EOF", "-", "_", "a__", "tm"}) {
+                        "EOF", "-", "_", "a__", "tm", "main", "isinf", "sluice"}) {
     EXPECT_TRUE(validate_dataset_name(dataset_name_for_subject(s))) << s;
   }
 }
@@ -151,8 +160,10 @@ TEST(BuildArtifact, SameInputSameBytes) {
   TempDir b;
   ASSERT_TRUE(build_artifact(watch_spec(), a.path()));
   ASSERT_TRUE(build_artifact(watch_spec(), b.path()));
-  // Once more over the existing tree: replaced, not merged.
+  // Once more over the existing tree: the same build is there, nothing changes.
+  const auto before = fs::last_write_time(b / "watch/1.2.3/share/watch-1.2.3/schema.avsc");
   ASSERT_TRUE(build_artifact(watch_spec(), b.path()));
+  EXPECT_EQ(fs::last_write_time(b / "watch/1.2.3/share/watch-1.2.3/schema.avsc"), before);
   auto files = files_under(a.path());
   ASSERT_EQ(files, files_under(b.path()));
   ASSERT_EQ(files.size(), 9u);
@@ -208,6 +219,57 @@ TEST(BuildArtifact, BadInputLeavesNothing) {
   EXPECT_EQ(info.error().code(), ErrorCode::kInvalidArgument);
 }
 
+// A published version never changes: building another schema (or anything that gives
+// other bytes) under an existing version is refused, naming the file that differs, and
+// the tree stays as it was.
+TEST(BuildArtifact, APublishedVersionDoesNotChange) {
+  TempDir dir;
+  ASSERT_TRUE(build_artifact(watch_spec(), dir.path()));
+  const fs::path schema_file = dir / "watch/1.2.3/share/watch-1.2.3/schema.avsc";
+  ArtifactSpec other = watch_spec();
+  other.schema_text = kWatchV2;
+  auto info = build_artifact(other, dir.path());
+  ASSERT_FALSE(info);
+  EXPECT_EQ(info.error().code(), ErrorCode::kInvalidArgument);
+  EXPECT_NE(info.error().message().find("does not change"), std::string::npos)
+      << info.error().message();
+  EXPECT_NE(info.error().message().find("differs"), std::string::npos) << info.error().message();
+  EXPECT_EQ(read_file(schema_file), kWatchV1);
+
+  // A file added to the tree makes it another build as well.
+  sluice::testing::write_file(dir / "watch/1.2.3/share/watch-1.2.3/extra.txt", "x");
+  info = build_artifact(watch_spec(), dir.path());
+  ASSERT_FALSE(info);
+  EXPECT_NE(info.error().message().find("extra.txt is not part of the artifact"),
+            std::string::npos)
+      << info.error().message();
+  // Once the folder is removed, the version builds again.
+  fs::remove_all(dir / "watch/1.2.3");
+  ASSERT_TRUE(build_artifact(other, dir.path()));
+  EXPECT_EQ(read_file(schema_file), kWatchV2);
+}
+
+// The wrapper header declares kArtifactName, kArtifactVersion(Major|Minor|Patch) and
+// kSchemaFingerprint beside the classes: types of those names are renamed.
+TEST(BuildArtifact, TypesNamedLikeTheArtifactConstantsAreRenamed) {
+  TempDir dir;
+  ArtifactSpec spec = watch_spec();
+  spec.schema_text =
+      R"({"type":"record","name":"kSchemaFingerprint","fields":[)"
+      R"({"name":"v","type":{"type":"enum","name":"kArtifactVersion","symbols":["A"]}},)"
+      R"({"name":"n","type":{"type":"fixed","name":"kArtifactName","size":2}},)"
+      R"({"name":"kArtifactVersionMajor","type":"int"}]})";
+  auto info = build_artifact(spec, dir.path());
+  ASSERT_TRUE(info) << info.error().to_string();
+  const std::string generated = read_file(info->root / "include/watch/v1_2_3/watch_generated.hpp");
+  EXPECT_NE(generated.find("struct kSchemaFingerprint_ "), std::string::npos);
+  EXPECT_NE(generated.find("enum class kArtifactVersion_ "), std::string::npos);
+  EXPECT_NE(generated.find("using kArtifactName_ = "), std::string::npos);
+  EXPECT_EQ(generated.find("struct kSchemaFingerprint "), std::string::npos);
+  // A field is a member, not beside the constants: it keeps its name.
+  EXPECT_NE(generated.find(" kArtifactVersionMajor"), std::string::npos);
+}
+
 // --- sync ------------------------------------------------------------------------
 
 SubjectSnapshot subject(std::string name, std::vector<const char*> schemas) {
@@ -224,6 +286,20 @@ SubjectSnapshot subject(std::string name, std::vector<const char*> schemas) {
   return s;
 }
 
+// The failures of a sync, one per line, for assertion messages.
+std::string failures(const SyncReport& r) {
+  std::string out;
+  for (const auto& f : r.failed) out += f.subject + ": " + f.error.to_string() + "\n";
+  return out;
+}
+
+// The one failure of a sync (a test failure unless there is exactly one).
+const Error& only_failure(const SyncReport& r) {
+  EXPECT_EQ(r.failed.size(), 1u) << failures(r);
+  static const Error kNone(ErrorCode::kInternal, "no failure");
+  return r.failed.empty() ? kNone : r.failed.front().error;
+}
+
 std::vector<std::string> built(const SyncReport& r) {
   std::vector<std::string> out;
   for (const auto& b : r.built) {
@@ -237,25 +313,25 @@ TEST(SyncArtifacts, VersioningRule) {
   TempDir repo;
   std::vector<SubjectSnapshot> snap = {subject("watch-value", {kWatchV1})};
   auto r = sync_artifacts(snap, repo.path(), "http://r");
-  ASSERT_TRUE(r) << r.error().to_string();
-  EXPECT_EQ(built(*r), std::vector<std::string>{"watch_value 1.0.0 first"});
+  ASSERT_TRUE(r.failed.empty()) << failures(r);
+  EXPECT_EQ(built(r), std::vector<std::string>{"watch_value 1.0.0 first"});
   EXPECT_TRUE(fs::exists(repo / "watch_value/1.0.0/include/watch_value/v1_0_0/watch_value.hpp"));
 
   r = sync_artifacts(snap, repo.path(), "http://r");
-  ASSERT_TRUE(r);
-  EXPECT_TRUE(r->built.empty());
+  ASSERT_TRUE(r.failed.empty()) << failures(r);
+  EXPECT_TRUE(r.built.empty());
 
   snap = {subject("watch-value", {kWatchV1, kWatchV2})};
   r = sync_artifacts(snap, repo.path(), "http://r");
-  ASSERT_TRUE(r) << r.error().to_string();
-  EXPECT_EQ(built(*r), std::vector<std::string>{"watch_value 1.0.1 compatible"});
+  ASSERT_TRUE(r.failed.empty()) << failures(r);
+  EXPECT_EQ(built(r), std::vector<std::string>{"watch_value 1.0.1 compatible"});
 
   snap = {subject("watch-value", {kWatchV1, kWatchV2, kWatchV3, kWatchV2})};
   r = sync_artifacts(snap, repo.path(), "http://r");
-  ASSERT_TRUE(r) << r.error().to_string();
+  ASSERT_TRUE(r.failed.empty()) << failures(r);
   // v3 is incompatible with v2 -> major; v4 (= v2's schema again) cannot read v3's
   // userId string either -> major again.
-  EXPECT_EQ(built(*r), (std::vector<std::string>{"watch_value 2.0.0 incompatible",
+  EXPECT_EQ(built(r), (std::vector<std::string>{"watch_value 2.0.0 incompatible",
                                                  "watch_value 3.0.0 incompatible"}));
 
   auto manifest = nlohmann::json::parse(read_file(repo / "watch_value/versions.json"));
@@ -272,31 +348,74 @@ TEST(SyncArtifacts, VersioningRule) {
 TEST(SyncArtifacts, RebuildsAMissingFolderWithItsRecordedVersion) {
   TempDir repo;
   std::vector<SubjectSnapshot> snap = {subject("w", {kWatchV1, kWatchV2})};
-  ASSERT_TRUE(sync_artifacts(snap, repo.path(), "u"));
+  ASSERT_TRUE(sync_artifacts(snap, repo.path(), "u").failed.empty());
   fs::remove_all(repo / "w/1.0.0");
   auto r = sync_artifacts(snap, repo.path(), "u");
-  ASSERT_TRUE(r) << r.error().to_string();
-  EXPECT_EQ(built(*r), std::vector<std::string>{"w 1.0.0 rebuilt"});
+  ASSERT_TRUE(r.failed.empty()) << failures(r);
+  EXPECT_EQ(built(r), std::vector<std::string>{"w 1.0.0 rebuilt"});
 }
 
 TEST(SyncArtifacts, ARegistryResetIsReported) {
   TempDir repo;
   std::vector<SubjectSnapshot> snap = {subject("w", {kWatchV1})};
-  ASSERT_TRUE(sync_artifacts(snap, repo.path(), "u"));
+  ASSERT_TRUE(sync_artifacts(snap, repo.path(), "u").failed.empty());
   snap = {subject("w", {kWatchV3})};
   auto r = sync_artifacts(snap, repo.path(), "u");
-  ASSERT_FALSE(r);
-  EXPECT_EQ(r.error().code(), ErrorCode::kCorrupt);
-  EXPECT_NE(r.error().message().find("versions.json"), std::string::npos) << r.error().message();
+  const Error& e = only_failure(r);
+  EXPECT_EQ(e.code(), ErrorCode::kCorrupt);
+  EXPECT_NE(e.message().find("versions.json"), std::string::npos) << e.message();
+  EXPECT_NE(e.message().find("subject \"w\""), std::string::npos) << e.message();
 }
 
-TEST(SyncArtifacts, SubjectsMappingToOneDatasetFail) {
+// Two subjects mapping to one dataset name: the first in name order keeps it and is
+// synced; the other is reported, and subjects after it are still synced.
+TEST(SyncArtifacts, SubjectsMappingToOneDatasetFailAloneAndTheOthersSync) {
   TempDir repo;
-  std::vector<SubjectSnapshot> snap = {subject("a-b", {kWatchV1}), subject("a.b", {kWatchV1})};
+  std::vector<SubjectSnapshot> snap = {subject("a-b", {kWatchV1}), subject("a.b", {kWatchV1}),
+                                       subject("z", {kWatchV1})};
   auto r = sync_artifacts(snap, repo.path(), "u");
-  ASSERT_FALSE(r);
-  EXPECT_EQ(r.error().code(), ErrorCode::kInvalidArgument);
-  EXPECT_NE(r.error().message().find("a_b"), std::string::npos) << r.error().message();
+  const Error& e = only_failure(r);
+  EXPECT_EQ(r.failed.front().subject, "a.b");
+  EXPECT_EQ(e.code(), ErrorCode::kInvalidArgument);
+  EXPECT_NE(e.message().find("dataset name \"a_b\", which stays \"a-b\"'s"), std::string::npos)
+      << e.message();
+  EXPECT_EQ(built(r), (std::vector<std::string>{"a_b 1.0.0 first", "z 1.0.0 first"}));
+  EXPECT_EQ(nlohmann::json::parse(read_file(repo / "a_b/versions.json"))["subject"], "a-b");
+
+  // The manifest decides on later runs: with "a-b" gone and "a+b" (first in name order)
+  // new, "a.b" still does not get "a-b"'s dataset, nor does "a+b".
+  snap = {subject("a+b", {kWatchV3}), subject("a.b", {kWatchV2}), subject("a-b", {kWatchV1})};
+  r = sync_artifacts(snap, repo.path(), "u");
+  ASSERT_EQ(r.failed.size(), 2u) << failures(r);
+  EXPECT_EQ(r.failed[0].subject, "a+b");
+  EXPECT_EQ(r.failed[1].subject, "a.b");
+  EXPECT_TRUE(r.built.empty());
+}
+
+// Defaults, logical types, aliases and docs are outside the canonical form (and so the
+// fingerprint) but change the generated classes: a version changing only them is a new
+// (compatible) artifact version, not "the same schema again".
+TEST(SyncArtifacts, ChangesOutsideTheCanonicalFormAreNewVersions) {
+  TempDir repo;
+  const char* v1 =
+      R"({"type":"record","name":"E","fields":[{"name":"ts","type":"long"},{"name":"device","type":"string","default":"tv"}]})";
+  const char* v2 =  // a logical type and another default
+      R"({"type":"record","name":"E","fields":[{"name":"ts","type":{"type":"long","logicalType":"timestamp-millis"}},{"name":"device","type":"string","default":"web"}]})";
+  const char* v3 =  // a doc only
+      R"({"type":"record","name":"E","doc":"Events.","fields":[{"name":"ts","type":{"type":"long","logicalType":"timestamp-millis"}},{"name":"device","type":"string","default":"web"}]})";
+  const char* v3_again =  // the same as v3, written with other spacing and key order
+      R"({"name": "E", "type": "record", "doc": "Events.", "fields": [{"name": "ts", "type": {"logicalType": "timestamp-millis", "type": "long"}}, {"name": "device", "type": "string", "default": "web"}]})";
+  std::vector<SubjectSnapshot> snap = {subject("e", {v1, v2, v3, v3_again})};
+  auto r = sync_artifacts(snap, repo.path(), "u");
+  ASSERT_TRUE(r.failed.empty()) << failures(r);
+  EXPECT_EQ(built(r), (std::vector<std::string>{"e 1.0.0 first", "e 1.0.1 compatible",
+                                                "e 1.0.2 compatible"}));
+  const std::string header = read_file(repo / "e/1.0.1/include/e/v1_0_1/e_generated.hpp");
+  EXPECT_NE(header.find("TimestampMillis ts"), std::string::npos);
+  EXPECT_NE(header.find("\"web\""), std::string::npos);
+  auto manifest = nlohmann::json::parse(read_file(repo / "e/versions.json"));
+  ASSERT_EQ(manifest["versions"].size(), 4u);
+  EXPECT_EQ(manifest["versions"][3]["artifact_version"], "1.0.2");
 }
 
 TEST(SyncArtifacts, NonAvroSubjectsAreSkippedAndBadManifestsReported) {
@@ -305,17 +424,16 @@ TEST(SyncArtifacts, NonAvroSubjectsAreSkippedAndBadManifestsReported) {
   proto.versions[0].schema_type = "PROTOBUF";
   std::vector<SubjectSnapshot> snap = {proto};
   auto r = sync_artifacts(snap, repo.path(), "u");
-  ASSERT_TRUE(r) << r.error().to_string();
-  EXPECT_TRUE(r->built.empty());
-  ASSERT_EQ(r->skipped.size(), 1u);
-  EXPECT_NE(r->skipped[0].find("PROTOBUF"), std::string::npos);
+  ASSERT_TRUE(r.failed.empty()) << failures(r);
+  EXPECT_TRUE(r.built.empty());
+  ASSERT_EQ(r.skipped.size(), 1u);
+  EXPECT_NE(r.skipped[0].find("PROTOBUF"), std::string::npos);
 
   fs::create_directories(repo / "w");
   sluice::testing::write_file(repo / "w/versions.json", "{not json");
   snap = {subject("w", {kWatchV1})};
   r = sync_artifacts(snap, repo.path(), "u");
-  ASSERT_FALSE(r);
-  EXPECT_EQ(r.error().code(), ErrorCode::kCorrupt);
+  EXPECT_EQ(only_failure(r).code(), ErrorCode::kCorrupt) << failures(r);
 }
 
 
@@ -338,8 +456,8 @@ TEST(SyncArtifacts, ReferencesAreResolvedIntoTheWholeSchema) {
   std::vector<SubjectSnapshot> snap = {address, user};
   std::vector<SubjectSnapshot> beyond = {country};
   auto r = sync_artifacts(snap, repo.path(), "http://r", beyond);
-  ASSERT_TRUE(r) << r.error().to_string();
-  EXPECT_EQ(built(*r), (std::vector<std::string>{"address 1.0.0 first", "user_value 1.0.0 first"}));
+  ASSERT_TRUE(r.failed.empty()) << failures(r);
+  EXPECT_EQ(built(r), (std::vector<std::string>{"address 1.0.0 first", "user_value 1.0.0 first"}));
 
   // The artifact's schema parses alone and is the referencing schema with the
   // referenced types inline; the fingerprint is the whole schema's.
@@ -362,8 +480,8 @@ TEST(SyncArtifacts, ReferencesAreResolvedIntoTheWholeSchema) {
   EXPECT_NE(header.find("enum class Country"), std::string::npos);
 
   r = sync_artifacts(snap, repo.path(), "http://r", beyond);
-  ASSERT_TRUE(r) << r.error().to_string();
-  EXPECT_TRUE(r->built.empty());
+  ASSERT_TRUE(r.failed.empty()) << failures(r);
+  EXPECT_TRUE(r.built.empty());
 }
 
 TEST(SyncArtifacts, BadReferencesNameTheSubjectAndVersion) {
@@ -373,12 +491,12 @@ TEST(SyncArtifacts, BadReferencesNameTheSubjectAndVersion) {
   user.versions[0].references = {{"geo.Address", "address", 3}};
   std::vector<SubjectSnapshot> snap = {user};
   auto r = sync_artifacts(snap, repo.path(), "u");
-  ASSERT_FALSE(r);
-  EXPECT_EQ(r.error().code(), ErrorCode::kNotFound);
-  EXPECT_NE(r.error().to_string().find("subject \"user\" version 1: reference geo.Address: "
-                                       "subject \"address\" has no version 3"),
+  const Error& e = only_failure(r);
+  EXPECT_EQ(e.code(), ErrorCode::kNotFound);
+  EXPECT_NE(e.to_string().find("subject \"user\" version 1: reference geo.Address: "
+                               "subject \"address\" has no version 3"),
             std::string::npos)
-      << r.error().to_string();
+      << e.to_string();
 
   // A cycle (a -> b -> a) ends at the depth limit instead of recursing forever.
   SubjectSnapshot a = subject("a", {R"({"type":"record","name":"A","fields":[]})"});
@@ -387,8 +505,8 @@ TEST(SyncArtifacts, BadReferencesNameTheSubjectAndVersion) {
   b.versions[0].references = {{"A", "a", 1}};
   snap = {a, b};
   r = sync_artifacts(snap, repo.path(), "u");
-  ASSERT_FALSE(r);
-  EXPECT_EQ(r.error().code(), ErrorCode::kLimitExceeded) << r.error().to_string();
+  ASSERT_EQ(r.failed.size(), 2u) << failures(r);  // a and b each
+  EXPECT_EQ(r.failed[0].error.code(), ErrorCode::kLimitExceeded) << failures(r);
   EXPECT_FALSE(fs::exists(repo / "a" / "1.0.0"));
 }
 

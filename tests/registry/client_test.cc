@@ -215,9 +215,23 @@ TEST(ClientTest, FailsOverToTheNextUrl) {
         return HttpResponse{200, "[]"};
       },
       fast_options(), 2);
+  EXPECT_EQ(f.client->url_in_use(), 0u);
   ASSERT_TRUE(f.client->get_subjects());
+  EXPECT_EQ(f.client->url_in_use(), 1u);  // the one that answered
   ASSERT_TRUE(f.client->get_subjects());
   EXPECT_EQ(f.transport->url_indexes(), (std::vector<std::size_t>{0, 1, 1}));
+}
+
+// What may be shown or recorded of a URL list: no credentials, no trailing '/'.
+TEST(ClientTest, BaseUrlsWithoutCredentials) {
+  auto urls = base_urls_without_credentials(
+      " https://alice:s%40cret@reg-a:8081/ , ,http://reg-b:8081/prefix//,http://reg-c");
+  ASSERT_TRUE(urls) << urls.error().to_string();
+  EXPECT_EQ(*urls, (std::vector<std::string>{"https://reg-a:8081", "http://reg-b:8081/prefix",
+                                             "http://reg-c"}));
+  EXPECT_FALSE(base_urls_without_credentials(""));
+  EXPECT_FALSE(base_urls_without_credentials("ftp://x"));
+  EXPECT_FALSE(base_urls_without_credentials("http://user:pw@"));
 }
 
 TEST(ClientTest, ParsesEveryAnswerShape) {

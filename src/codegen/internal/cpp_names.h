@@ -30,7 +30,8 @@ void add_underscore(std::string& name);
 bool is_taken_name(std::string_view name);
 
 // True when the standard library headers declare `name` in the global namespace (a
-// type, function or variable: FILE, tm, time, memcpy; global_names.inc). A generated
+// type, function or variable: FILE, tm, time, memcpy; global_names.inc), or g++ knows as
+// a built-in function (isnan, signbit), or is `main`. A generated
 // type or namespace of that name in the global namespace would redefine it or be hidden
 // by it, so such names get a trailing underscore there (and only there: a field or a
 // namespaced type may be called `time`).

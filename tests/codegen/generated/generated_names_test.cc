@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <ctime>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "globals.hpp"
@@ -53,6 +54,12 @@ TEST(GeneratedNames, GlobalTypesNamedLikeCLibraryNamesGetAnUnderscore) {
   r.copy->n = 9;
   r.zone_.tm_x_.sec = 59;  // namespaced types keep their names (zone_: a namespace is zone)
   static_assert(sizeof(::time_::zone::tm) == sizeof(std::int32_t));
+  // isnan is a g++ built-in (a namespace of that name fails -Wbuiltin-declaration-mismatch)
+  // and main every program's function: both renamed in the global namespace; signbit,
+  // nested, keeps its name.
+  r.nan.inner.x = 2.5;
+  static_assert(std::is_same_v<decltype(r.nan), ::isnan_>);
+  static_assert(std::is_same_v<decltype(r.nan.inner), ::main_::signbit::Entry>);
   std::vector<std::uint8_t> bytes = r.to_avro();
   EXPECT_EQ(::tm_::from_avro(bytes.data(), bytes.size()), r);
   EXPECT_NE(r.to_json().find(R"("time": "LATER")"), std::string::npos) << r.to_json();
