@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <map>
 #include <mutex>
+#include <set>
 #include <shared_mutex>
 
 #include "avro/arena.h"
@@ -133,9 +134,25 @@ Decimal fit_decimal(const Decimal& value, int precision, int scale, const char* 
 
 }  // namespace
 
-Decimal read_decimal(Decoder& in, int scale, const char* path) {
+namespace {
+// A decoded decimal that must fit the schema's precision; `offset` is where its bytes began.
+Decimal within_precision(Decimal value, int precision, std::uint64_t offset, const char* path) {
+  if (precision > 0 && value.digits() > precision) {
+    throw_error_at(path,
+                   fmt::format("decimal {} has more digits than the schema's precision {}",
+                               value.to_string(), precision),
+                   offset);
+  }
+  return value;
+}
+}  // namespace
+
+Decimal read_decimal(Decoder& in, int precision, int scale, const char* path) {
+  const std::uint64_t at = in.offset();
   std::string_view v = in.read_view(path);
-  return Decimal(std::span(reinterpret_cast<const std::uint8_t*>(v.data()), v.size()), scale);
+  return within_precision(
+      Decimal(std::span(reinterpret_cast<const std::uint8_t*>(v.data()), v.size()), scale),
+      precision, at, path);
 }
 
 void write_decimal(Encoder& out, const Decimal& value, int precision, int scale,
@@ -146,10 +163,12 @@ void write_decimal(Encoder& out, const Decimal& value, int precision, int scale,
   out.write_raw(b.data(), b.size());
 }
 
-Decimal read_decimal_fixed(Decoder& in, std::size_t size, int scale, const char* path) {
+Decimal read_decimal_fixed(Decoder& in, std::size_t size, int precision, int scale,
+                           const char* path) {
+  const std::uint64_t at = in.offset();
   std::vector<std::uint8_t> b(size);
   in.read_raw(b.data(), size, path);
-  return Decimal(b, scale);
+  return within_precision(Decimal(b, scale), precision, at, path);
 }
 
 void write_decimal_fixed(Encoder& out, const Decimal& value, std::size_t size, int precision,
@@ -293,6 +312,90 @@ std::shared_ptr<const ResolutionPlan> plan_for(const SchemaPtr& reader,
 
 }  // namespace
 
+namespace {
+
+// The longest chain of arrays, maps and unions in `node` before a record or a leaf.
+std::size_t wrapper_chain(const Node& node) {
+  switch (node.type) {
+    case Type::kArray:
+      return 1 + wrapper_chain(*node.items);
+    case Type::kMap:
+      return 1 + wrapper_chain(*node.values);
+    case Type::kUnion: {
+      std::size_t longest = 0;
+      for (const Node* b : node.branches)
+        longest = std::max(longest, wrapper_chain(*b));
+      return 1 + longest;
+    }
+    default:
+      return 0;
+  }
+}
+
+std::size_t compute_generic_depth(const Node& root) {
+  std::size_t chain = wrapper_chain(root);
+  std::vector<const Node*> todo = {&root};
+  std::set<const Node*> seen;
+  auto visit = [&](const Node& n, auto& self) -> void {
+    switch (n.type) {
+      case Type::kRecord:
+        if (seen.insert(&n).second)
+          todo.push_back(&n);
+        return;
+      case Type::kArray:
+        return self(*n.items, self);
+      case Type::kMap:
+        return self(*n.values, self);
+      case Type::kUnion:
+        for (const Node* b : n.branches)
+          self(*b, self);
+        return;
+      default:
+        return;
+    }
+  };
+  while (!todo.empty()) {
+    const Node* n = todo.back();
+    todo.pop_back();
+    if (n->type != Type::kRecord) {
+      visit(*n, visit);
+      continue;
+    }
+    for (const Field& f : n->fields) {
+      chain = std::max(chain, wrapper_chain(*f.type));
+      visit(*f.type, visit);
+    }
+  }
+  return (static_cast<std::size_t>(kMaxDepth) + 1) * (1 + chain) + chain + 1;
+}
+
+// The limits for a generic pass (resolution, JSON, the error path) over data that a
+// generated class of `root` decodes. Its decoders count nested records (at most
+// kMaxDepth); the generic ones count every record, array, map and union. So the depth
+// allowed here is kMaxDepth records, each with the longest chain of arrays, maps and
+// unions found between two records of the schema: anything the class decodes, the
+// generic pass takes too (a tree of records nested through arrays, 512 deep, is 1,024
+// generic levels). Computed once per schema. Schemas given here live as long as the
+// program (a class's parsed schema, a writer schema held by the plan cache), so their
+// addresses stay theirs.
+DecodeLimits generic_limits(const Node& root) {
+  static std::mutex mutex;
+  static std::map<const Node*, std::size_t> depths;
+  std::size_t depth;
+  {
+    std::lock_guard lock(mutex);
+    auto it = depths.find(&root);
+    if (it == depths.end())
+      it = depths.emplace(&root, compute_generic_depth(root)).first;
+    depth = it->second;
+  }
+  DecodeLimits limits;
+  limits.max_depth = std::max(limits.max_depth, depth);
+  return limits;
+}
+
+}  // namespace
+
 std::optional<std::vector<std::uint8_t>> resolve(const SchemaPtr& reader,
                                                  const std::uint8_t* data, std::size_t size,
                                                  std::string_view writer_schema_json) {
@@ -303,7 +406,9 @@ std::optional<std::vector<std::uint8_t>> resolve(const SchemaPtr& reader,
   const char* name = reader->root().fullname.c_str();
   Arena arena;
   BinaryReader in(std::span(data, size));
-  Result<Value> value = plan->decode(in, arena);
+  DecodeLimits limits = generic_limits(plan->writer().root());
+  limits.max_depth = std::max(limits.max_depth, generic_limits(reader->root()).max_depth);
+  Result<Value> value = plan->decode(in, arena, limits);
   if (!value)
     throw_status(name, value.error());
   if (!in.at_end())
@@ -332,7 +437,7 @@ void rethrow_with_root_path(const SchemaPtr& schema, const std::uint8_t* data, s
                             const CodegenError& error) {
   Arena arena;
   BinaryReader in(std::span(data, size));
-  Result<Value> generic = decode_binary(schema->root(), in, arena);
+  Result<Value> generic = decode_binary(schema->root(), in, arena, generic_limits(schema->root()));
   // The two decoders may place a failure at different bytes of one value (a string's
   // length or its text), but they must agree on the field.
   std::string_view what = error.what();
@@ -361,7 +466,7 @@ std::string binary_to_json(const SchemaPtr& schema, const std::vector<std::uint8
   const char* name = schema->root().fullname.c_str();
   Arena arena;
   BinaryReader in(bytes);
-  Result<Value> value = decode_binary(schema->root(), in, arena);
+  Result<Value> value = decode_binary(schema->root(), in, arena, generic_limits(schema->root()));
   if (!value)
     throw_status(name, value.error());
   std::string out;

@@ -807,11 +807,14 @@ DepthGuard(Coder&, const char*) -> DepthGuard<Coder>;  // deduced on purpose
 // ---- Logical types (each fails with CodegenError naming `path`).
 
 // decimal on bytes: the unscaled big-endian two's complement, at the schema's scale.
-Decimal read_decimal(Decoder& in, int scale, const char* path);
+// A value with more digits than the schema's precision (precision <= 0: no limit) is
+// refused when read, as when written: what a class decodes it can encode again.
+Decimal read_decimal(Decoder& in, int precision, int scale, const char* path);
 void write_decimal(Encoder& out, const Decimal& value, int precision, int scale,
                    const char* path);
 // decimal on fixed(size): the unscaled integer sign-extended to `size` bytes.
-Decimal read_decimal_fixed(Decoder& in, std::size_t size, int scale, const char* path);
+Decimal read_decimal_fixed(Decoder& in, std::size_t size, int precision, int scale,
+                           const char* path);
 void write_decimal_fixed(Encoder& out, const Decimal& value, std::size_t size, int precision,
                          int scale, const char* path);
 // big-decimal on bytes: the scale travels in the value.

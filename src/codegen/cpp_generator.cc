@@ -823,7 +823,7 @@ class Generator {
                            n.symbols.size(), p);
       case Type::kBytes:
         if (n.logical == LogicalType::kDecimal)
-          return fmt::format("{}read_decimal(in, {}, {})", kGen, n.scale, p);
+          return fmt::format("{}read_decimal(in, {}, {}, {})", kGen, n.precision, n.scale, p);
         if (n.logical == LogicalType::kBigDecimal)
           return fmt::format("{}read_big_decimal(in, {})", kGen, p);
         return view_ ? fmt::format("in.read_bytes_view({})", p) : "";
@@ -835,8 +835,8 @@ class Generator {
         if (n.logical == LogicalType::kDuration)
           return fmt::format("{}read_duration(in, {})", kGen, p);
         if (n.logical == LogicalType::kDecimal)
-          return fmt::format("{}read_decimal_fixed(in, {}, {}, {})", kGen, n.fixed_size, n.scale,
-                             p);
+          return fmt::format("{}read_decimal_fixed(in, {}, {}, {}, {})", kGen, n.fixed_size,
+                             n.precision, n.scale, p);
         return "";
       default:
         return "";

@@ -4,6 +4,7 @@
 // mangling and errors.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <optional>
 #include <string>
@@ -434,6 +435,34 @@ TEST(GeneratedRecursive, LinkedListAndTreeRoundTrip) {
                                                 300);
 }
 
+// A tree nested through its children arrays as deep as the generated decoders allow
+// (512 records) is also printed (to_json) and read from another writer schema: the
+// generic passes count the arrays as levels too, and are given room for them.
+TEST(GeneratedRecursive, DeepTreesPassTheGenericPathsToo) {
+  constexpr int kDepth = 500;
+  codegen::test::Tree tree;
+  codegen::test::Tree* at = &tree;
+  for (int i = 0; i < kDepth; ++i) {
+    at->label = std::to_string(i);
+    at = &at->children.emplace_back();
+  }
+  Bytes bytes = tree.to_avro();
+  EXPECT_EQ(codegen::test::Tree::from_avro(bytes.data(), bytes.size()), tree);
+  std::string json;
+  ASSERT_NO_THROW(json = tree.to_json());
+  EXPECT_NE(json.find(R"("label": "499")"), std::string::npos);
+  // The writer's Tree has a leading null field: the same bytes, another schema, so the
+  // datum goes through the resolution plan.
+  std::string writer(codegen::test::Tree::avro_schema());
+  const std::string first = R"("fields":[{"name":"label")";
+  ASSERT_NE(writer.find(first), std::string::npos) << writer;
+  writer.replace(writer.find(first), first.size(),
+                 R"("fields":[{"name":"extra","type":"null"},{"name":"label")");
+  codegen::test::Tree resolved;
+  ASSERT_NO_THROW(resolved = codegen::test::Tree::from_avro(bytes.data(), bytes.size(), writer));
+  EXPECT_EQ(resolved, tree);
+}
+
 // ------------------------------------------------------------------- keywords
 
 TEST(GeneratedKeywords, MangledNamesCompileAndRoundTrip) {
@@ -534,6 +563,23 @@ TEST(GeneratedAllTypes, NativeLogicalValuesRoundTrip) {
   // A decimal with more digits than the precision does not encode.
   a.dec = *sluice::avro::Decimal::parse("12345678.9");
   EXPECT_THROW((void)a.to_avro(), CodegenError);
+
+  // Nor does it decode: what a class decodes, it can encode again. dec is bytes with
+  // precision 9, scale 2; 1234567.89 is unscaled 0x075bcd15, and 0x499602d2 (the same
+  // length) is 1234567890, ten digits.
+  a.dec = *sluice::avro::Decimal::parse("1234567.89");
+  Bytes ok = a.to_avro();
+  const Bytes nine = {0x08, 0x07, 0x5b, 0xcd, 0x15};
+  auto at = std::search(ok.begin(), ok.end(), nine.begin(), nine.end());
+  ASSERT_NE(at, ok.end());
+  Bytes ten = ok;
+  std::copy_n(Bytes{0x49, 0x96, 0x02, 0xd2}.begin(), 4, ten.begin() + (at - ok.begin()) + 1);
+  std::string what = decode_error<codegen::test::AllTypes>(ten, ten.size());
+  EXPECT_EQ(what.rfind("codegen.test.AllTypes.dec: decimal 12345678.90 has more digits than "
+                       "the schema's precision 9 (at byte ",
+                       0),
+            0u)
+      << what;
 }
 
 // Every varint length, both signs, through the owning and the view decoders (the
