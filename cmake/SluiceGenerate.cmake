@@ -12,7 +12,8 @@
 # makes the header a source of TARGET so it exists before TARGET compiles, adds
 # OUTPUT_DIR to TARGET's include directories and links TARGET with sluice::avro
 # (both PUBLIC).
-#   OUTPUT_DIR  default ${CMAKE_CURRENT_BINARY_DIR}/sluice_generated/<TARGET>
+#   OUTPUT_DIR  default ${CMAKE_CURRENT_BINARY_DIR}/sluice_generated/<TARGET>; a relative
+#               path is taken from ${CMAKE_CURRENT_BINARY_DIR}
 #   HEADER      default <stem of the schema>.hpp for one schema, <TARGET>_schemas.hpp
 #               for several
 # The sluice command: ${SLUICE_EXECUTABLE} when set; else the `sluice` target when
@@ -32,6 +33,10 @@ function(sluice_generate)
   endif()
   if(NOT ARG_OUTPUT_DIR)
     set(ARG_OUTPUT_DIR "${CMAKE_CURRENT_BINARY_DIR}/sluice_generated/${ARG_TARGET}")
+  else()
+    # A relative OUTPUT_DIR is in the build tree (generated files stay out of the sources).
+    get_filename_component(ARG_OUTPUT_DIR "${ARG_OUTPUT_DIR}" ABSOLUTE
+                           BASE_DIR "${CMAKE_CURRENT_BINARY_DIR}")
   endif()
   list(LENGTH ARG_SCHEMAS schema_count)
   if(NOT ARG_HEADER)

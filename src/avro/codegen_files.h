@@ -52,25 +52,49 @@ Status write_container(const std::filesystem::path& path, std::span<const T> rec
   return writer.close();
 }
 
-// Every record of the container file at `path`, as T. Errors: as ContainerReader::open
-// and next (kIncompatible when T cannot read the file's schema); a datum that does not
-// decode is kCorrupt naming its block's byte offset, its index and the field.
+// Most records of one file that take no bytes at all (a record of only nulls, empty
+// records and fixed(0)): a block may declare millions of them in no data, and each is
+// a T in memory. Any other record takes at least one byte of the (size-limited) blocks.
+inline constexpr std::uint64_t kMaxEmptyRecordsPerFile = std::uint64_t{1} << 20;
+
+// Every record of the container file at `path`, as T. Errors name the file: as
+// ContainerReader::open and next (kIncompatible when T cannot read the file's schema,
+// kCorrupt/kTruncated for damaged blocks, with their byte offsets); a datum that does
+// not decode is kCorrupt naming its block's byte offset, its index and the field; more
+// than kMaxEmptyRecordsPerFile records of no bytes is kLimitExceeded.
 template <class T>
 Result<std::vector<T>> read_container(const std::filesystem::path& path) {
+  const std::string name = path.string();
+  auto in_file = [&](const Error& e) { return Error(e.code(), name + ": " + e.to_string()); };
   ContainerReaderOptions options;
   options.reader_schema = T::avro_schema_ptr();
   auto opened = ContainerReader::open(path, options);
   if (!opened)
-    return fail(opened.error().code(), "{}: {}", path.string(), opened.error().to_string());
+    return fail(in_file(opened.error()));
   ContainerReader& reader = *opened;
   std::vector<T> out;
+  std::uint64_t empty_budget = kMaxEmptyRecordsPerFile;
+  auto too_many_empty = [&](std::uint64_t block_offset) {
+    return fail(ErrorCode::kLimitExceeded,
+                "{}: block at byte {}: more than {} records that take no bytes (records of "
+                "nothing but nulls, empty records or fixed(0)) in one file",
+                name, block_offset, kMaxEmptyRecordsPerFile);
+  };
   if (rabin_fingerprint(reader.writer_schema()->root()) == T::kAvroFingerprint) {
     // T's own schema: its raw blocks hold T's encoding.
     ContainerReader::RawBlock block;
     for (;;) {
-      SLUICE_ASSIGN_OR_RETURN(bool more, reader.next_raw_block(block));
+      auto more = reader.next_raw_block(block);
       if (!more)
+        return fail(in_file(more.error()));
+      if (!*more)
         return out;
+      // Records beyond one per byte of data can only be records of no bytes.
+      const std::uint64_t excess =
+          block.count > block.data.size() ? block.count - block.data.size() : 0;
+      if (excess > empty_budget)
+        return too_many_empty(block.offset);
+      empty_budget -= excess;
       try {
         Decoder in(block.data.data(), block.data.size());
         for (std::uint64_t i = 0; i < block.count; ++i)
@@ -79,7 +103,7 @@ Result<std::vector<T>> read_container(const std::filesystem::path& path) {
       } catch (const CodegenError& e) {
         return fail(ErrorCode::kCorrupt,
                     "{}: block at byte {} (the offset below is within its decompressed data): {}",
-                    path.string(), block.offset, e.what());
+                    name, block.offset, e.what());
       }
     }
   }
@@ -90,15 +114,20 @@ Result<std::vector<T>> read_container(const std::filesystem::path& path) {
   std::vector<std::uint8_t> bytes;
   for (;;) {
     arena.reset();
-    SLUICE_ASSIGN_OR_RETURN(bool more, reader.next(value, arena));
+    auto more = reader.next(value, arena);
     if (!more)
+      return fail(in_file(more.error()));
+    if (!*more)
       return out;
     bytes.clear();
-    SLUICE_TRY(encode_binary(root, value, bytes));
+    if (Status encoded = encode_binary(root, value, bytes); !encoded)
+      return fail(in_file(encoded.error()));
+    if (bytes.empty() && empty_budget-- == 0)
+      return too_many_empty(reader.block_offset());
     try {
       out.push_back(T::from_avro(bytes.data(), bytes.size()));
     } catch (const CodegenError& e) {
-      return fail(ErrorCode::kCorrupt, "{}: record {}: {}", path.string(), out.size(), e.what());
+      return fail(ErrorCode::kCorrupt, "{}: record {}: {}", name, out.size(), e.what());
     }
   }
 }

@@ -292,6 +292,8 @@ class ContainerReader {
 
   // Blocks fully loaded so far and the damage seen (recovery mode).
   std::uint64_t blocks_read() const { return blocks_read_; }
+  // Byte offset in the file of the block the last object came from.
+  std::uint64_t block_offset() const { return block_offset_; }
   const RecoveryReport& recovery_report() const { return report_; }
 
  private:

@@ -155,10 +155,19 @@ Result<int> run_codegen(const CodegenOptions& opts) {
     if (ec)
       return fail(ErrorCode::kIo, "--out {}: cannot create the directory: {}", opts.out,
                   ec.message());
-    bool borrows = std::find(uses_earlier.begin(), uses_earlier.end(), true) != uses_earlier.end();
-    // Each header defines the named types its schema reaches that no earlier one does,
-    // and includes the earlier headers that define the others it uses. When no schema
-    // uses another's types, each header is generated from its schema alone.
+    // Schemas that share named types, defined in each (identically, or the generator
+    // refuses two definitions) or used from an earlier one, are generated together.
+    bool shared = std::find(uses_earlier.begin(), uses_earlier.end(), true) != uses_earlier.end();
+    std::set<std::string> seen;
+    for (const avro::SchemaPtr& schema : schemas) {
+      std::set<std::string> mine;
+      reachable_named(schema->root(), mine);
+      for (const std::string& name : mine)
+        shared = !seen.insert(name).second || shared;
+    }
+    // Then each header defines the named types its schema reaches that no earlier one
+    // does, and includes the earlier headers that define the others it uses. Otherwise
+    // each header is generated from its schema alone.
     std::vector<std::set<std::string>> owned(schemas.size());
     std::set<std::string> earlier;
     for (std::size_t i = 0; i < schemas.size(); ++i) {
@@ -169,7 +178,7 @@ Result<int> run_codegen(const CodegenOptions& opts) {
           owned[i].insert(name);
       earlier.insert(mine.begin(), mine.end());
       options.source_label = labels[i];
-      if (borrows) {
+      if (shared) {
         options.emit_only = owned[i];
         options.includes.clear();
         for (std::size_t j = 0; j < i; ++j) {
@@ -179,7 +188,7 @@ Result<int> run_codegen(const CodegenOptions& opts) {
         }
       }
       SLUICE_ASSIGN_OR_RETURN(std::string header,
-                              generate(borrows ? schemas : std::vector{schemas[i]}, options));
+                              generate(shared ? schemas : std::vector{schemas[i]}, options));
       std::filesystem::path file = std::filesystem::path(opts.out) / (stems[i] + ".hpp");
       SLUICE_TRY(write_file(file.string(), header));
     }

@@ -187,8 +187,10 @@ def case_generate(opts, tmp):
     cache = open(os.path.join(bdir, "CMakeCache.txt")).read()
     check("SLUICE_EXECUTABLE:FILEPATH=" + os.path.join(prefix, "bin", "sluice") in cache,
           "sluice_generate did not pick the installed sluice")
-    header = os.path.join(bdir, "sluice_generated", "generated_event", "event.hpp")
+    header = os.path.join(bdir, "generated", "event.hpp")  # OUTPUT_DIR generated
     check(os.path.exists(header), "sluice_generate did not write " + header)
+    check(not os.path.exists(os.path.join(CONSUMER, "generate", "generated")),
+          "sluice_generate wrote into the source tree")
     first = run([os.path.join(bdir, "generated_event")]).stdout
     check('"id"' in first and "addedLater" not in first, first)
     # The edit must be newer than the header, also on coarse file-time clocks, but not

@@ -113,6 +113,25 @@ TEST(CppGenerator, NamespaceOverrideAndMaps) {
   EXPECT_NE(generate(schema).find("std::map<std::string, std::int64_t> m{};"), std::string::npos);
 }
 
+// --namespace must name namespaces: each part an Avro-style name (then mangled as Avro
+// namespaces are: class -> class_), or the header would not compile.
+TEST(CppGenerator, NamespaceOverrideMustBeNames) {
+  const char* schema = R"({"type":"record","name":"R","fields":[{"name":"a","type":"int"}]})";
+  std::vector<avro::SchemaPtr> schemas{parse(schema)};
+  for (const char* bad : {"1abc", "a-b", "a b", "a::2", "x.é", "::", ""}) {
+    CppOptions options;
+    options.cpp_namespace = bad;
+    auto header = generate_cpp_header(schemas, options);
+    ASSERT_FALSE(header) << bad;
+    EXPECT_EQ(header.error().code(), ErrorCode::kInvalidArgument) << bad;
+    EXPECT_NE(header.error().message().find("C++ namespace"), std::string::npos)
+        << header.error().message();
+  }
+  CppOptions options;
+  options.cpp_namespace = "class::_x.y9";
+  EXPECT_NE(generate(schema, options).find("namespace class_::x_x::y9 {"), std::string::npos);
+}
+
 TEST(CppGenerator, ViewsOfNonRecursiveRecords) {
   const char* schema = R"({"type":"record","name":"R","namespace":"x",
     "fields":[{"name":"s","type":"string"},{"name":"b","type":"bytes"},
@@ -286,12 +305,27 @@ TEST(CodegenCommand, ALaterSchemaMayUseTheNamedTypesOfEarlierOnes) {
   EXPECT_NE(path.find("#include \"point.hpp\""), std::string::npos);
   EXPECT_EQ(path.find("struct Point"), std::string::npos);
   EXPECT_NE(path.find("struct Path {"), std::string::npos);
-  // Schemas that each define the same type themselves still get a header each.
+  // Schemas that each define the same type themselves still get a header each, the
+  // later one including the earlier rather than defining the type again (the two
+  // headers go into one program).
   testing::write_file(dir / "point2.avsc", testing::read_file(dir / "point.avsc"));
   auto same = run_command(sluice + " avro codegen " + (dir / "point.avsc").string() + " " +
                           (dir / "point2.avsc").string() + " --out " + (dir / "gen2/").string());
   ASSERT_EQ(same.exit_code, 0) << same.err;
-  EXPECT_TRUE(std::filesystem::exists(dir / "gen2/point2.hpp"));
+  std::string point2 = testing::read_file(dir / "gen2/point2.hpp");
+  EXPECT_NE(point2.find("#include \"point.hpp\""), std::string::npos) << point2;
+  EXPECT_EQ(point2.find("struct Point"), std::string::npos) << point2;
+  // Two different definitions of one type are refused, as in one header.
+  testing::write_file(dir / "point3.avsc",
+                      R"({"type":"record","name":"Point","namespace":"geo",)"
+                      R"("fields":[{"name":"x","type":"long"}]})");
+  auto differ = run_command(sluice + " avro codegen " + (dir / "point.avsc").string() + " " +
+                            (dir / "point3.avsc").string() + " --out " + (dir / "gen4/").string());
+  EXPECT_NE(differ.exit_code, 0);
+  EXPECT_NE(differ.err.find("two different definitions of the named type geo.Point"),
+            std::string::npos)
+      << differ.err;
+  EXPECT_FALSE(std::filesystem::exists(dir / "gen4/point.hpp"));
   // Two schemas of one file name would write one header: refused, nothing written.
   std::filesystem::create_directories(dir / "other");
   testing::write_file(dir / "other/point.avsc", testing::read_file(dir / "point.avsc"));

@@ -11,6 +11,7 @@
 #include "avro/codegen_files.h"
 #include "movies_v1.hpp"
 #include "movies_v2.hpp"
+#include "nulls.hpp"
 #include "test_support.h"
 
 namespace {
@@ -117,6 +118,68 @@ TEST(GeneratedFiles, DamagedDataNamesTheBlock) {
                 .error()
                 .code(),
             sluice::ErrorCode::kNotFound);
+
+  // Damage the container reader finds (here a file cut inside its last block) names the
+  // file too, on the straight path and on the resolving one.
+  ASSERT_TRUE(sluice::avro::gen::write_container(
+      dir / "cut.avro", std::span<const v1::MovieWatchEvent>(events)));
+  bytes = sluice::testing::read_file(dir / "cut.avro");
+  bytes.resize(bytes.size() - 5);
+  sluice::testing::write_file(dir / "cut.avro", bytes);
+  const std::string path = (dir / "cut.avro").string();
+  back = sluice::avro::gen::read_container<v1::MovieWatchEvent>(dir / "cut.avro");
+  ASSERT_FALSE(back);
+  EXPECT_EQ(back.error().to_string().rfind(path + ": block at byte ", 0), 0u)
+      << back.error().to_string();
+  auto resolved = sluice::avro::gen::read_container<v2::MovieWatchEvent>(dir / "cut.avro");
+  ASSERT_FALSE(resolved);
+  EXPECT_EQ(resolved.error().to_string().rfind(path + ": ", 0), 0u)
+      << resolved.error().to_string();
+}
+
+// A record that takes no bytes: a block may declare any number of them in no data. A
+// file of them is read up to kMaxEmptyRecordsPerFile, and beyond that refused before
+// anything is allocated (a 2 KB file declaring 10 blocks of 2^26 used to take
+// gigabytes, and then abort on std::bad_alloc).
+TEST(GeneratedFiles, RecordsOfNoBytesAreBounded) {
+  using Empty = codegen::test::nulls::OnlyNull;
+  TempDir dir;
+  std::vector<Empty> three(3);
+  ASSERT_TRUE(sluice::avro::gen::write_container(dir / "e.avro", std::span<const Empty>(three)));
+  const std::string file = sluice::testing::read_file(dir / "e.avro");
+  // The one block: count 3 (zigzag 0x06), size 0, then the 16-byte sync marker.
+  ASSERT_EQ(file.substr(file.size() - 18, 2), std::string("\x06\x00", 2));
+  const std::string header = file.substr(0, file.size() - 18);
+  const std::string sync = file.substr(file.size() - 16);
+  auto with_blocks = [&](std::uint64_t count, int blocks) {
+    std::string out = header;
+    for (int b = 0; b < blocks; ++b) {
+      for (std::uint64_t z = count << 1; ; z >>= 7) {  // zigzag of a positive count
+        if (z < 0x80) {
+          out.push_back(static_cast<char>(z));
+          break;
+        }
+        out.push_back(static_cast<char>((z & 0x7f) | 0x80));
+      }
+      out.push_back('\0');
+      out += sync;
+    }
+    return out;
+  };
+  const std::uint64_t limit = sluice::avro::gen::kMaxEmptyRecordsPerFile;
+  sluice::testing::write_file(dir / "ok.avro", with_blocks(limit / 2, 2));
+  auto ok = sluice::avro::gen::read_container<Empty>(dir / "ok.avro");
+  ASSERT_TRUE(ok) << ok.error().to_string();
+  EXPECT_EQ(ok->size(), limit);
+
+  sluice::testing::write_file(dir / "bomb.avro", with_blocks(std::uint64_t{1} << 26, 10));
+  auto bomb = sluice::avro::gen::read_container<Empty>(dir / "bomb.avro");
+  ASSERT_FALSE(bomb);
+  EXPECT_EQ(bomb.error().code(), sluice::ErrorCode::kLimitExceeded);
+  EXPECT_NE(bomb.error().to_string().find("records that take no bytes"), std::string::npos)
+      << bomb.error().to_string();
+  sluice::testing::write_file(dir / "over.avro", with_blocks(limit / 2 + 1, 2));
+  EXPECT_FALSE(sluice::avro::gen::read_container<Empty>(dir / "over.avro"));
 }
 
 }  // namespace
