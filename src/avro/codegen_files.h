@@ -20,6 +20,8 @@
 #include <filesystem>
 #include <span>
 #include <string>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "avro/arena.h"
@@ -50,6 +52,19 @@ Status write_container(const std::filesystem::path& path, std::span<const T> rec
     SLUICE_TRY(writer.append_encoded(bytes));
   }
   return writer.close();
+}
+// The same for records in a span of non-const T (`std::span(users)`) or a vector, which
+// deduction would not match to std::span<const T>.
+template <class T>
+  requires(!std::is_const_v<T>)
+Status write_container(const std::filesystem::path& path, std::span<T> records,
+                       ContainerWriterOptions options = {}) {
+  return write_container(path, std::span<const T>(records), std::move(options));
+}
+template <class T>
+Status write_container(const std::filesystem::path& path, const std::vector<T>& records,
+                       ContainerWriterOptions options = {}) {
+  return write_container(path, std::span<const T>(records), std::move(options));
 }
 
 // Most records of one file that take no bytes at all (a record of only nulls, empty

@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <map>
 #include <memory>
 #include <set>
@@ -48,7 +49,15 @@ Result<int> run_build(const BuildOptions& o) {
   spec.name = o.name;
   spec.version = *version;
   spec.schema_text = std::move(*text);
-  spec.source = o.source.empty() ? o.schema : o.source;
+  // By default the schema file's name, not the path as typed: building the same schema
+  // from another folder gives the same artifact (a published version never changes).
+  std::error_code ec;
+  if (!o.source.empty())
+    spec.source = o.source;
+  else if (o.schema != "-" && std::filesystem::is_regular_file(o.schema, ec))
+    spec.source = std::filesystem::path(o.schema).filename().string();
+  else
+    spec.source = o.schema == "-" ? "stdin" : "inline schema";
   auto info = codegen::build_artifact(spec, o.out);
   if (!info) {
     if (info.error().code() == ErrorCode::kInvalidSchema) {
@@ -207,7 +216,8 @@ void add_artifact_commands(CLI::App& app, Registry& registry) {
     cmd->add_option("--version", o->version, "Artifact version x.y.z")->required();
     cmd->add_option("--out", o->out, "Folder receiving <name>/<version>/ (default: .)");
     cmd->add_option("--source", o->source,
-                    "Text recorded as \"source\" in artifact.json (default: the --schema argument)");
+                    "Text recorded as \"source\" in artifact.json (default: the --schema "
+                    "file's name, \"stdin\" or \"inline schema\")");
     registry.set_runner(cmd, [o] { return run_build(*o); });
   }
   {

@@ -148,6 +148,13 @@ def case_determinism(opts, tmp):
     for f in ta:
         check(open(os.path.join(a, f), "rb").read() == open(os.path.join(b, f), "rb").read(),
               f + " differs after a rebuild in place")
+    # The default source is the schema file's name: the same schema by a relative path
+    # from another folder is the same build (a no-op), not another one (refused).
+    meta = json.load(open(os.path.join(a, "movies", "1.2.3", "share", "movies-1.2.3",
+                                       "artifact.json")))
+    check(meta["source"] == "v1.avsc", repr(meta))
+    run([opts.sluice, "artifact", "build", "--schema", "v1.avsc", "--name", "movies",
+         "--version", "1.2.3", "--out", a], cwd=os.path.dirname(schema))
     print("determinism ok: %d files identical" % len(ta))
     # Bad arguments: usage errors exit 2, a bad schema exits 1 naming the place; no tree.
     bad = os.path.join(tmp, "bad")

@@ -46,6 +46,12 @@ TEST(GeneratedFiles, WriteThenReadAcrossBlocksAndCodecs) {
     ASSERT_TRUE(back) << back.error().to_string();
     EXPECT_EQ(*back, events);
   }
+  // As the README writes it: a span of non-const records, or the vector itself.
+  ASSERT_TRUE(sluice::avro::gen::write_container(dir / "span.avro", std::span(events)));
+  ASSERT_TRUE(sluice::avro::gen::write_container(dir / "vector.avro", events));
+  EXPECT_EQ(sluice::testing::read_file(dir / "span.avro").size(),
+            sluice::testing::read_file(dir / "vector.avro").size());
+  EXPECT_EQ(*sluice::avro::gen::read_container<v1::MovieWatchEvent>(dir / "vector.avro"), events);
 }
 
 TEST(GeneratedFiles, ReadWithAnotherWriterSchemaResolves) {
