@@ -16,6 +16,7 @@
 #include "avro/json_codec.h"
 #include "avro/resolution.h"
 #include "avro/value.h"
+#include "base/sanitizer.h"
 
 namespace sluice::avro::gen {
 
@@ -372,17 +373,7 @@ std::size_t compute_generic_depth(const Node& root) {
 // Under AddressSanitizer each frame of the generic decoder is several times larger, and
 // ~1,000 nested levels overflowed an 8 MiB stack: there the generic passes keep the
 // default depth (a clean error past it) instead of the deeper one below.
-#if defined(__SANITIZE_ADDRESS__)
-constexpr bool kDeepGenericPasses = false;
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-constexpr bool kDeepGenericPasses = false;
-#else
-constexpr bool kDeepGenericPasses = true;
-#endif
-#else
-constexpr bool kDeepGenericPasses = true;
-#endif
+constexpr bool kDeepGenericPasses = SLUICE_ADDRESS_SANITIZER == 0;
 
 // The limits for a generic pass (resolution, JSON) over data that a generated class of
 // `root` decodes. Its decoders count nested records (at most

@@ -13,14 +13,8 @@
 #include <sstream>
 #include <string>
 
-#if defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define SLUICE_TEST_ASAN 1
-#endif
-#endif
-#if defined(__SANITIZE_ADDRESS__)
-#define SLUICE_TEST_ASAN 1
-#endif
+#include "base/sanitizer.h"
+
 
 namespace sluice::cli {
 namespace {
@@ -56,7 +50,7 @@ std::string huge_page_setting() {
 
 // Why the test is skipped here, or empty when it can run.
 std::string skip_reason() {
-#if defined(SLUICE_TEST_ASAN)
+#if SLUICE_ADDRESS_SANITIZER
   return "AddressSanitizer's allocator replaces glibc malloc; the tuning is a no-op there";
 #else
   std::string setting = huge_page_setting();

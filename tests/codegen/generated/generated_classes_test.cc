@@ -18,6 +18,7 @@
 #include "avro/random.h"
 #include "avro/schema.h"
 #include "avro/value.h"
+#include "base/sanitizer.h"
 #include "keywords.hpp"
 #include "movies_v1.hpp"
 #include "movies_v2.hpp"
@@ -446,17 +447,7 @@ TEST(GeneratedRecursive, LinkedListAndTreeRoundTrip) {
                                                 300);
 }
 
-#if defined(__SANITIZE_ADDRESS__)
-constexpr bool kAddressSanitizer = true;
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-constexpr bool kAddressSanitizer = true;
-#else
-constexpr bool kAddressSanitizer = false;
-#endif
-#else
-constexpr bool kAddressSanitizer = false;
-#endif
+constexpr bool kAddressSanitizer = SLUICE_ADDRESS_SANITIZER != 0;
 
 // A tree nested through its children arrays as deep as the generated decoders allow
 // (512 records) is also printed (to_json) and read from another writer schema: the
