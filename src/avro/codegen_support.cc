@@ -315,17 +315,23 @@ std::shared_ptr<const ResolutionPlan> plan_for(const SchemaPtr& reader,
 
 namespace {
 
-// The longest chain of arrays, maps and unions in `node` before a record or a leaf.
-std::size_t wrapper_chain(const Node& node) {
+// The longest chain of arrays, maps and unions in `node` above a record or a leaf; the
+// records met at the chains' ends are queued in `records` (each once, by `seen`).
+std::size_t wrapper_chain(const Node& node, std::vector<const Node*>& records,
+                          std::set<const Node*>& seen) {
   switch (node.type) {
+    case Type::kRecord:
+      if (seen.insert(&node).second)
+        records.push_back(&node);
+      return 0;
     case Type::kArray:
-      return 1 + wrapper_chain(*node.items);
+      return 1 + wrapper_chain(*node.items, records, seen);
     case Type::kMap:
-      return 1 + wrapper_chain(*node.values);
+      return 1 + wrapper_chain(*node.values, records, seen);
     case Type::kUnion: {
       std::size_t longest = 0;
       for (const Node* b : node.branches)
-        longest = std::max(longest, wrapper_chain(*b));
+        longest = std::max(longest, wrapper_chain(*b, records, seen));
       return 1 + longest;
     }
     default:
@@ -334,38 +340,14 @@ std::size_t wrapper_chain(const Node& node) {
 }
 
 std::size_t compute_generic_depth(const Node& root) {
-  std::size_t chain = wrapper_chain(root);
-  std::vector<const Node*> todo = {&root};
+  std::vector<const Node*> records;
   std::set<const Node*> seen;
-  auto visit = [&](const Node& n, auto& self) -> void {
-    switch (n.type) {
-      case Type::kRecord:
-        if (seen.insert(&n).second)
-          todo.push_back(&n);
-        return;
-      case Type::kArray:
-        return self(*n.items, self);
-      case Type::kMap:
-        return self(*n.values, self);
-      case Type::kUnion:
-        for (const Node* b : n.branches)
-          self(*b, self);
-        return;
-      default:
-        return;
-    }
-  };
-  while (!todo.empty()) {
-    const Node* n = todo.back();
-    todo.pop_back();
-    if (n->type != Type::kRecord) {
-      visit(*n, visit);
-      continue;
-    }
-    for (const Field& f : n->fields) {
-      chain = std::max(chain, wrapper_chain(*f.type));
-      visit(*f.type, visit);
-    }
+  std::size_t chain = wrapper_chain(root, records, seen);
+  while (!records.empty()) {
+    const Node* record = records.back();
+    records.pop_back();
+    for (const Field& f : record->fields)
+      chain = std::max(chain, wrapper_chain(*f.type, records, seen));
   }
   return (static_cast<std::size_t>(kMaxDepth) + 1) * (1 + chain) + chain + 1;
 }

@@ -192,6 +192,9 @@ class Schema {
   const Node* root_ = nullptr;
 };
 
+// Whether `s` is an Avro name: [A-Za-z_][A-Za-z0-9_]* (one part of a full name).
+bool is_valid_name(std::string_view s);
+
 // Parsing Canonical Form of `node` (canonical.cc), exactly per the specification.
 std::string canonical_form(const Node& node);
 

@@ -43,24 +43,12 @@ std::string brief(const Json& j) {
   return s;
 }
 
-bool valid_name(std::string_view s) {
-  if (s.empty())
-    return false;
-  auto head = [](char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_'; };
-  if (!head(s[0]))
-    return false;
-  for (char c : s.substr(1)) {
-    if (!head(c) && !(c >= '0' && c <= '9'))
-      return false;
-  }
-  return true;
-}
 
 // A dot-separated sequence of valid names (not empty).
 bool valid_dotted(std::string_view s) {
   while (true) {
     std::size_t dot = s.find('.');
-    if (!valid_name(s.substr(0, dot)))
+    if (!is_valid_name(s.substr(0, dot)))
       return false;
     if (dot == std::string_view::npos)
       return true;
@@ -582,7 +570,7 @@ class Parser {
       node->space = name.substr(0, dot);
       node->name = name.substr(dot + 1);
     } else {
-      if (!valid_name(name))
+      if (!is_valid_name(name))
         return fail(schema_error("invalid name \"{}\"", name).in("name"));
       node->name = name;
       node->space = enclosing;
@@ -647,7 +635,7 @@ class Parser {
             schema_error("symbol must be a string, got {}", brief(s)).in(where).in("symbols"));
       }
       const std::string& symbol = s.get_ref<const std::string&>();
-      if (!valid_name(symbol)) {
+      if (!is_valid_name(symbol)) {
         return fail(schema_error("invalid symbol \"{}\"", symbol).in(where).in("symbols"));
       }
       if (node.symbol_index(symbol) >= 0) {
@@ -693,7 +681,7 @@ class Parser {
       return fail(schema_error("\"name\" must be a string, got {}", brief(*name)).in("name"));
     }
     field.name = name->get<std::string>();
-    if (!valid_name(field.name)) {
+    if (!is_valid_name(field.name)) {
       return fail(schema_error("invalid field name \"{}\"", field.name).in("name"));
     }
     if (record.field_index(field.name) >= 0) {
@@ -756,6 +744,19 @@ class Parser {
 };
 
 }  // namespace
+
+bool is_valid_name(std::string_view s) {
+  if (s.empty())
+    return false;
+  auto head = [](char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_'; };
+  if (!head(s[0]))
+    return false;
+  for (char c : s.substr(1)) {
+    if (!head(c) && !(c >= '0' && c <= '9'))
+      return false;
+  }
+  return true;
+}
 
 int union_default_branch(const Node& union_node, std::string_view value_json) {
   Json value = Json::parse(value_json.begin(), value_json.end(), nullptr, false);

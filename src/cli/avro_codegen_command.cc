@@ -158,11 +158,11 @@ Result<int> run_codegen(const CodegenOptions& opts) {
     // Schemas that share named types, defined in each (identically, or the generator
     // refuses two definitions) or used from an earlier one, are generated together.
     bool shared = std::find(uses_earlier.begin(), uses_earlier.end(), true) != uses_earlier.end();
+    std::vector<std::set<std::string>> reached(schemas.size());  // named types of each
     std::set<std::string> seen;
-    for (const avro::SchemaPtr& schema : schemas) {
-      std::set<std::string> mine;
-      reachable_named(schema->root(), mine);
-      for (const std::string& name : mine)
+    for (std::size_t i = 0; i < schemas.size(); ++i) {
+      reachable_named(schemas[i]->root(), reached[i]);
+      for (const std::string& name : reached[i])
         shared = !seen.insert(name).second || shared;
     }
     // Then each header defines the named types its schema reaches that no earlier one
@@ -171,8 +171,7 @@ Result<int> run_codegen(const CodegenOptions& opts) {
     std::vector<std::set<std::string>> owned(schemas.size());
     std::set<std::string> earlier;
     for (std::size_t i = 0; i < schemas.size(); ++i) {
-      std::set<std::string> mine;
-      reachable_named(schemas[i]->root(), mine);
+      const std::set<std::string>& mine = reached[i];
       for (const std::string& name : mine)
         if (earlier.count(name) == 0)
           owned[i].insert(name);

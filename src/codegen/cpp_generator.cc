@@ -157,20 +157,14 @@ class Generator {
         return fail(ErrorCode::kInvalidArgument, "C++ namespace \"{}\" names no namespace",
                     *options_.cpp_namespace);
       for (const std::string& part : parts) {
-        // Avro's name rule, which every part must follow for the mangling to apply
-        // (keywords and reserved names are then renamed, as Avro namespaces are).
-        auto letter = [](char c) {
-          return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
-        };
-        auto name_char = [&](char c) { return letter(c) || (c >= '0' && c <= '9'); };
-        if (!letter(part[0]) || !std::all_of(part.begin(), part.end(), name_char)) {
+        // Avro's name rule, so that the parts are mangled as Avro namespaces are
+        // (keywords and reserved names renamed).
+        if (!avro::is_valid_name(part)) {
           return fail(ErrorCode::kInvalidArgument,
                       "C++ namespace \"{}\": \"{}\" is not a name (ASCII letters, digits and '_', "
                       "not starting with a digit; parts separated by :: or .)",
                       *options_.cpp_namespace, part);
         }
-      }
-      for (const std::string& part : parts) {
         std::string id = internal::cpp_identifier(part);
         while (ns.empty() && internal::is_global_name(id))
           internal::add_underscore(id);  // --namespace time: ::time is a function

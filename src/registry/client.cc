@@ -73,6 +73,8 @@ Result<BaseUrl> parse_base_url(std::string_view text) {
     out.userinfo = url_decode(std::string_view(url).substr(host_begin, at - host_begin));
     url.erase(host_begin, at + 1 - host_begin);
   }
+  while (url.size() > host_begin && url.back() == '/')
+    url.pop_back();
   if (url.size() == host_begin) {
     return fail(ErrorCode::kInvalidArgument, "registry URL '{}' has no host", std::string(text));
   }
@@ -424,10 +426,8 @@ Result<std::vector<BaseUrl>> parse_base_urls(std::string_view list) {
 Result<std::vector<std::string>> base_urls_without_credentials(std::string_view urls) {
   SLUICE_ASSIGN_OR_RETURN(std::vector<BaseUrl> parsed, parse_base_urls(urls));
   std::vector<std::string> out;
-  for (BaseUrl& b : parsed) {
-    while (b.url.size() > 1 && b.url.back() == '/') b.url.pop_back();
+  for (BaseUrl& b : parsed)
     out.push_back(std::move(b.url));
-  }
   return out;
 }
 

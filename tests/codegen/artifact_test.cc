@@ -267,7 +267,7 @@ TEST(BuildArtifact, TypesNamedLikeTheArtifactConstantsAreRenamed) {
   EXPECT_NE(generated.find("using kArtifactName_ = "), std::string::npos);
   EXPECT_EQ(generated.find("struct kSchemaFingerprint "), std::string::npos);
   // A field is a member, not beside the constants: it keeps its name.
-  EXPECT_NE(generated.find(" kArtifactVersionMajor"), std::string::npos);
+  EXPECT_NE(generated.find("std::int32_t kArtifactVersionMajor{"), std::string::npos) << generated;
 }
 
 // --- sync ------------------------------------------------------------------------
