@@ -28,7 +28,9 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <map>
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
@@ -173,13 +175,21 @@ bool matches(const Node& w, const Node& r, Promotion promotion) {
 
 // The reader union branch for writer (non-union) `w`: a named type of the writer's
 // fullname first (a union may hold a.Rec and b.Rec, which match by unqualified name
-// alike; Java's resolver also tries the fullname first), then exact matches, then
-// promotions. -1 when none.
+// alike; Java's resolver also tries the fullname first), then one whose aliases name the
+// writer's fullname (Java renames the writer's types by the reader's aliases before it
+// matches fullnames), then exact matches, then promotions. -1 when none.
 int choose_branch(const Node& w, const Node& reader_union) {
   if (is_named(w.type)) {
     for (std::size_t i = 0; i < reader_union.branches.size(); ++i) {
       const Node& b = *reader_union.branches[i];
       if (b.type == w.type && b.fullname == w.fullname && matches(w, b, Promotion::kNo))
+        return static_cast<int>(i);
+    }
+    for (std::size_t i = 0; i < reader_union.branches.size(); ++i) {
+      const Node& b = *reader_union.branches[i];
+      if (b.type == w.type &&
+          std::find(b.aliases.begin(), b.aliases.end(), w.fullname) != b.aliases.end() &&
+          matches(w, b, Promotion::kNo))
         return static_cast<int>(i);
     }
   }
@@ -219,6 +229,22 @@ std::string join_path(const std::string& path, std::string_view field) {
 
 enum class Defaults : std::uint8_t { kDecode, kIgnore };
 
+// A fixed's size as a step holds it (32 bits). A larger size, which the schema allows
+// but no input this decoder reads can hold, becomes the largest 32-bit size: reading it
+// fails as truncated, where the size cut to 32 bits would read the wrong bytes.
+std::uint32_t fixed_step_size(const Node& fixed) {
+  return static_cast<std::uint32_t>(std::min<std::size_t>(fixed.fixed_size, UINT32_MAX));
+}
+
+std::string join_messages(std::span<const Incompatibility> list) {
+  std::string out;
+  for (const Incompatibility& inc : list) {
+    if (!out.empty()) out += "; ";
+    out += inc.to_string();
+  }
+  return out;
+}
+
 class Compiler {
  public:
   Compiler(Graph& graph, Defaults defaults) : graph_(graph), defaults_(defaults) {}
@@ -233,7 +259,7 @@ class Compiler {
         return hard(w, r, path, fmt::format("writer {} vs reader {}", describe(w), describe(r)));
       }
       std::uint32_t self = new_step(Op::kToBranch, &w, nullptr);
-      memo_[key] = self;
+      remember(key, self);
       std::uint32_t inner =
           resolve(w, *r.branches[static_cast<std::size_t>(branch)], path);
       graph_.steps[self].a = inner;
@@ -258,7 +284,7 @@ class Compiler {
       case Type::kBytes: return memo_skip(w, Op::kSkipText);
       case Type::kFixed: {
         std::uint32_t s = memo_skip(w, Op::kSkipFixed);
-        graph_.steps[s].a = static_cast<std::uint32_t>(w.fixed_size);
+        graph_.steps[s].a = fixed_step_size(w);
         return s;
       }
       case Type::kArray:
@@ -314,7 +340,7 @@ class Compiler {
     hard_.push_back(inc);
     all_.push_back(std::move(inc));
     std::uint32_t s = new_step(Op::kInvalid, &w, &r);
-    memo_[{&w, &r}] = s;
+    remember({&w, &r}, s);
     return s;
   }
 
@@ -345,7 +371,7 @@ class Compiler {
 
   std::uint32_t resolve_writer_union(const Node& w, const Node& r, const std::string& path) {
     std::uint32_t self = new_step(Op::kWriterUnion, &w, &r);
-    memo_[{&w, &r}] = self;
+    remember({&w, &r}, self);
     std::vector<BranchEntry> entries(w.branches.size());
     for (std::size_t i = 0; i < w.branches.size(); ++i) {
       const Node& wb = *w.branches[i];
@@ -357,10 +383,10 @@ class Compiler {
                                                     i, describe(wb), describe(r)));
           continue;
         }
-        e.step = resolve(wb, *r.branches[static_cast<std::size_t>(branch)], path);
+        e.step = resolve_branch(wb, *r.branches[static_cast<std::size_t>(branch)], i, path, e);
         e.reader_branch = branch;
       } else if (matches(wb, r, Promotion::kYes)) {
-        e.step = resolve(wb, r, path);
+        e.step = resolve_branch(wb, r, i, path, e);
       } else {
         e.error = runtime_error(path, fmt::format("writer union branch {} ({}) vs reader {}", i,
                                                   describe(wb), describe(r)));
@@ -372,6 +398,32 @@ class Compiler {
     return self;
   }
 
+  // Writer union branch `i` read as reader node `r`. When that fails (a record branch
+  // whose reader lacks a default, say), only data in this branch fails, at run time, as
+  // with a branch that matches nothing (Java and Python resolve a union branch when it
+  // is read): the hard incompatibilities become `e`'s error, and the steps memoized
+  // meanwhile are forgotten, so that the same pair resolved outside a union fails again.
+  std::uint32_t resolve_branch(const Node& wb, const Node& r, std::size_t i,
+                               const std::string& path, BranchEntry& e) {
+    const std::size_t hard_before = hard_.size();
+    const std::size_t memo_before = memo_log_.size();
+    std::uint32_t step = resolve(wb, r, path);
+    if (hard_.size() == hard_before) return step;
+    std::string why = join_messages(std::span(hard_).subspan(hard_before));
+    hard_.resize(hard_before);  // all_ keeps them: check_compatibility still reports them
+    for (std::size_t k = memo_before; k < memo_log_.size(); ++k) memo_.erase(memo_log_[k]);
+    memo_log_.resize(memo_before);
+    graph_.messages.push_back(
+        fmt::format("writer union branch {} ({}) vs reader {}: {}", i, describe(wb), describe(r), why));
+    e.error = static_cast<std::int32_t>(graph_.messages.size() - 1);
+    return step;
+  }
+
+  void remember(std::pair<const Node*, const Node*> key, std::uint32_t step) {
+    memo_[key] = step;
+    memo_log_.push_back(key);
+  }
+
   std::int32_t runtime_error(const std::string& path, std::string message) {
     soft(path, message);
     graph_.messages.push_back(std::move(message));
@@ -380,7 +432,7 @@ class Compiler {
 
   std::uint32_t simple(const Node& w, const Node& r, Op op) {
     std::uint32_t s = new_step(op, &w, &r);
-    memo_[{&w, &r}] = s;
+    remember({&w, &r}, s);
     return s;
   }
 
@@ -422,7 +474,7 @@ class Compiler {
                       fmt::format("fixed size {} vs {}", w.fixed_size, r.fixed_size));
         }
         std::uint32_t s = simple(w, r, Op::kFixed);
-        graph_.steps[s].a = static_cast<std::uint32_t>(w.fixed_size);
+        graph_.steps[s].a = fixed_step_size(w);
         return s;
       }
       case Type::kEnum: return resolve_enum(w, r, path);
@@ -548,6 +600,7 @@ class Compiler {
   Graph& graph_;
   Defaults defaults_;
   std::map<std::pair<const Node*, const Node*>, std::uint32_t> memo_;
+  std::vector<std::pair<const Node*, const Node*>> memo_log_;  // memo_ keys, in order set
   std::map<const Node*, std::uint32_t> skip_memo_;
   std::map<const Node*, std::uint32_t> min_memo_;
   std::vector<Incompatibility> all_;
@@ -829,19 +882,6 @@ struct ResolutionPlan::Impl {
   rp::Program program;
   Arena arena{4096};  // reader defaults, decoded once
 };
-
-namespace {
-
-std::string join_messages(const std::vector<Incompatibility>& list) {
-  std::string out;
-  for (const Incompatibility& inc : list) {
-    if (!out.empty()) out += "; ";
-    out += inc.to_string();
-  }
-  return out;
-}
-
-}  // namespace
 
 ResolutionPlan::~ResolutionPlan() = default;
 

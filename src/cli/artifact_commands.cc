@@ -22,6 +22,7 @@
 #include "codegen/artifact.h"
 #include "codegen/artifact_sync.h"
 #include "registry/client.h"
+#include "registry/subjects.h"
 
 namespace sluice::cli {
 namespace {
@@ -78,14 +79,18 @@ struct SyncOptions {
   std::string prefix;
 };
 
-codegen::RegisteredVersion to_registered(reg::SubjectVersion sv) {
+// Version `sv` of `subject`; its references name subjects as the registry resolves them
+// (one without a context is in `subject`'s context).
+codegen::RegisteredVersion to_registered(const std::string& subject, reg::SubjectVersion sv) {
+  const std::string context = reg::split_subject(subject).first;
   codegen::RegisteredVersion rv;
   rv.version = sv.version;
   rv.schema_id = sv.id.value;
   rv.schema_type = sv.schema.schema_type.empty() ? "AVRO" : sv.schema.schema_type;
   rv.schema = std::move(sv.schema.schema);
   for (auto& ref : sv.schema.references)
-    rv.references.push_back({std::move(ref.name), std::move(ref.subject), ref.version});
+    rv.references.push_back(
+        {std::move(ref.name), reg::reference_subject(context, ref.subject), ref.version});
   return rv;
 }
 
@@ -112,7 +117,7 @@ Result<Snapshot> take_snapshot(reg::Client& client, const std::string& prefix) {
     SLUICE_ASSIGN_OR_RETURN(std::vector<int> versions, client.get_versions(subject));
     for (int v : versions) {
       SLUICE_ASSIGN_OR_RETURN(reg::SubjectVersion sv, client.get_version(subject, v));
-      snap.versions.push_back(to_registered(std::move(sv)));
+      snap.versions.push_back(to_registered(subject, std::move(sv)));
       note_references(snap.versions.back());
       have.emplace(subject, snap.versions.back().version);
     }
@@ -132,7 +137,7 @@ Result<Snapshot> take_snapshot(reg::Client& client, const std::string& prefix) {
       if (sv.error().code() == ErrorCode::kNotFound) continue;
       return fail(sv.error());
     }
-    codegen::RegisteredVersion rv = to_registered(std::move(*sv));
+    codegen::RegisteredVersion rv = to_registered(ref.subject, std::move(*sv));
     if (!have.emplace(ref.subject, rv.version).second) continue;
     note_references(rv);
     codegen::SubjectSnapshot& snap = beyond[ref.subject];

@@ -15,6 +15,8 @@
 #include "avro/schema.h"
 #include "codegen/cpp_generator.h"
 #include "codegen/internal/cpp_names.h"
+#include "codegen/internal/locked_build.h"
+#include "codegen/internal/repo_lock.h"
 
 namespace sluice::codegen {
 namespace fs = std::filesystem;
@@ -233,6 +235,13 @@ std::string to_upper_identifier(std::string_view name) {
   return out;
 }
 
+std::string to_lower(std::string_view name) {
+  std::string out(name);
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return out;
+}
+
 }  // namespace
 
 Result<ArtifactVersion> ArtifactVersion::parse(std::string_view text) {
@@ -291,10 +300,7 @@ Status validate_dataset_name(std::string_view name) {
   }
   // The package would shadow the Sluice library's own (find_dependency(Sluice) would find
   // the artifact), and CMake may match package folders without regard to case.
-  std::string folded(name);
-  std::transform(folded.begin(), folded.end(), folded.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  if (folded == "sluice") return bad("the name of the Sluice library's own CMake package");
+  if (to_lower(name) == "sluice") return bad("the name of the Sluice library's own CMake package");
   return {};
 }
 
@@ -319,6 +325,30 @@ std::string fingerprint_hex(std::uint64_t fingerprint) { return fmt::format("{:0
 
 Result<ArtifactInfo> build_artifact(const ArtifactSpec& spec, const fs::path& out_dir) {
   SLUICE_TRY(validate_dataset_name(spec.name));
+  SLUICE_ASSIGN_OR_RETURN(internal::RepoLock lock, internal::RepoLock::acquire(out_dir));
+  return internal::build_artifact_locked(spec, out_dir);
+}
+
+std::string internal::dataset_differing_in_case(const fs::path& out_dir, std::string_view name) {
+  const std::string lower = to_lower(name);
+  std::error_code ec;
+  for (fs::directory_iterator it(out_dir, ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string other = it->path().filename().string();
+    if (other != name && to_lower(other) == lower && it->is_directory(ec)) return other;
+  }
+  return "";
+}
+
+Result<ArtifactInfo> internal::build_artifact_locked(const ArtifactSpec& spec,
+                                                     const fs::path& out_dir) {
+  SLUICE_TRY(validate_dataset_name(spec.name));
+  if (std::string other = dataset_differing_in_case(out_dir, spec.name); !other.empty()) {
+    return fail(ErrorCode::kInvalidArgument,
+                "dataset \"{}\": {} holds dataset \"{}\", a name that differs only in case; "
+                "the two packages would define the same {}_ARTIFACT_HEADER and _NAMESPACE, and "
+                "a case-insensitive file system would merge their folders: choose another name",
+                spec.name, (out_dir / other).string(), other, to_upper_identifier(spec.name));
+  }
   SLUICE_ASSIGN_OR_RETURN(avro::SchemaPtr schema, avro::Schema::parse(spec.schema_text));
 
   const std::string& name = spec.name;
@@ -396,6 +426,7 @@ Result<ArtifactInfo> build_artifact(const ArtifactSpec& spec, const fs::path& ou
   }
   fs::create_directories(dataset_dir, ec);
   if (ec) return fail(ErrorCode::kIo, "{}: {}", dataset_dir.string(), ec.message());
+  internal::remove_stale_temporaries(dataset_dir);  // of a killed run: the lock is ours
   std::string temp_template = (dataset_dir / ("." + version + ".tmp-XXXXXX")).string();
   if (mkdtemp(temp_template.data()) == nullptr) {
     return fail(ErrorCode::kIo, "{}: cannot create a temporary folder", dataset_dir.string());

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cctype>
 #include <fstream>
 #include <map>
 #include <optional>
@@ -12,6 +13,8 @@
 #include "avro/fingerprint.h"
 #include "avro/resolution.h"
 #include "avro/schema.h"
+#include "codegen/internal/locked_build.h"
+#include "codegen/internal/repo_lock.h"
 
 namespace sluice::codegen {
 namespace fs = std::filesystem;
@@ -201,6 +204,7 @@ Status sync_subject(const SubjectSnapshot& snap, const std::string& dataset, con
                     std::string_view registry_url, const VersionIndex& index,
                     SyncReport& report) {
   const fs::path manifest_path = repo / dataset / "versions.json";
+  internal::remove_stale_temporaries(repo / dataset);  // a killed run's: the lock is ours
   SLUICE_ASSIGN_OR_RETURN(Manifest manifest, load_manifest(manifest_path));
   if (!manifest.entries.empty() && manifest.subject != snap.subject) {
     return fail(ErrorCode::kInvalidArgument,
@@ -241,7 +245,7 @@ Status sync_subject(const SubjectSnapshot& snap, const std::string& dataset, con
       std::error_code ec;
       if (fs::exists(repo / dataset / known->version.to_string(), ec)) continue;
       spec.version = known->version;
-      auto built = build_artifact(spec, repo);
+      auto built = internal::build_artifact_locked(spec, repo);
       if (!built) return fail(with_place(built.error(), snap.subject, rv->version));
       report.built.push_back({snap.subject, dataset, rv->version, rv->schema_id, spec.version,
                               ChangeKind::kRebuilt, built->root});
@@ -299,7 +303,7 @@ Status sync_subject(const SubjectSnapshot& snap, const std::string& dataset, con
       }
     }
     spec.version = entry.version;
-    auto built = build_artifact(spec, repo);
+    auto built = internal::build_artifact_locked(spec, repo);
     if (!built) return fail(with_place(built.error(), snap.subject, rv->version));
     manifest.entries.push_back(entry);
     SLUICE_TRY(save_manifest(manifest_path, manifest));
@@ -331,31 +335,52 @@ SyncReport sync_artifacts(std::span<const SubjectSnapshot> snapshot, const fs::p
   std::sort(subjects.begin(), subjects.end(),
             [](const auto* a, const auto* b) { return a->subject < b->subject; });
 
-  // Who keeps a dataset name that several subjects map to: the subject its manifest
-  // names, else the first in name order. Decided before anything is built, so that the
-  // outcome does not depend on which subject comes first in this run.
-  std::map<std::string, std::vector<std::string>> claimants;  // dataset -> subjects
-  for (const SubjectSnapshot* s : subjects)
-    claimants[dataset_name_for_subject(s->subject)].push_back(s->subject);
-  std::map<std::string, std::string> owner;  // dataset -> subject
-  for (const auto& [dataset, names] : claimants) {
-    owner[dataset] = names.front();
-    if (names.size() == 1) continue;
-    auto manifest = load_manifest(repo / dataset / "versions.json");
-    if (manifest && std::find(names.begin(), names.end(), manifest->subject) != names.end())
-      owner[dataset] = manifest->subject;
+  SyncReport report;
+  auto lock = internal::RepoLock::acquire(repo);
+  if (!lock) {
+    for (const SubjectSnapshot* s : subjects) report.failed.push_back({s->subject, lock.error()});
+    return report;
   }
 
-  SyncReport report;
+  // Who keeps a dataset name that several subjects map to, in any case ("orders_value"
+  // and "Orders_Value" would define the same compile definitions, and share a folder on
+  // a case-insensitive file system): the subject whose manifest is there, else the first
+  // in name order. Decided before anything is built, so that the outcome does not depend
+  // on which subject comes first in this run.
+  auto folded = [](std::string name) {
+    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return name;
+  };
+  std::map<std::string, std::vector<std::string>> claimants;  // folded dataset -> subjects
+  for (const SubjectSnapshot* s : subjects)
+    claimants[folded(dataset_name_for_subject(s->subject))].push_back(s->subject);
+  std::map<std::string, std::string> owner;  // folded dataset -> subject
+  for (const auto& [key, names] : claimants) {
+    owner[key] = names.front();
+    if (names.size() == 1) continue;
+    for (const std::string& name : names) {
+      auto manifest = load_manifest(repo / dataset_name_for_subject(name) / "versions.json");
+      if (manifest && manifest->subject == name) {
+        owner[key] = name;
+        break;
+      }
+    }
+  }
+
   for (const SubjectSnapshot* s : subjects) {
     const std::string dataset = dataset_name_for_subject(s->subject);
-    if (const std::string& keeper = owner[dataset]; keeper != s->subject) {
+    if (const std::string& keeper = owner[folded(dataset)]; keeper != s->subject) {
+      const std::string kept = dataset_name_for_subject(keeper);
+      const std::string names =
+          kept == dataset ? fmt::format("dataset name \"{}\", which", dataset)
+                          : fmt::format("dataset names \"{}\" and \"{}\", which differ only in "
+                                        "case; the name", kept, dataset);
       report.failed.push_back(
           {s->subject, Error(ErrorCode::kInvalidArgument,
-                             fmt::format("subject \"{}\": subjects \"{}\" and \"{}\" both map to "
-                                         "dataset name \"{}\", which stays \"{}\"'s (sync the "
-                                         "other into another --out, or narrow with --prefix)",
-                                         s->subject, keeper, s->subject, dataset, keeper))});
+                             fmt::format("subject \"{}\": subjects \"{}\" and \"{}\" map to {} "
+                                         "stays \"{}\"'s (sync the other into another --out, or "
+                                         "narrow with --prefix)",
+                                         s->subject, keeper, s->subject, names, keeper))});
       continue;
     }
     auto not_avro = std::find_if(s->versions.begin(), s->versions.end(),

@@ -39,7 +39,7 @@ using avro::Type;
 using Json = nlohmann::json;
 using internal::append_doc;
 using internal::byte_list;
-using internal::cpp_raw_literal;
+using internal::cpp_string_view;
 using internal::cpp_string_literal;
 using internal::float_literal;
 using internal::int_literal;
@@ -476,6 +476,16 @@ class Generator {
     return ok_status();
   }
 
+  // A decimal default, checked as a UUID is: with more digits than the precision, every
+  // constructor would make a value that to_avro() and to_json() refuse.
+  static Result<std::string> decimal_default(const Node& n, const std::vector<std::uint8_t>& b) {
+    avro::Decimal value(b, n.scale);
+    if (n.precision > 0 && value.digits() > n.precision)
+      return fail(ErrorCode::kInvalidArgument, "decimal {} has more than {} digits (the precision)",
+                  value.to_string(), n.precision);
+    return fmt::format("{}make_decimal({{{}}}, {})", kGen, byte_list(b), n.scale);
+  }
+
   Result<std::string> default_expr(const Node& n, const Json& j, const Named& ctx,
                                    bool in_container) const {
     switch (n.type) {
@@ -528,7 +538,7 @@ class Generator {
       case Type::kBytes: {
         std::vector<std::uint8_t> b = latin1_bytes(j.get<std::string>());
         if (n.logical == LogicalType::kDecimal)
-          return fmt::format("{}make_decimal({{{}}}, {})", kGen, byte_list(b), n.scale);
+          return decimal_default(n, b);
         if (n.logical == LogicalType::kBigDecimal) {
           // Checked here, as a UUID is: every constructor would throw.
           if (Result<avro::Decimal> d = avro::decode_big_decimal(b); !d)
@@ -540,7 +550,7 @@ class Generator {
       case Type::kFixed: {
         std::vector<std::uint8_t> b = latin1_bytes(j.get<std::string>());
         if (n.logical == LogicalType::kDecimal)
-          return fmt::format("{}make_decimal({{{}}}, {})", kGen, byte_list(b), n.scale);
+          return decimal_default(n, b);
         if (n.logical == LogicalType::kUuid)
           return fmt::format("{}Uuid{{{{{}}}}}", kAvro, byte_list(b));
         if (n.logical == LogicalType::kDuration && b.size() == 12) {
@@ -1521,7 +1531,7 @@ class Generator {
         "  static constexpr std::string_view kAvroSchemaJson =\n      {};\n"
         "  static constexpr std::string_view kAvroCanonicalForm =\n      {};\n"
         "  static constexpr std::uint64_t kAvroFingerprint = 0x{:016x}ULL;\n\n",
-        cpp_raw_literal(json), cpp_raw_literal(canonical), avro::rabin_fingerprint(canonical));
+        cpp_string_view(json), cpp_string_view(canonical), avro::rabin_fingerprint(canonical));
     out_ += fmt::format(
         "  static std::string_view avro_schema() {{ return kAvroSchemaJson; }}\n"
         "  // The schema parsed once (thread-safe).\n"

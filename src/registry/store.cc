@@ -1,5 +1,6 @@
 // SchemaRegistry: the in-memory index and the rules (see store.h for the contract).
 #include "registry/store.h"
+#include "registry/subjects.h"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -207,13 +208,7 @@ const SchemaRegistry::VersionEntry* SchemaRegistry::SubjectState::latest_live() 
 }
 
 std::pair<std::string, std::string> SchemaRegistry::split_subject(std::string_view subject) {
-  if (subject.size() > 2 && subject[0] == ':' && subject[1] == '.') {
-    auto end = subject.find(':', 1);
-    if (end != std::string_view::npos) {
-      return {std::string(subject.substr(1, end - 1)), std::string(subject.substr(end + 1))};
-    }
-  }
-  return {".", std::string(subject)};
+  return registry::split_subject(subject);
 }
 
 SchemaRegistry::SchemaRegistry(std::unique_ptr<Storage> storage, RegistryOptions options)
@@ -327,10 +322,7 @@ ApiResult<std::vector<avro::SchemaPtr>> SchemaRegistry::resolve_references(
                        "Invalid schema: a reference needs a name, a subject and a version");
     }
     // A reference names a subject in the referrer's context unless it is qualified.
-    std::string subject = ref.subject;
-    if (split_subject(subject).first == "." && context != "." && subject[0] != ':') {
-      subject = fmt::format(":{}:{}", context, subject);
-    }
+    const std::string subject = reference_subject(context, ref.subject);
     auto it = subjects_.find(subject);
     const VersionEntry* entry = nullptr;
     if (it != subjects_.end()) {
@@ -450,11 +442,7 @@ std::vector<std::int32_t> SchemaRegistry::referrers(const std::string& subject, 
     for (const auto& v : s.versions) {
       if (live_only && v.deleted) continue;
       for (const auto& ref : v.record->references) {
-        std::string rs = ref.subject;
-        if (split_subject(rs).first == "." && s.context != "." && rs[0] != ':') {
-          rs = fmt::format(":{}:{}", s.context, rs);
-        }
-        if (rs != subject) continue;
+        if (reference_subject(s.context, ref.subject) != subject) continue;
         int rv = ref.version == -1 ? latest : ref.version;
         if (rv == version) ids.insert(v.record->id);
       }

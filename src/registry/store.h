@@ -281,7 +281,8 @@ class SchemaRegistry {
 
   const RegistryOptions& options() const { return options_; }
 
-  // Splits ":.ctx:name" into {".ctx", "name"}; anything else is {".", subject}.
+  // Splits ":.ctx:name" into {".ctx", "name"}; anything else is {".", subject}
+  // (registry::split_subject, subjects.h).
   static std::pair<std::string, std::string> split_subject(std::string_view subject);
 
  private:

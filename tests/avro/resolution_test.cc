@@ -269,6 +269,33 @@ const std::vector<Row>& rows() {
        "writer union branch 2 (int) has no match in reader union [null, string]"},
       {"union_branch_removed_not_used", R"(["null","string","int"])", R"(["null","string"])",
        R"({"string":"a"})", R"({"string":"a"})", nullptr},
+      // A branch that matches by name but cannot be resolved fails only when it is read,
+      // as one that matches nothing does.
+      {"union_branch_unresolvable_not_used",
+       R"(["null",{"type":"record","name":"P","fields":[{"name":"x","type":"int"}]}])",
+       R"(["null",{"type":"record","name":"P","fields":[{"name":"y","type":"string"}]}])", "null",
+       "null", nullptr},
+      {"union_branch_unresolvable_occurs",
+       R"(["null",{"type":"record","name":"P","fields":[{"name":"x","type":"int"}]}])",
+       R"(["null",{"type":"record","name":"P","fields":[{"name":"y","type":"string"}]}])",
+       R"({"P":{"x":1}})", nullptr,
+       "writer union branch 1 (record P) vs reader record P: P.y: reader field 'y' has no default"},
+      {"union_branch_unresolvable_into_plain",
+       R"(["null",{"type":"record","name":"P","fields":[{"name":"x","type":"int"}]}])",
+       R"({"type":"record","name":"P","fields":[{"name":"y","type":"string"}]})",
+       R"({"P":{"x":1}})", nullptr, "reader field 'y' has no default", Python::kDeviates,
+       "no writer union into a non-union reader"},
+      // A reader branch whose alias names the writer's type wins over one of the same
+      // unqualified name in another namespace (Java applies the reader's aliases first).
+      {"union_branch_by_alias_record",
+       R"({"type":"record","name":"old.P","fields":[{"name":"x","type":"int"}]})",
+       R"([{"type":"record","name":"other.P","fields":[{"name":"y","type":"int"}]},
+           {"type":"record","name":"new.Q","aliases":["old.P"],"fields":[{"name":"x","type":"int"}]}])",
+       R"({"x":5})", R"({"new.Q":{"x":5}})", nullptr, Python::kDeviates, "no aliases"},
+      {"union_branch_by_alias_enum", R"({"type":"enum","name":"old.E","symbols":["A","B"]})",
+       R"([{"type":"enum","name":"other.E","symbols":["A","B"]},
+           {"type":"enum","name":"new.New","aliases":["old.E"],"symbols":["A","B"]}])",
+       R"("B")", R"({"new.New":"B"})", nullptr, Python::kDeviates, "no aliases"},
       {"union_named_branch_evolves",
        R"(["null",{"type":"record","name":"R","fields":[{"name":"a","type":"int"},{"name":"c","type":"string"}]}])",
        R"(["null",{"type":"record","name":"R","fields":[{"name":"b","type":"string","default":"B"},{"name":"a","type":"long"}]}])",
@@ -716,6 +743,30 @@ TEST(ResolutionDecodeTest, RuntimeIncompatibilityNamesPathAndOffset) {
   EXPECT_EQ(v.error().code(), ErrorCode::kIncompatible);
   EXPECT_EQ(v.error().path(), "u");
   EXPECT_EQ(v.error().byte_offset(), 1u);
+}
+
+// A fixed of 2^32 bytes or more (the schema allows it) is never read with its size cut
+// to 32 bits: skipped or read, the input is too short for it.
+TEST(ResolutionDecodeTest, FixedSizesBeyond32BitsAreNotCut) {
+  for (const char* size : {"4294967296", "4294967297", "8589934593"}) {
+    const std::string fixed =
+        std::string(R"({"type":"fixed","name":"F","size":)") + size + "}";
+    const std::string writer = R"({"type":"record","name":"A","fields":[{"name":"c","type":)" +
+                               fixed + R"(},{"name":"k","type":"int"}]})";
+    for (const std::string& reader :
+         {std::string(R"({"type":"record","name":"A","fields":[{"name":"k","type":"int"}]})"),
+          writer}) {
+      auto plan = must_compile(writer.c_str(), reader.c_str());
+      std::vector<std::uint8_t> bytes = {0x01, 0x54};  // 1 byte of c, then k = 42
+      Arena arena;
+      BinaryReader in(bytes);
+      auto v = plan->decode(in, arena);
+      ASSERT_FALSE(v) << size;
+      EXPECT_EQ(v.error().code(), ErrorCode::kTruncated);
+      EXPECT_NE(v.error().message().find(std::string("needs ") + size + " bytes"), std::string::npos)
+          << v.error().message();
+    }
+  }
 }
 
 TEST(ResolutionDecodeTest, SkippedMapErrorsNameTheKey) {

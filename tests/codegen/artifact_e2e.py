@@ -397,6 +397,25 @@ def case_references(opts, tmp):
         check("references geo.Address from shared.address version 1" in meta["source"], repr(meta))
         check(built_lines(run(sync).stdout) == [], "not idempotent with references")
 
+        # In a context, a reference to a subject without one names the referrer's context
+        # (as the registry resolves it): ":.stg:" has its own shared.country.
+        reg.register(":.stg:shared.country", dict(COUNTRY, symbols=["FR"]))
+        reg.call("POST", "/subjects/:.stg:shared.address/versions",
+                 {"schema": json.dumps(ADDRESS),
+                  "references": [{"name": "geo.Country", "subject": "shared.country", "version": 1}]})
+        reg.call("POST", "/subjects/:.stg:movies.user-value/versions",
+                 {"schema": json.dumps(USER),
+                  "references": [{"name": "geo.Address", "subject": "shared.address", "version": 1}]})
+        staged = os.path.join(tmp, "staged")
+        out = run([opts.sluice, "artifact", "sync", "--registry", reg.url, "--out", staged,
+                   "--prefix", ":.stg:movies."]).stdout
+        check(len(built_lines(out)) == 1, out)
+        (dataset,) = os.listdir(staged)
+        text = open(os.path.join(staged, dataset, "1.0.0", "share", dataset + "-1.0.0",
+                                 "schema.avsc")).read()
+        home = avro.schema.parse(text).fields_dict["home"].type
+        check(home.fields_dict["country"].type.symbols == ["FR"], text)
+
         # A consumer compiles against the artifact and round-trips a record through it. It
         # sets no C++ standard: the imported targets ask for C++20 themselves.
         app = os.path.join(tmp, "app")

@@ -7,13 +7,16 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <chrono>
 #include <filesystem>
+#include <future>
 #include <string>
 #include <vector>
 
 #include "avro/fingerprint.h"
 #include "avro/schema.h"
 #include "codegen/artifact_sync.h"
+#include "codegen/internal/repo_lock.h"
 #include "test_support.h"
 
 namespace sluice::codegen {
@@ -222,6 +225,22 @@ TEST(BuildArtifact, BadInputLeavesNothing) {
 // A published version never changes: building another schema (or anything that gives
 // other bytes) under an existing version is refused, naming the file that differs, and
 // the tree stays as it was.
+TEST(BuildArtifact, NamesDifferingOnlyInCaseAreRefusedInOneFolder) {
+  TempDir dir;
+  ArtifactSpec spec = watch_spec();
+  spec.name = "orders_value";
+  ASSERT_TRUE(build_artifact(spec, dir.path()));
+  spec.name = "Orders_Value";
+  auto info = build_artifact(spec, dir.path());
+  ASSERT_FALSE(info);
+  EXPECT_EQ(info.error().code(), ErrorCode::kInvalidArgument);
+  EXPECT_NE(info.error().message().find("holds dataset \"orders_value\", a name that differs only "
+                                        "in case"),
+            std::string::npos)
+      << info.error().message();
+  EXPECT_FALSE(fs::exists(dir / "Orders_Value"));
+}
+
 TEST(BuildArtifact, APublishedVersionDoesNotChange) {
   TempDir dir;
   ASSERT_TRUE(build_artifact(watch_spec(), dir.path()));
@@ -390,6 +409,51 @@ TEST(SyncArtifacts, SubjectsMappingToOneDatasetFailAloneAndTheOthersSync) {
   EXPECT_EQ(r.failed[0].subject, "a+b");
   EXPECT_EQ(r.failed[1].subject, "a.b");
   EXPECT_TRUE(r.built.empty());
+}
+
+// "orders_value" and "Orders_Value" would define the same compile definitions
+// (ORDERS_VALUE_ARTIFACT_HEADER), and share a folder on a case-insensitive file system:
+// sync treats them as one dataset name.
+TEST(SyncArtifacts, DatasetNamesDifferingOnlyInCaseAreOneName) {
+  TempDir repo;
+  std::vector<SubjectSnapshot> snap = {subject("orders-value", {kWatchV1}),
+                                       subject("Orders.Value", {kWatchV2})};
+  auto r = sync_artifacts(snap, repo.path(), "u");
+  const Error& e = only_failure(r);
+  EXPECT_EQ(r.failed.front().subject, "orders-value");  // "Orders.Value" is first in name order
+  EXPECT_NE(e.message().find("\"Orders_Value\" and \"orders_value\", which differ only in case"),
+            std::string::npos)
+      << e.message();
+  EXPECT_EQ(built(r), (std::vector<std::string>{"Orders_Value 1.0.0 first"}));
+  EXPECT_FALSE(fs::exists(repo / "orders_value"));
+}
+
+// One writer at a time per repository: a build waits while another run holds the lock.
+TEST(BuildArtifact, WaitsForTheRepositoryLock) {
+  TempDir dir;
+  auto lock = internal::RepoLock::acquire(dir.path());
+  ASSERT_TRUE(lock) << lock.error().to_string();
+  auto building = std::async(std::launch::async, [&] { return build_artifact(watch_spec(), dir.path()); });
+  EXPECT_EQ(building.wait_for(std::chrono::milliseconds(300)), std::future_status::timeout);
+  EXPECT_FALSE(fs::exists(dir / "watch" / "1.2.3"));
+  { auto release = std::move(*lock); }
+  auto info = building.get();
+  ASSERT_TRUE(info) << info.error().to_string();
+  EXPECT_TRUE(fs::exists(dir / "watch" / "1.2.3" / "share" / "watch-1.2.3" / "schema.avsc"));
+}
+
+// What a killed run left (a half-written version folder, a manifest's temporary file)
+// is removed by the next run, which holds the lock.
+TEST(SyncArtifacts, AKilledRunsTemporariesAreRemoved) {
+  TempDir repo;
+  fs::create_directories(repo / "w" / ".1.0.0.tmp-AbC123" / "include");
+  sluice::testing::write_file(repo / "w" / ".1.0.0.tmp-AbC123" / "include" / "half.hpp", "//");
+  sluice::testing::write_file(repo / "w" / "versions.json.tmp", "{\"subj");
+  auto r = sync_artifacts(std::vector<SubjectSnapshot>{subject("w", {kWatchV1})}, repo.path(), "u");
+  EXPECT_TRUE(r.failed.empty()) << failures(r);
+  EXPECT_EQ(files_under(repo / "w").front(), "1.0.0/CMakeLists.txt");
+  EXPECT_FALSE(fs::exists(repo / "w" / ".1.0.0.tmp-AbC123"));
+  EXPECT_FALSE(fs::exists(repo / "w" / "versions.json.tmp"));
 }
 
 // Defaults, logical types, aliases and docs are outside the canonical form (and so the

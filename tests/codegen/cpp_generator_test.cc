@@ -1,5 +1,6 @@
 // generate_cpp_header and `sluice avro codegen`: the text it writes (the generated
 // classes themselves are compiled and exercised by codegen_generated_tests).
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <sstream>
@@ -212,6 +213,28 @@ TEST(CppGenerator, Errors) {
   ASSERT_FALSE(big.has_value());
   EXPECT_NE(big.error().message().find("B.amount: default"), std::string::npos)
       << big.error().message();
+  // A decimal default with more digits than the precision (256 for decimal(2, 0)), as
+  // bytes, as fixed and inside an array: every constructor would make an unencodable value.
+  for (const char* type : {R"({"type":"bytes","logicalType":"decimal","precision":2})",
+                           R"({"type":"fixed","name":"F","size":2,"logicalType":"decimal","precision":2})"}) {
+    std::vector<avro::SchemaPtr> wide_decimal{parse(fmt::format(
+        R"({{"type":"record","name":"D","fields":[{{"name":"x","type":{},"default":"\u0001\u0000"}}]}})",
+        type))};
+    auto decimal = generate_cpp_header(wide_decimal, {});
+    ASSERT_FALSE(decimal.has_value()) << type;
+    EXPECT_NE(decimal.error().message().find("D.x: default"), std::string::npos)
+        << decimal.error().message();
+    EXPECT_NE(decimal.error().message().find("decimal 256 has more than 2 digits"), std::string::npos)
+        << decimal.error().message();
+  }
+  std::vector<avro::SchemaPtr> in_array{parse(
+      R"({"type":"record","name":"A","fields":[
+           {"name":"xs","type":{"type":"array","items":{"type":"bytes","logicalType":"decimal","precision":2}},
+            "default":["\u0001\u0000"]}]})")};
+  auto array = generate_cpp_header(in_array, {});
+  ASSERT_FALSE(array.has_value());
+  EXPECT_NE(array.error().message().find("decimal 256 has more than 2 digits"), std::string::npos)
+      << array.error().message();
   // A valid UUID default still generates.
   std::vector<avro::SchemaPtr> good_uuid{parse(
       R"({"type":"record","name":"G","fields":[

@@ -25,6 +25,11 @@ TEST(CppLiterals, RawLiteralsPickADelimiterTheTextDoesNotHold) {
   EXPECT_EQ(cpp_raw_literal(")avro\")avro_\""), "R\"avro__()avro\")avro_\")avro__\"");
 }
 
+TEST(CppLiterals, StringViewsCarryTheirLength) {
+  EXPECT_EQ(cpp_string_view("{\"a\": 1}"), "std::string_view(R\"avro({\"a\": 1})avro\", 8)");
+  EXPECT_EQ(cpp_string_view(""), "std::string_view(R\"avro()avro\", 0)");
+}
+
 TEST(CppLiterals, IntegerLiteralsHaveTheRightTypeAtTheEdges) {
   EXPECT_EQ(int_literal(7), "7");
   EXPECT_EQ(int_literal(-2147483648LL), "-2147483648");

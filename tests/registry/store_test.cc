@@ -1,6 +1,7 @@
 // In-process tests of the registry core (registry/store.h): ids, versions, deletes,
 // config, mode, contexts, references, compatibility levels, and SQLite durability.
 #include "registry/store.h"
+#include "registry/subjects.h"
 
 #include <gtest/gtest.h>
 
@@ -281,6 +282,15 @@ TEST(RegistryStore, ContextsHaveTheirOwnIds) {
             std::vector<std::string>{":.tenant:s"});
   EXPECT_EQ(reg->subjects("", Deleted::kNo, false).size(), 3u);
   EXPECT_EQ(reg->delete_context(".tenant").error().error_code, kContextNotEmpty);
+}
+
+// The names the registry and `sluice artifact sync` resolve references with.
+TEST(RegistrySubjects, ReferencesWithoutAContextAreInTheReferrers) {
+  EXPECT_EQ(split_subject(":.stg:orders"), (std::pair<std::string, std::string>{".stg", "orders"}));
+  EXPECT_EQ(split_subject("orders"), (std::pair<std::string, std::string>{".", "orders"}));
+  EXPECT_EQ(reference_subject(".stg", "item"), ":.stg:item");
+  EXPECT_EQ(reference_subject(".stg", ":.other:item"), ":.other:item");
+  EXPECT_EQ(reference_subject(".", "item"), "item");
 }
 
 TEST(RegistryStore, ReferencesAcrossSubjects) {

@@ -153,7 +153,8 @@ const Byte* PlanDecoder::value(const Step& s, const Byte* p, const Byte* end,
     return r.p + r.v;
   } else if constexpr (kCode == kFixed) {
     const std::size_t n = s.a;
-    if (static_cast<std::size_t>(end - p) < n) [[unlikely]] return short_input(ctx, p, Type::kFixed, n);
+    if (static_cast<std::size_t>(end - p) < n) [[unlikely]]
+      return short_input(ctx, p, Type::kFixed, s.node->fixed_size);  // s.a is capped at 2^32-1
     ValueAccess::set(out, s.node, Type::kFixed, s.branch, s.a, ValueAccess::pointer_bits(p));
     return p + n;
   } else if constexpr (kCode == kEnum) {
@@ -522,7 +523,8 @@ const Byte* PlanDecoder::skip(const Step& s, const Byte* p) {
     }
     case kSkipFixed:
       if (static_cast<std::size_t>(end - p) < s.a) [[unlikely]] {
-        return short_input(ctx, p, s.node->type, s.a);
+        return short_input(ctx, p, s.node->type,
+                           s.node->type == Type::kFixed ? s.node->fixed_size : s.a);
       }
       return p + s.a;
     case kSkipText: {

@@ -51,6 +51,10 @@ std::string cpp_raw_literal(std::string_view s) {
   return fmt::format("R\"{}({}){}\"", delim, s, delim);
 }
 
+std::string cpp_string_view(std::string_view s) {
+  return fmt::format("std::string_view({}, {})", cpp_raw_literal(s), s.size());
+}
+
 std::string int_literal(std::int64_t v) {
   if (v == std::numeric_limits<std::int64_t>::min())
     return "(-9223372036854775807LL - 1)";

@@ -23,6 +23,12 @@ std::string cpp_string_literal(std::string_view s);
 // A raw string literal (R"avro(...)avro") whose delimiter does not occur in `s`.
 std::string cpp_raw_literal(std::string_view s);
 
+// A constant expression of type std::string_view holding `s`: the raw literal with its
+// length written out. A string_view made from the literal alone has its length counted
+// during constant evaluation, one step per character, and g++ stops at 2^18 steps
+// (-fconstexpr-loop-limit), so a schema of 256 KiB or more would not compile.
+std::string cpp_string_view(std::string_view s);
+
 // An integer literal of the right type for any int64 value (INT64_MIN as an expression).
 std::string int_literal(std::int64_t v);
 
