@@ -50,6 +50,9 @@ Result<int> run_build(const BuildOptions& o) {
   spec.name = o.name;
   spec.version = *version;
   spec.schema_text = std::move(*text);
+  // A UTF-8 byte order mark is no part of the schema; schema.avsc is JSON for any reader
+  // (Python's json module refuses a leading BOM).
+  if (spec.schema_text.starts_with("\xEF\xBB\xBF")) spec.schema_text.erase(0, 3);
   // By default the schema file's name, not the path as typed: building the same schema
   // from another folder gives the same artifact (a published version never changes).
   std::error_code ec;
@@ -231,8 +234,10 @@ void add_artifact_commands(CLI::App& app, Registry& registry) {
         *group, "sync",
         "Snapshots every subject of a schema registry and builds one artifact per registered "
         "version missing from <out> (<out>/<dataset>/<version>/, dataset = the subject with "
-        "characters outside [A-Za-z0-9_] replaced by '_', '__' by '_x_', and a 'd_' prefix "
-        "where it would start with a digit or '_' or be a keyword or macro). Versioning: the first registry "
+        "characters outside [A-Za-z0-9_] replaced by '_', '__' by '_x_', a 'd_' prefix "
+        "where it would start with a digit or be a keyword or macro, a 'd' where it would start "
+        "with '_'; past 100 characters, the first 83 and '_' and the subject's 16-hex-digit "
+        "fingerprint). Versioning: the first registry "
         "version is 1.0.0; a later one that can read the previous one's data (BACKWARD) bumps "
         "the patch number, an incompatible one (level NONE) bumps the major. "
         "<out>/<dataset>/versions.json records registry version, schema id and fingerprint "

@@ -52,13 +52,22 @@ if(NOT TARGET sluice::avro)
 endif()
 
 get_filename_component(_@NAME@_prefix "${CMAKE_CURRENT_LIST_DIR}/../../../.." ABSOLUTE)
-if(NOT TARGET @NAME@::@NAME@)
+if(TARGET @NAME@::@NAME@)
+  # One target per directory (and below): a second version cannot be loaded beside it.
+  get_target_property(_@NAME@_loaded @NAME@::@NAME@ INTERFACE_SLUICE_ARTIFACT_VERSION)
+  if(NOT _@NAME@_loaded STREQUAL "@VERSION@")
+    message(FATAL_ERROR "@NAME@ @VERSION@: @NAME@ ${_@NAME@_loaded} is loaded already here "
+                        "(target @NAME@::@NAME@); one directory uses one version of a dataset, "
+                        "so find the other version in a directory of its own, with add_subdirectory")
+  endif()
+else()
   add_library(@NAME@::@NAME@ INTERFACE IMPORTED)
   set_target_properties(@NAME@::@NAME@ PROPERTIES
     INTERFACE_INCLUDE_DIRECTORIES "${_@NAME@_prefix}/include"
     INTERFACE_LINK_LIBRARIES "sluice::avro"
     INTERFACE_COMPILE_DEFINITIONS
-      "@UPPER@_ARTIFACT_HEADER=\"@NAME@/@TAG@/@NAME@.hpp\";@UPPER@_ARTIFACT_NAMESPACE=@NAME@::@TAG@")
+      "@UPPER@_ARTIFACT_HEADER=\"@NAME@/@TAG@/@NAME@.hpp\";@UPPER@_ARTIFACT_NAMESPACE=@NAME@::@TAG@"
+    INTERFACE_SLUICE_ARTIFACT_VERSION "@VERSION@")
 endif()
 
 set(@NAME@_ARTIFACT_VERSION "@VERSION@")
@@ -316,7 +325,13 @@ std::string dataset_name_for_subject(std::string_view subject) {
   }
   if (out.empty() || out[0] == '_' || (out[0] >= '0' && out[0] <= '9'))
     out.insert(0, out.empty() || out[0] != '_' ? "d_" : "d");
-  if (out.size() > kMaxNameLength) out.resize(kMaxNameLength);
+  if (out.size() > kMaxNameLength) {
+    // Cut, with the whole subject's fingerprint, so that long subjects that differ only
+    // at the end ("<topic>-key", "<topic>-value") keep distinct names.
+    out.resize(kMaxNameLength - 17);
+    while (out.back() == '_') out.pop_back();  // no "__" before the suffix
+    out += "_" + fingerprint_hex(avro::rabin_fingerprint(subject));
+  }
   if (!validate_dataset_name(out)) out.insert(0, "d_");  // a keyword such as "class"
   return out;
 }

@@ -78,6 +78,8 @@ Status validate_dataset_name(std::string_view name);
 // '_' (with an 'x' between two, so "__" becomes "_x_"), a name starting with a digit (or
 // empty) gets a "d_" prefix and one starting with '_' a "d", and a name that is still
 // not valid (a keyword, a macro) gets "d_". "movies.watch-value" -> "movies_watch_value".
+// A name longer than 100 characters keeps its first 83 (without trailing '_') and gets
+// '_' and the 16 hex digits of the subject's CRC-64-AVRO fingerprint.
 std::string dataset_name_for_subject(std::string_view subject);
 
 // The Rabin fingerprint as artifact.json and the header print it: 16 lowercase hex digits.

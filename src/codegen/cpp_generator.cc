@@ -1701,6 +1701,18 @@ class Generator {
   // are written as one run: one room check, then a cursor in a register.
   // Writes the Puts of `run` with one room check (nothing when none writes a byte).
   void emit_run(const std::vector<Put>& run, int ind) {
+    // At most kMaxRun values per room check: g++ parses an expression of n terms in
+    // time and memory that grow with n squared (a 2,000-field record took 4 GB).
+    constexpr std::size_t kMaxRun = 64;
+    if (run.size() > kMaxRun) {
+      for (std::size_t i = 0; i < run.size(); i += kMaxRun) {
+        const auto first = run.begin() + static_cast<std::ptrdiff_t>(i);
+        emit_run(std::vector<Put>(first, first + static_cast<std::ptrdiff_t>(
+                                                     std::min(kMaxRun, run.size() - i))),
+                 ind);
+      }
+      return;
+    }
     std::vector<std::string> bounds;
     std::size_t fixed = 0;
     bool any = false;

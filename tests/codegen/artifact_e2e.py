@@ -128,6 +128,20 @@ def case_e2e(opts, tmp):
             "-DWANT_VERSION=" + want, "-DWANT_EXACT=" + ("ON" if exact else "OFF")]),
             expect_ok=False)
         check(cfg.returncode != 0, "find_package(movies %s) should fail:\n%s" % (want, cfg.stdout))
+    # Two versions in one directory: the second find_package refuses (its target would
+    # keep the first's include folder); the same version twice is fine.
+    twice = os.path.join(tmp, "twice")
+    os.makedirs(twice)
+    for second, ok in (("1.1.0", False), ("1.0.0", True)):
+        with open(os.path.join(twice, "CMakeLists.txt"), "w") as f:
+            f.write("cmake_minimum_required(VERSION 3.25)\nproject(twice CXX)\n"
+                    "find_package(movies 1.0.0 EXACT CONFIG REQUIRED)\n"
+                    "find_package(movies %s EXACT CONFIG REQUIRED)\n" % second)
+        bdir = os.path.join(tmp, "twice-" + second)
+        cfg = run(cmake_configure_args(twice, bdir, [prefix]), expect_ok=ok)
+        if not ok:
+            check(cfg.returncode != 0 and "movies 1.0.0 is loaded already" in cfg.stdout,
+                  "a second version in one directory should fail:\n%s" % cfg.stdout)
     print("e2e ok")
 
 
@@ -156,6 +170,14 @@ def case_determinism(opts, tmp):
     run([opts.sluice, "artifact", "build", "--schema", "v1.avsc", "--name", "movies",
          "--version", "1.2.3", "--out", a], cwd=os.path.dirname(schema))
     print("determinism ok: %d files identical" % len(ta))
+    # A schema file saved with a UTF-8 byte order mark: schema.avsc is plain JSON.
+    bom = os.path.join(tmp, "bom.avsc")
+    with open(bom, "wb") as f:
+        f.write(b"\xef\xbb\xbf" + open(schema, "rb").read())
+    run([opts.sluice, "artifact", "build", "--schema", bom, "--name", "bom", "--version", "1.0.0",
+         "--out", a])
+    stored = os.path.join(a, "bom", "1.0.0", "share", "bom-1.0.0", "schema.avsc")
+    check(json.load(open(stored)) == json.load(open(schema)), "schema.avsc with a BOM")
     # Bad arguments: usage errors exit 2, a bad schema exits 1 naming the place; no tree.
     bad = os.path.join(tmp, "bad")
     for args, code, text in (

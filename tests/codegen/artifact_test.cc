@@ -106,6 +106,19 @@ TEST(DatasetName, FromSubject) {
   EXPECT_EQ(dataset_name_for_subject("main"), "d_main");
   EXPECT_EQ(dataset_name_for_subject("Sluice"), "d_Sluice");
   EXPECT_EQ(dataset_name_for_subject(std::string(120, '-')).size(), 100u);
+  // Long subjects differing only at the end keep distinct names: the first 83 characters,
+  // then the subject's fingerprint.
+  const std::string topic(110, 't');
+  const std::string key = dataset_name_for_subject(topic + "-key");
+  const std::string value = dataset_name_for_subject(topic + "-value");
+  EXPECT_NE(key, value);
+  EXPECT_EQ(key, std::string(83, 't') + "_" + fingerprint_hex(avro::rabin_fingerprint(topic + "-key")));
+  EXPECT_TRUE(validate_dataset_name(key)) << key;
+  // Cut right after a '_' ("-." is "_x_"): that '_' goes, so no "__" before the suffix.
+  const std::string cut = dataset_name_for_subject(std::string(82, 'a') + "-.b" + std::string(30, 'c'));
+  EXPECT_EQ(cut.substr(0, 83), std::string(82, 'a') + "_");
+  EXPECT_EQ(cut.size(), 99u);
+  EXPECT_TRUE(validate_dataset_name(cut)) << cut;
   for (const char* s : {"a/b", "ü-x", "orders-value", "3", "__consumer--offsets__", "time",
                         "EOF", "-", "_", "a__", "tm", "main", "isinf", "sluice"}) {
     EXPECT_TRUE(validate_dataset_name(dataset_name_for_subject(s))) << s;
