@@ -79,18 +79,30 @@ Error with_order_hint(const Error& error, std::span<const std::string> later) {
   if (end == std::string::npos)
     return error;
   std::string name = text.substr(at + kUnknown.size(), end - at - kUnknown.size());
-  for (const std::string& arg : later) {
-    auto schema = load_schema(arg, arg);
-    if (!schema)
-      continue;
-    std::set<std::string> defined;
-    reachable_named((*schema)->root(), defined);
-    for (const std::string& full : defined) {
-      if (full == name || full.ends_with("." + name))
-        return Error(error.code(),
-                     fmt::format("{} ({} defines {}, but comes after it: a schema can use the "
-                                 "types of the schemas before it, so give {} first)",
-                                 text, label_of(arg), full, label_of(arg)));
+  // The later schemas parse in rounds, each with the types of those parsed before (one
+  // that defines the type may itself need a still later one); those that parse alone
+  // come first, so a type is credited to the schema that defines it, not one using it.
+  avro::ParseOptions known;
+  std::vector<bool> parsed(later.size(), false);
+  for (bool progress = true; progress;) {
+    progress = false;
+    for (std::size_t i = 0; i < later.size(); ++i) {
+      if (parsed[i])
+        continue;
+      auto schema = load_schema(later[i], later[i], known);
+      if (!schema)
+        continue;
+      parsed[i] = progress = true;
+      std::set<std::string> defined;
+      reachable_named((*schema)->root(), defined);
+      for (const std::string& full : defined) {
+        if (full == name || full.ends_with("." + name))
+          return Error(error.code(),
+                       fmt::format("{} ({} defines {}, but comes after it: a schema can use the "
+                                   "types of the schemas before it, so give {} first)",
+                                   text, label_of(later[i]), full, label_of(later[i])));
+      }
+      known.references.push_back(*std::move(schema));
     }
   }
   return error;

@@ -331,6 +331,17 @@ TEST(CodegenCommand, ALaterSchemaMayUseTheNamedTypesOfEarlierOnes) {
                               "after it"),
             std::string::npos)
       << reversed.err;
+  // Also when the schema defining it needs a still later one (route.avsc uses Path,
+  // which needs Point): the hint names path.avsc, not point.avsc.
+  testing::write_file(dir / "route.avsc",
+                      R"({"type":"record","name":"Route","namespace":"geo",)"
+                      R"("fields":[{"name":"path","type":"Path"}]})");
+  auto deeper = run_command(sluice + " avro codegen " + (dir / "route.avsc").string() + " " +
+                            (dir / "path.avsc").string() + " " + (dir / "point.avsc").string());
+  EXPECT_EQ(deeper.exit_code, 1);
+  EXPECT_NE(deeper.err.find("unknown type \"Path\" (path.avsc defines geo.Path, but comes after it"),
+            std::string::npos)
+      << deeper.err;
   // Alone, it is only an unknown type.
   auto alone = run_command(sluice + " avro codegen " + (dir / "path.avsc").string());
   EXPECT_EQ(alone.exit_code, 1);
