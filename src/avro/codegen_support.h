@@ -370,7 +370,8 @@ class Decoder {
   // Fails unless every byte was consumed.
   void expect_end(const char* path) {
     if (p_ != end_) [[unlikely]]
-      fail(path, std::to_string(remaining()) + " trailing bytes after the datum");
+      fail(path, std::to_string(remaining()) +
+                     (remaining() == 1 ? " trailing byte after the datum" : " trailing bytes after the datum"));
   }
 
   // Counts nesting of recursive records (see DepthGuard).

@@ -69,10 +69,11 @@ Result<int> run_build(const BuildOptions& o) {
     }
     return fail(info.error());
   }
-  SLUICE_TRY(write_stdout(fmt::format("{} {} (fingerprint {}) -> {}\n", spec.name,
+  SLUICE_TRY(write_stdout(fmt::format("{} {} (fingerprint {}) -> {}{}\n", spec.name,
                                       spec.version.to_string(),
                                       codegen::fingerprint_hex(info->fingerprint),
-                                      info->root.string())));
+                                      info->root.string(),
+                                      info->existed ? " (built already, unchanged)" : "")));
   return kExitOk;
 }
 
@@ -219,7 +220,8 @@ void add_artifact_commands(CLI::App& app, Registry& registry) {
         ->required();
     cmd->add_option("--name", o->name,
                     "Dataset name: CMake package, folder and C++ namespace ([A-Za-z][A-Za-z0-9_]*, "
-                    "no '__', not a C++ keyword or standard library macro or global name)")
+                    "no '__', not a C++ keyword, standard library macro, global name, name the generated "
+                    "code uses, nor 'sluice' in any case)")
         ->required();
     cmd->add_option("--version", o->version, "Artifact version x.y.z")->required();
     cmd->add_option("--out", o->out, "Folder receiving <name>/<version>/ (default: .)");

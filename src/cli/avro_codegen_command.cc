@@ -231,7 +231,9 @@ void add_avro_codegen_command(CLI::App& avro, Registry& registry) {
       "embedded schema, canonical form and Rabin fingerprint. [\"null\", T] becomes "
       "std::optional<T>, other unions std::variant, enums enum class, fixed std::array, "
       "logical types std::chrono and sluice::avro::Decimal/Uuid/Duration. The header needs "
-      "only the Sluice Avro library. Names that are C++ keywords get a trailing '_'.",
+      "only the Sluice Avro library. Names that would not compile as themselves (C++ keywords, "
+      "standard library macros, names declared globally or used by the generated code) get a "
+      "trailing '_', and '__' is broken up (the README's \"Names\" rules).",
       "  sluice avro codegen user.avsc --out user.hpp\n"
       "  sluice avro codegen v1.avsc --namespace app::v1 --map unordered > v1.hpp\n"
       "  sluice avro codegen a.avsc b.avsc --out generated/   # a.hpp and b.hpp");

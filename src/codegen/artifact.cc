@@ -433,7 +433,10 @@ Result<ArtifactInfo> internal::build_artifact_locked(const ArtifactSpec& spec,
   std::error_code ec;
   if (fs::exists(root, ec)) {
     const std::string difference = first_difference(root, files);
-    if (difference.empty()) return info;  // this very build is there already
+    if (difference.empty()) {  // this very build is there already
+      info.existed = true;
+      return info;
+    }
     return fail(ErrorCode::kInvalidArgument,
                 "{} already holds another build of {} {} ({}): a published version does not "
                 "change; give a new version, or remove that folder to replace it",

@@ -65,6 +65,7 @@ struct ArtifactInfo {
   std::filesystem::path root;     // <out>/<name>/<x.y.z>
   std::uint64_t fingerprint = 0;  // CRC-64-AVRO of the schema's Parsing Canonical Form
   std::vector<std::string> files;  // paths relative to root, sorted
+  bool existed = false;  // the same build was there already: nothing was written
 };
 
 // kInvalidArgument unless `name` is [A-Za-z][A-Za-z0-9_]* (at most 100 characters)

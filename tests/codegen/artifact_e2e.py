@@ -167,8 +167,9 @@ def case_determinism(opts, tmp):
     meta = json.load(open(os.path.join(a, "movies", "1.2.3", "share", "movies-1.2.3",
                                        "artifact.json")))
     check(meta["source"] == "v1.avsc", repr(meta))
-    run([opts.sluice, "artifact", "build", "--schema", "v1.avsc", "--name", "movies",
-         "--version", "1.2.3", "--out", a], cwd=os.path.dirname(schema))
+    again = run([opts.sluice, "artifact", "build", "--schema", "v1.avsc", "--name", "movies",
+                 "--version", "1.2.3", "--out", a], cwd=os.path.dirname(schema))
+    check(again.stdout.rstrip().endswith("(built already, unchanged)"), again.stdout)
     print("determinism ok: %d files identical" % len(ta))
     # A schema file saved with a UTF-8 byte order mark: schema.avsc is plain JSON.
     bom = os.path.join(tmp, "bom.avsc")

@@ -175,10 +175,14 @@ TEST(BuildArtifact, SameInputSameBytes) {
   TempDir a;
   TempDir b;
   ASSERT_TRUE(build_artifact(watch_spec(), a.path()));
-  ASSERT_TRUE(build_artifact(watch_spec(), b.path()));
+  auto first = build_artifact(watch_spec(), b.path());
+  ASSERT_TRUE(first);
+  EXPECT_FALSE(first->existed);
   // Once more over the existing tree: the same build is there, nothing changes.
   const auto before = fs::last_write_time(b / "watch/1.2.3/share/watch-1.2.3/schema.avsc");
-  ASSERT_TRUE(build_artifact(watch_spec(), b.path()));
+  auto again = build_artifact(watch_spec(), b.path());
+  ASSERT_TRUE(again);
+  EXPECT_TRUE(again->existed);
   EXPECT_EQ(fs::last_write_time(b / "watch/1.2.3/share/watch-1.2.3/schema.avsc"), before);
   auto files = files_under(a.path());
   ASSERT_EQ(files, files_under(b.path()));

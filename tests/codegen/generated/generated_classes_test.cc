@@ -322,7 +322,7 @@ TEST(GeneratedErrors, BadUnionIndexEnumRangeTrailingBytes) {
   expect_error({0x00, 0x01, 0x00, 0x00}, "codegen.test.Small.u", "union index -1");
   Bytes trailing = ok;
   trailing.push_back(0);
-  expect_error(trailing, "codegen.test.Small", "1 trailing bytes");
+  expect_error(trailing, "codegen.test.Small", "1 trailing byte after the datum");
   // A block count far beyond the input: an error, not a huge allocation.
   expect_error({0x00, 0x00, 0x00, 0xfe, 0xff, 0xff, 0xff, 0x0f}, "codegen.test.Small.items",
                "block count");
