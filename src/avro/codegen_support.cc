@@ -402,9 +402,7 @@ std::optional<std::vector<std::uint8_t>> resolve(const SchemaPtr& reader,
   if (!value)
     throw_status(name, value.error());
   if (!in.at_end())
-    throw_error_at(name, fmt::format("{} trailing byte{} after the datum", in.remaining(),
-                                     in.remaining() == 1 ? "" : "s"),
-                   in.offset());
+    throw_error_at(name, trailing_bytes_message(in.remaining()), in.offset());
   std::vector<std::uint8_t> out;
   Status encoded = encode_binary(reader->root(), *value, out);
   if (!encoded)

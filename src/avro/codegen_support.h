@@ -132,6 +132,12 @@ class Box {
 #pragma GCC diagnostic pop
 #endif
 
+// "1 trailing byte after the datum", "3 trailing bytes after the datum".
+inline std::string trailing_bytes_message(std::size_t count) {
+  return std::to_string(count) +
+         (count == 1 ? " trailing byte after the datum" : " trailing bytes after the datum");
+}
+
 // A bounds-checked cursor over one datum's bytes. Every read names the field path it
 // reads for, so a failure says where: "Interop.mapField{}.label: truncated ... (at byte 9)".
 class Decoder {
@@ -370,8 +376,7 @@ class Decoder {
   // Fails unless every byte was consumed.
   void expect_end(const char* path) {
     if (p_ != end_) [[unlikely]]
-      fail(path, std::to_string(remaining()) +
-                     (remaining() == 1 ? " trailing byte after the datum" : " trailing bytes after the datum"));
+      fail(path, trailing_bytes_message(remaining()));
   }
 
   // Counts nesting of recursive records (see DepthGuard).

@@ -244,14 +244,26 @@ std::string to_upper_identifier(std::string_view name) {
   return out;
 }
 
-std::string to_lower(std::string_view name) {
+// A dataset folder in `out_dir` whose name differs from `name` only in case, or "".
+std::string dataset_differing_in_case(const fs::path& out_dir, std::string_view name) {
+  const std::string key = internal::dataset_name_key(name);
+  std::error_code ec;
+  for (fs::directory_iterator it(out_dir, ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string other = it->path().filename().string();
+    if (other != name && internal::dataset_name_key(other) == key && it->is_directory(ec))
+      return other;
+  }
+  return "";
+}
+
+}  // namespace
+
+std::string internal::dataset_name_key(std::string_view name) {
   std::string out(name);
   std::transform(out.begin(), out.end(), out.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return out;
 }
-
-}  // namespace
 
 Result<ArtifactVersion> ArtifactVersion::parse(std::string_view text) {
   ArtifactVersion v;
@@ -309,7 +321,8 @@ Status validate_dataset_name(std::string_view name) {
   }
   // The package would shadow the Sluice library's own (find_dependency(Sluice) would find
   // the artifact), and CMake may match package folders without regard to case.
-  if (to_lower(name) == "sluice") return bad("the name of the Sluice library's own CMake package");
+  if (internal::dataset_name_key(name) == "sluice")
+    return bad("the name of the Sluice library's own CMake package");
   return {};
 }
 
@@ -341,17 +354,8 @@ std::string fingerprint_hex(std::uint64_t fingerprint) { return fmt::format("{:0
 Result<ArtifactInfo> build_artifact(const ArtifactSpec& spec, const fs::path& out_dir) {
   SLUICE_TRY(validate_dataset_name(spec.name));
   SLUICE_ASSIGN_OR_RETURN(internal::RepoLock lock, internal::RepoLock::acquire(out_dir));
+  internal::remove_stale_temporaries(out_dir / spec.name);  // of a killed run: the lock is ours
   return internal::build_artifact_locked(spec, out_dir);
-}
-
-std::string internal::dataset_differing_in_case(const fs::path& out_dir, std::string_view name) {
-  const std::string lower = to_lower(name);
-  std::error_code ec;
-  for (fs::directory_iterator it(out_dir, ec), end; !ec && it != end; it.increment(ec)) {
-    const std::string other = it->path().filename().string();
-    if (other != name && to_lower(other) == lower && it->is_directory(ec)) return other;
-  }
-  return "";
 }
 
 Result<ArtifactInfo> internal::build_artifact_locked(const ArtifactSpec& spec,
@@ -444,7 +448,6 @@ Result<ArtifactInfo> internal::build_artifact_locked(const ArtifactSpec& spec,
   }
   fs::create_directories(dataset_dir, ec);
   if (ec) return fail(ErrorCode::kIo, "{}: {}", dataset_dir.string(), ec.message());
-  internal::remove_stale_temporaries(dataset_dir);  // of a killed run: the lock is ours
   std::string temp_template = (dataset_dir / ("." + version + ".tmp-XXXXXX")).string();
   if (mkdtemp(temp_template.data()) == nullptr) {
     return fail(ErrorCode::kIo, "{}: cannot create a temporary folder", dataset_dir.string());

@@ -4,7 +4,6 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
-#include <cctype>
 #include <fstream>
 #include <map>
 #include <optional>
@@ -347,14 +346,10 @@ SyncReport sync_artifacts(std::span<const SubjectSnapshot> snapshot, const fs::p
   // a case-insensitive file system): the subject whose manifest is there, else the first
   // in name order. Decided before anything is built, so that the outcome does not depend
   // on which subject comes first in this run.
-  auto folded = [](std::string name) {
-    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return name;
-  };
-  std::map<std::string, std::vector<std::string>> claimants;  // folded dataset -> subjects
+  std::map<std::string, std::vector<std::string>> claimants;  // dataset_name_key -> subjects
   for (const SubjectSnapshot* s : subjects)
-    claimants[folded(dataset_name_for_subject(s->subject))].push_back(s->subject);
-  std::map<std::string, std::string> owner;  // folded dataset -> subject
+    claimants[internal::dataset_name_key(dataset_name_for_subject(s->subject))].push_back(s->subject);
+  std::map<std::string, std::string> owner;  // dataset_name_key -> subject
   for (const auto& [key, names] : claimants) {
     owner[key] = names.front();
     if (names.size() == 1) continue;
@@ -369,7 +364,7 @@ SyncReport sync_artifacts(std::span<const SubjectSnapshot> snapshot, const fs::p
 
   for (const SubjectSnapshot* s : subjects) {
     const std::string dataset = dataset_name_for_subject(s->subject);
-    if (const std::string& keeper = owner[folded(dataset)]; keeper != s->subject) {
+    if (const std::string& keeper = owner[internal::dataset_name_key(dataset)]; keeper != s->subject) {
       const std::string kept = dataset_name_for_subject(keeper);
       const std::string names =
           kept == dataset ? fmt::format("dataset name \"{}\", which", dataset)

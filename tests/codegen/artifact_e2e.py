@@ -389,6 +389,18 @@ USER = {"type": "record", "name": "User", "namespace": "app",
                    {"name": "work", "type": ["null", "geo.Address"], "default": None}]}
 
 
+def register_user_chain(reg, context, country):
+    """movies.user-value -> shared.address -> shared.country, registered in `context`
+    ("" or ":.ctx:"); the references name their subjects without the context."""
+    reg.register(context + "shared.country", country)
+    reg.call("POST", "/subjects/%sshared.address/versions" % context,
+             {"schema": json.dumps(ADDRESS),
+              "references": [{"name": "geo.Country", "subject": "shared.country", "version": 1}]})
+    reg.call("POST", "/subjects/%smovies.user-value/versions" % context,
+             {"schema": json.dumps(USER),
+              "references": [{"name": "geo.Address", "subject": "shared.address", "version": 1}]})
+
+
 def case_references(opts, tmp):
     """Confluent schema references: movies.user-value uses geo.Address of subject
     shared.address, which uses geo.Country of shared.country; only movies.* is synced."""
@@ -396,13 +408,7 @@ def case_references(opts, tmp):
     repo = os.path.join(tmp, "repo")
     reg = Registry(opts.sluice, tmp)
     try:
-        reg.register("shared.country", COUNTRY)
-        reg.call("POST", "/subjects/shared.address/versions",
-                 {"schema": json.dumps(ADDRESS),
-                  "references": [{"name": "geo.Country", "subject": "shared.country", "version": 1}]})
-        reg.call("POST", "/subjects/movies.user-value/versions",
-                 {"schema": json.dumps(USER),
-                  "references": [{"name": "geo.Address", "subject": "shared.address", "version": 1}]})
+        register_user_chain(reg, "", COUNTRY)
         sync = [opts.sluice, "artifact", "sync", "--registry", reg.url, "--out", repo,
                 "--prefix", "movies."]
         out = run(sync).stdout
@@ -422,13 +428,7 @@ def case_references(opts, tmp):
 
         # In a context, a reference to a subject without one names the referrer's context
         # (as the registry resolves it): ":.stg:" has its own shared.country.
-        reg.register(":.stg:shared.country", dict(COUNTRY, symbols=["FR"]))
-        reg.call("POST", "/subjects/:.stg:shared.address/versions",
-                 {"schema": json.dumps(ADDRESS),
-                  "references": [{"name": "geo.Country", "subject": "shared.country", "version": 1}]})
-        reg.call("POST", "/subjects/:.stg:movies.user-value/versions",
-                 {"schema": json.dumps(USER),
-                  "references": [{"name": "geo.Address", "subject": "shared.address", "version": 1}]})
+        register_user_chain(reg, ":.stg:", dict(COUNTRY, symbols=["FR"]))
         staged = os.path.join(tmp, "staged")
         out = run([opts.sluice, "artifact", "sync", "--registry", reg.url, "--out", staged,
                    "--prefix", ":.stg:movies."]).stdout

@@ -471,6 +471,10 @@ TEST(SyncArtifacts, AKilledRunsTemporariesAreRemoved) {
   EXPECT_EQ(files_under(repo / "w").front(), "1.0.0/CMakeLists.txt");
   EXPECT_FALSE(fs::exists(repo / "w" / ".1.0.0.tmp-AbC123"));
   EXPECT_FALSE(fs::exists(repo / "w" / "versions.json.tmp"));
+  // build_artifact does the same for its dataset.
+  fs::create_directories(repo / "watch" / ".1.2.3.tmp-XyZ789");
+  ASSERT_TRUE(build_artifact(watch_spec(), repo.path()));
+  EXPECT_FALSE(fs::exists(repo / "watch" / ".1.2.3.tmp-XyZ789"));
 }
 
 // Defaults, logical types, aliases and docs are outside the canonical form (and so the

@@ -7,8 +7,8 @@
 //   // released when `lock` is destroyed (or when the process dies, even by SIGKILL)
 //
 // The lock is flock(2) on the folder itself (no lock file is left in the repository),
-// waited for without a time limit. Holding
-// it also makes it safe to remove what a killed run left behind (remove_stale_temporaries).
+// waited for without a time limit. Holding it also makes it safe to remove what a killed
+// run left behind (remove_stale_temporaries).
 #pragma once
 
 #include <filesystem>
